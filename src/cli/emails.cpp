@@ -1,0 +1,19 @@
+// rootguard emails (not built yet: replaced by the work that builds this command).
+#include <cstdio>
+
+#include "cli/command.h"
+
+namespace rg::cli {
+
+Command register_emails(CLI::App& root) {
+  Command c;
+  c.app = root.add_subcommand("emails", "(not built yet)");
+  c.app->allow_extras();
+  c.run = [] {
+    std::fprintf(stderr, "rootguard: error: 'emails' is not built yet\n");
+    return kExitError;
+  };
+  return c;
+}
+
+}  // namespace rg::cli

@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "core/diagnostics.h"
+#include "core/redact.h"
+#include "core/result.h"
+#include "core/severity.h"
+#include "core/time.h"
+
+namespace rg {
+namespace {
+
+TEST(Time, ParsesCloudTrailAndCredentialReportForms) {
+  EXPECT_EQ(parse_iso8601_ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso8601_ms("2026-11-20T10:00:00Z"), parse_iso8601_ms("2026-11-20T10:00Z"));
+  EXPECT_EQ(parse_iso8601_ms("2026-11-20T10:00:00+00:00"), parse_iso8601_ms("2026-11-20T10:00:00Z"));
+  EXPECT_EQ(*parse_iso8601_ms("2026-11-20T10:00:00+01:00") + 3600000, *parse_iso8601_ms("2026-11-20T10:00:00Z"));
+  EXPECT_EQ(*parse_iso8601_ms("2026-11-20T10:00:00.250Z") - 250, *parse_iso8601_ms("2026-11-20T10:00:00Z"));
+  EXPECT_EQ(parse_iso8601_ms("2026-11-20"), parse_iso8601_ms("2026-11-20T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601_ms("N/A"));
+  EXPECT_FALSE(parse_iso8601_ms("no_information"));
+  EXPECT_FALSE(parse_iso8601_ms("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601_ms("2026-11-20T10:00:00Zjunk"));
+}
+
+TEST(Time, FormatRoundTrips) {
+  for (const char* s : {"2026-11-20T10:00:00Z", "1999-12-31T23:59:59Z", "2024-02-29T12:34:56.789Z"})
+    EXPECT_EQ(format_iso8601(*parse_iso8601_ms(s)), s);
+}
+
+TEST(Severity, ParsesSigmaLevelsAndOrders) {
+  EXPECT_EQ(parse_severity("informational"), Severity::Info);
+  EXPECT_EQ(parse_severity("CRITICAL"), Severity::Critical);
+  EXPECT_FALSE(parse_severity("severe"));
+  EXPECT_LT(Severity::Medium, Severity::High);
+  EXPECT_EQ(raise(Severity::High), Severity::Critical);
+  EXPECT_EQ(raise(Severity::Critical), Severity::Critical);
+}
+
+TEST(Redact, NeverShowsSecretsButKeepsKeyIds) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  std::string out = redact_secrets("aws_secret_access_key = " + secret + " for AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(out.find(secret), std::string::npos) << out;
+  EXPECT_NE(out.find("AKIAIOSFODNN7EXAMPLE"), std::string::npos) << out;
+  out = redact_secrets("bare " + secret + " here");
+  EXPECT_EQ(out.find(secret), std::string::npos) << out;
+  out = redact_secrets("X-Amz-Security-Token: FwoGZXIvYXdzEBYaDH7token");
+  EXPECT_EQ(out.find("FwoGZXIvYXdzEBYaDH7token"), std::string::npos) << out;
+  out = redact_url("https://hooks.slack.com/services/T000/B000/XXXXSECRET");
+  EXPECT_EQ(out.find("XXXXSECRET"), std::string::npos) << out;
+  EXPECT_NE(out.find("hooks.slack.com"), std::string::npos) << out;
+  out = redact_secrets("posting to https://user:pa55@siem.example/ingest?key=abc failed");
+  EXPECT_EQ(out.find("pa55"), std::string::npos) << out;
+  EXPECT_EQ(out.find("key=abc"), std::string::npos) << out;
+}
+
+TEST(Diagnostics, CountsErrorsAndRedactsLines) {
+  std::vector<std::string> printed;
+  Diagnostics d([&](Diagnostics::Level, const std::string& l) { printed.push_back(l); });
+  d.error(ErrorKind::Corrupt, "t.json.gz:91233", "invalid JSON, record skipped");
+  d.note("x.json", "CloudTrail digest file skipped");
+  d.error(ErrorKind::Io, "creds", "password=hunter2hunter2 rejected");
+  EXPECT_EQ(d.error_count(), 2u);
+  ASSERT_EQ(printed.size(), 3u);
+  EXPECT_EQ(printed[0], "t.json.gz:91233: invalid JSON, record skipped");
+  EXPECT_EQ(printed[2].find("hunter2"), std::string::npos);
+}
+
+TEST(Result, HoldsValueOrError) {
+  Result<int> good = 3;
+  Result<int> bad = make_error(ErrorKind::Io, "f", "gone");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(*good, 3);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().str(), "f: gone");
+  EXPECT_EQ(bad.value_or(7), 7);
+}
+
+}  // namespace
+}  // namespace rg

@@ -1,0 +1,19 @@
+// Severity of a finding, ordered: Info < Low < Medium < High < Critical.
+// Spelled as Sigma spells `level` (informational, low, medium, high, critical).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace rg {
+
+enum class Severity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 };
+
+// "info", "low", "medium", "high", "critical".
+std::string_view to_string(Severity s);
+// Accepts the names above plus "informational" (Sigma), any case. nullopt if unknown.
+std::optional<Severity> parse_severity(std::string_view s);
+// One step up (Critical stays Critical).
+Severity raise(Severity s);
+
+}  // namespace rg

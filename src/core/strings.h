@@ -1,0 +1,19 @@
+// Small string helpers shared across the library (ASCII only; CloudTrail enums are ASCII).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rg {
+
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+bool contains_icase(std::string_view haystack, std::string_view needle);
+std::string_view trim(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep);
+// JSON string escaping (quotes not included).
+std::string json_escape(std::string_view s);
+
+}  // namespace rg

@@ -1,0 +1,43 @@
+// Helpers for tests that drive the real binary or read shared test data.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rg::test {
+
+struct RunResult {
+  int status = -1;       // exit status (or 128+signal)
+  std::string out;       // stdout
+  std::string err;       // stderr
+};
+
+// Runs the built `rootguard` binary with args (no shell), optional stdin text, in cwd.
+RunResult run_rootguard(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                        const std::filesystem::path& cwd = {});
+
+// Source tree and shared test data (../shared/testdata beside the repository).
+std::filesystem::path source_dir();
+std::filesystem::path shared_testdata();
+
+// A fresh temporary directory, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& p, const std::string& content);
+std::string read_file(const std::filesystem::path& p);
+// gzip-compresses content (for tests of .gz inputs).
+std::string gzip(const std::string& content);
+
+}  // namespace rg::test
