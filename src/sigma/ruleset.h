@@ -1,0 +1,89 @@
+// RuleSet: the loaded, compiled detection rules, and the one call the scan engine makes.
+//
+// Rules are Sigma YAML (logsource product aws, service cloudtrail). Built-in rules come from
+// the binary (sigma/builtin.h); users add directories with --rules. Loading reports every
+// bad rule to Diagnostics (file:line:col: what) and keeps the good ones. A RuleSet is
+// immutable after loading and safe to share between threads; match() allocates nothing
+// when given a reused output vector.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloudtrail/event.h"
+#include "core/diagnostics.h"
+#include "core/severity.h"
+
+namespace rg::sigma {
+
+// An example event shipped with a rule: it must (or must not) match.
+struct RuleTest {
+  std::string name;        // short label, for `rules test` output
+  std::string event_json;  // one CloudTrail record (bare, no envelope)
+  bool must_match = true;
+};
+
+struct RuleInfo {
+  std::string id;           // user-facing id: "D02" for built-ins; the Sigma id for others
+  std::string uuid;         // Sigma `id` (may equal id for user rules)
+  std::string title;
+  std::string description;  // for built-ins: includes the decision taken where sources disagree
+  std::string file;         // where it was loaded from ("builtin:D02_root_console_login.yml" or a path)
+  Severity severity = Severity::Medium;   // Sigma `level`
+  std::string practice;     // the seed practice it protects (built-ins always have one)
+  std::string next_step;    // what to do next (built-ins always have one)
+  std::vector<std::string> tags;
+  std::vector<std::string> references;
+  std::vector<std::string> supersedes;    // ids this rule replaces when both match one event
+  std::vector<RuleTest> tests;
+  bool builtin = false;
+};
+
+// One rule matching one event; severity may differ from the rule's level (e.g. a failed
+// attempt at tampering is reported one level lower).
+struct Match {
+  std::uint32_t rule = 0;   // index into the RuleSet
+  Severity severity = Severity::Medium;
+};
+
+class RuleSet {
+ public:
+  RuleSet();
+  ~RuleSet();
+  RuleSet(RuleSet&&) noexcept;
+  RuleSet& operator=(RuleSet&&) noexcept;
+
+  std::size_t size() const;
+  const RuleInfo& info(std::size_t i) const;
+
+  // Lower-case literals such that every event any loaded rule can match contains at least
+  // one of them, compared without regard to ASCII case, in its raw bytes. nullopt when some
+  // rule offers no such literal: then the prefilter must let every record through.
+  // False positives are fine; a false negative is a bug.
+  const std::optional<std::vector<std::string>>& prefilter_literals() const;
+
+  // Appends to `out` the rules that match `ev`, in rule order, with superseded ones removed.
+  void match(const cloudtrail::EventView& ev, std::vector<Match>& out) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend RuleSet load_rules(const struct LoadOptions&, Diagnostics&);
+};
+
+struct LoadOptions {
+  bool builtin = true;                       // include the built-in rules
+  std::vector<std::filesystem::path> dirs;   // user rule files or directories (recursive, *.yml|*.yaml)
+};
+
+// Every invalid rule is reported to diag (one line: "file:line:col: what", or naming the
+// unsupported feature) and skipped; the rest are returned. Duplicate ids: the later one is
+// refused with an error naming both files.
+RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag);
+
+}  // namespace rg::sigma
