@@ -25,6 +25,7 @@ struct RuleTest {
   std::string name;        // short label, for `rules test` output
   std::string event_json;  // one CloudTrail record (bare, no envelope)
   bool must_match = true;
+  std::optional<Severity> severity;  // when set, the match must carry this severity
 };
 
 struct RuleInfo {
@@ -68,6 +69,12 @@ class RuleSet {
 
   // Appends to `out` the rules that match `ev`, in rule order, with superseded ones removed.
   void match(const cloudtrail::EventView& ev, std::vector<Match>& out) const;
+
+  // Rule i alone on ev (ignoring supersedes): the severity it would report, or nullopt when
+  // it does not match. For `rules test` and tests.
+  std::optional<Severity> evaluate(std::size_t i, const cloudtrail::EventView& ev) const;
+  // Rule i's own prefilter literals (nullopt: the rule offers none).
+  const std::optional<std::vector<std::string>>& rule_literals(std::size_t i) const;
 
   struct Impl;
 
