@@ -48,6 +48,7 @@ class Parser {
         Token::Kind k = c == '(' ? Token::Kind::LParen : c == ')' ? Token::Kind::RParen : Token::Kind::Pipe;
         toks_.push_back(Token{k, text_.substr(i, 1), i});
         ++i;
+        if (k == Token::Kind::Pipe) break;  // an aggregation follows: refused by the parser
       } else if (is_name_char(c)) {
         std::size_t start = i;
         while (i < text_.size() && is_name_char(text_[i])) ++i;

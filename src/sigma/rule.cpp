@@ -153,9 +153,10 @@ void parse_tests(std::string_view file, const YAML::Node& n, bool must_match, st
     RuleTest test;
     test.must_match = must_match;
     test.name = (must_match ? "match #" : "no_match #") + std::to_string(k);
-    YAML::Node event = t;
-    if (t.IsMap() && t["event"]) {
-      event = t["event"];
+    // (No assignment between yaml-cpp nodes: it would write through to the document.)
+    const bool wrapped = t.IsMap() && t["event"];
+    const YAML::Node event = wrapped ? t["event"] : t;
+    if (wrapped) {
       if (t["name"]) test.name = scalar(file, t["name"], "test name");
       if (t["severity"]) {
         auto s = parse_severity(scalar(file, t["severity"], "test severity"));
@@ -336,6 +337,9 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
 
   parse_detection(file, doc["detection"], r);
   if (YAML::Node rg = doc["rootguard"]) parse_rootguard(file, rg, r);
+  r.info.severity_when_failed = r.severity_when_failed;
+  for (const LevelOverride& o : r.levels) r.info.severity_levels.emplace_back(o.condition, o.level);
+  r.info.conditions = r.conditions;
   if (r.info.id.empty()) r.info.id = r.info.uuid;
   if (r.info.id.empty()) {
     // No id at all: name the rule after its file, so it can still be listed and tested.
@@ -344,6 +348,7 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
     if (auto dot = f.rfind('.'); dot != std::string_view::npos) f = f.substr(0, dot);
     r.info.id = std::string(f);
   }
+  r.has_title = !r.info.title.empty();
   if (r.info.title.empty()) r.info.title = r.info.id;
   return r;
 }

@@ -76,6 +76,7 @@ struct Rule {
   std::vector<LevelOverride> levels;     // rootguard.levels
   std::optional<Severity> severity_when_failed;
   bool has_rootguard_block = false;
+  bool has_title = false;                // `title` was present (else title falls back to the id)
   Mark id_mark, level_mark, logsource_mark;
 };
 
