@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
-#include <regex>
 
 #include <yaml-cpp/yaml.h>
 
@@ -55,13 +54,39 @@ std::optional<bool> yaml_bool(std::string_view s) {
   return std::nullopt;
 }
 
+// YAML 1.2 core schema: [-+]?[0-9]+
 bool yaml_int(std::string_view s) {
-  static const std::regex re("[-+]?[0-9]+");
-  return s.size() < 40 && std::regex_match(s.begin(), s.end(), re);
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.empty() || s.size() > 30) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
 }
+
+// YAML 1.2 core schema: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 bool yaml_float(std::string_view s) {
-  static const std::regex re("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  return s.size() < 80 && std::regex_match(s.begin(), s.end(), re);
+  auto digits = [&](std::size_t& i) {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (s.size() > 60) return false;
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t mant = digits(i);
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t frac = digits(i);
+    if (mant == 0 && frac == 0) return false;
+  } else if (mant == 0) {
+    return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (digits(i) == 0) return false;
+  }
+  return i == s.size();
 }
 
 // A YAML scalar as a typed Sigma value (YAML 1.2 core schema for plain scalars).
