@@ -9,15 +9,37 @@
 
 namespace rg::harden {
 
-Status OsRandom::fill(std::span<std::uint8_t> out) {
+namespace {
+
+Status getrandom_all(std::uint8_t* p, std::size_t size) {
   std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
+  while (done < size) {
+    const ssize_t n = ::getrandom(p + done, size - done, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::Io, "getrandom", std::strerror(errno));
     }
     done += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+OsRandom::~OsRandom() {
+  volatile std::uint8_t* p = pool_;
+  for (std::size_t i = 0; i < sizeof pool_; ++i) p[i] = 0;
+}
+
+Status OsRandom::fill(std::span<std::uint8_t> out) {
+  for (std::uint8_t& b : out) {
+    if (left_ == 0) {
+      if (Status st = getrandom_all(pool_, sizeof pool_); !st) return st;
+      left_ = sizeof pool_;
+    }
+    b = pool_[sizeof pool_ - left_];
+    pool_[sizeof pool_ - left_] = 0;  // a served byte is not kept
+    --left_;
   }
   return ok_status();
 }

@@ -35,9 +35,19 @@ class RandomSource {
 };
 
 // getrandom(2), blocking until the kernel pool is initialised; retries EINTR and short reads.
+// Keeps a small pool so that one-byte requests do not cost a system call each; the pool is
+// wiped when the object dies.
 class OsRandom final : public RandomSource {
  public:
+  OsRandom() = default;
+  OsRandom(const OsRandom&) = delete;
+  OsRandom& operator=(const OsRandom&) = delete;
+  ~OsRandom() override;
   Status fill(std::span<std::uint8_t> out) override;
+
+ private:
+  std::uint8_t pool_[64] = {};
+  std::size_t left_ = 0;  // unread bytes at the end of pool_
 };
 
 struct PasswordOptions {
