@@ -242,7 +242,6 @@ struct Rec {
   const char* source = "";
   const char* name = "";
   const char* user_agent = "";
-  std::string ua;  // when the user agent is composed
   const char* event_type = "AwsApiCall";
   const char* category = "Management";
   int read_only = -1;  // -1 absent
@@ -254,7 +253,7 @@ struct Rec {
   void reset() {
     version = "1.08";
     identity.clear(); source_ip.clear(); request = "null"; response = "null"; additional.clear(); resources.clear();
-    error_code.clear(); error_message.clear(); tls_host.clear(); ua.clear();
+    error_code.clear(); error_message.clear(); tls_host.clear();
     source = name = user_agent = "";
     event_type = "AwsApiCall"; category = "Management"; read_only = -1; management = true; request_id = true;
     shared_event_id = false; console = false; api_version = nullptr;
@@ -418,7 +417,6 @@ struct Gen {
     if (!global) { rec.tls_host += '.'; rec.tls_host += region; }
     rec.tls_host += ".amazonaws.com";
   }
-  void region_global() { /* global-service events are recorded in us-east-1 */ }
   void resource(const char* type, const std::string& arn, bool first = true) {
     rec.resources += first ? "[" : ",";
     rec.resources += "{\"accountId\":\""; rec.resources += a.id; rec.resources += "\",\"type\":\"";
@@ -532,6 +530,45 @@ struct Gen {
     assume_role_response(role, "session");
     resource("AWS::IAM::Role", "arn:aws:iam::" + a.id + ":role/" + role.name); rec.resources += ']';
     tls("sts");
+  }
+  // Sign-ins through an identity provider: SAML federation, and IAM Identity Center portal calls.
+  void ev_federation() {
+    const std::string& who = r.pick(a.people);
+    rec.source_ip = r.pick(a.ips);
+    if (r.chance(0.5)) {
+      rec.source = "sts.amazonaws.com"; rec.name = "AssumeRoleWithSAML"; rec.read_only = 1; tls("sts", true);
+      rec.user_agent = r.pick(kBrowsers);
+      auto& s = rec.identity;
+      s = "{\"type\":\"SAMLUser\",\"principalId\":\""; b64(s, r, 28); s += "=:"; s += who; s += "\",\"userName\":\""; s += who;
+      s += "\",\"identityProvider\":\""; b64(s, r, 27); s += "=\"}";
+      const Principal& role = a.roles[0];
+      rec.request = "{\"sAMLAssertionID\":\"_"; hex(rec.request, r, 32); rec.request += "\",\"roleSessionName\":\""; rec.request += who;
+      rec.request += "\",\"roleArn\":\"arn:aws:iam::"; rec.request += a.id; rec.request += ":role/"; rec.request += role.name;
+      rec.request += "\",\"principalArn\":\"arn:aws:iam::"; rec.request += a.id; rec.request += ":saml-provider/Okta\",\"durationSeconds\":3600}";
+      assume_role_response(role, who);
+      rec.response.pop_back();
+      rec.response += ",\"subjectType\":\"persistent\",\"issuer\":\"http://www.okta.com/exk";
+      alnum(rec.response, r, 17);
+      rec.response += "\",\"audience\":\"https://signin.aws.amazon.com/saml\",\"nameQualifier\":\""; b64(rec.response, r, 27);
+      rec.response += "=\",\"subject\":\""; rec.response += who; rec.response += "\"}";
+      resource("AWS::IAM::Role", "arn:aws:iam::" + a.id + ":role/" + role.name);
+      rec.resources += ",{\"accountId\":\""; rec.resources += a.id; rec.resources += "\",\"type\":\"AWS::IAM::SAMLProvider\",\"ARN\":\"arn:aws:iam::";
+      rec.resources += a.id; rec.resources += ":saml-provider/Okta\"}]";
+      return;
+    }
+    static const char* const names[] = {"GetRoleCredentials", "ListAccountRoles", "ListAccounts"};
+    rec.source = "sso.amazonaws.com"; rec.name = r.pick(names); rec.read_only = 1; rec.version = "1.10";
+    rec.user_agent = r.pick(kBrowsers); rec.tls_host = "portal.sso." + region + ".amazonaws.com";
+    auto& s = rec.identity;
+    s = "{\"type\":\"IdentityCenterUser\",\"accountId\":\""; s += a.id; s += "\",\"onBehalfOf\":{\"userId\":\"";
+    uuid(s, r); s += "\",\"identityStoreArn\":\"arn:aws:identitystore::"; s += a.id;
+    s += ":identitystore/d-9067"; hex(s, r, 6); s += "\"},\"credentialId\":\""; b64(s, r, 40); s += "\"}";
+    if (rec.name[0] == 'G') {
+      rec.request = "{\"roleName\":\""; rec.request += r.pick(a.sso_roles).name.substr(15, 19);
+      rec.request += "\",\"accountId\":\""; rec.request += a.id; rec.request += "\"}";
+    } else if (rec.name[4] == 'A' && rec.name[11] == 'R') {
+      rec.request = "{\"accountId\":\""; rec.request += a.id; rec.request += "\"}";
+    }
   }
   void ev_kms() {
     static const char* const names[] = {"Decrypt", "Decrypt", "Decrypt", "GenerateDataKey", "Encrypt", "DescribeKey"};
@@ -948,7 +985,8 @@ struct Gen {
     if (v < 0.25) ev_ec2_describe();
     else if (v < 0.30) ev_ec2_write();
     else if (v < 0.38) ev_assume_role_by_service();
-    else if (v < 0.42) ev_assume_role_by_role();
+    else if (v < 0.405) ev_assume_role_by_role();
+    else if (v < 0.42) ev_federation();
     else if (v < 0.57) ev_kms();
     else if (v < 0.66) ev_iam_read();
     else if (v < 0.72) ev_s3_mgmt();
@@ -963,7 +1001,7 @@ struct Gen {
     o += "{\"eventVersion\":\""; o += rec.version; o += "\",\"userIdentity\":"; o += rec.identity;
     o += ",\"eventTime\":\""; iso(o, t); o += "\",\"eventSource\":\""; o += rec.source; o += "\",\"eventName\":\""; o += rec.name;
     o += "\",\"awsRegion\":\""; o += region; o += "\",\"sourceIPAddress\":\""; o += rec.source_ip; o += "\",\"userAgent\":\"";
-    o += rec.ua.empty() ? std::string_view(rec.user_agent) : std::string_view(rec.ua); o += '"';
+    o += rec.user_agent; o += '"';
     if (!rec.error_code.empty()) { o += ",\"errorCode\":\""; o += rec.error_code; o += '"'; }
     if (!rec.error_message.empty()) { o += ",\"errorMessage\":\""; o += rec.error_message; o += '"'; }
     o += ",\"requestParameters\":"; o += rec.request; o += ",\"responseElements\":"; o += rec.response;
