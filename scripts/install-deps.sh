@@ -21,6 +21,13 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
+# npm packages for tests (tests/node: AWS's own SigV4 signer and the local AWS endpoint).
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
+if command -v npm >/dev/null 2>&1 && [ -f "$node_dir/package-lock.json" ] && [ ! -d "$node_dir/node_modules" ]; then
+  (cd "$node_dir" && npm ci --no-audit --no-fund --silent) ||
+    echo "install-deps: npm ci in tests/node failed; the tests that need it will be skipped" >&2
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
