@@ -105,16 +105,19 @@ def count_bench_rule(path):
 
 
 def machine():
-    cpu = platform.processor() or "unknown"
+    cpu, flags = platform.processor() or "unknown", []
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    have = set(line.split(":", 1)[1].split())
+                    flags = [x for x in ("sse4_2", "avx2", "avx512f", "avx512bw", "vpclmulqdq") if x in have]
                     break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release()}
+    return {"nproc": os.cpu_count(), "cpu": cpu, "flags": flags, "kernel": platform.release()}
 
 
 def main():
@@ -256,7 +259,8 @@ def render(r):
     c = r["corpus"]
     p = c["params"]
     lines = [
-        f"Date: {r['date']}. Machine: {r['machine']['nproc']} CPUs, {r['machine']['cpu']}, Linux {r['machine']['kernel']}; "
+        f"Date: {r['date']}. Machine: {r['machine']['nproc']} CPUs, {r['machine']['cpu']} "
+        f"({' '.join(r['machine'].get('flags', []))}), Linux {r['machine']['kernel']}; "
         f"load average {r['load_average_before'][0]} before, {r['load_average_after'][0]} after.",
         f"Corpus: {c['files']} files, {c['bytes_uncompressed'] / 1e6:.1f} MB uncompressed ({c['bytes_compressed'] / 1e6:.1f} MB gzip), "
         f"{c['records']} records, {c['root_records']} with userIdentity.type Root "
