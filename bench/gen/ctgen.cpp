@@ -135,6 +135,16 @@ void iso(std::string& o, std::int64_t t) {
   o.push_back('Z');
 }
 
+// The date format STS and IAM responses use in CloudTrail: "Nov 2, 2026, 1:05:09 PM".
+void aws_date(std::string& o, std::int64_t t) {
+  static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const Civil c = civil(t);
+  char b[64];
+  const int n = std::snprintf(b, sizeof b, "%s %u, %d, %u:%02u:%02u %s", mon[c.m - 1], c.d, c.y, (c.hh % 12) ? c.hh % 12 : 12,
+                              c.mm, c.ss, c.hh < 12 ? "AM" : "PM");
+  o.append(b, static_cast<std::size_t>(n));
+}
+
 // ---------------------------------------------------------------- the world
 struct Principal { std::string name, id, key; };  // id: AIDA.../AROA..., key: AKIA... (users)
 
@@ -508,9 +518,7 @@ struct Gen {
     s = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(s, r, 16); s += "\",\"sessionToken\":\"IQoJb3JpZ2luX2VjE";
     b64(s, r, 420 + static_cast<int>(r.below(200)));
     s += "\",\"expiration\":\"";
-    { Civil c = civil(t + 3600); char b[64]; static const char* const mon[] = {"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec"};
-      int n = std::snprintf(b, sizeof b, "%s %u, %d, %u:%02u:%02u %s", mon[c.m - 1], c.d, c.y, (c.hh % 12) ? c.hh % 12 : 12, c.mm, c.ss, c.hh < 12 ? "AM" : "PM");
-      s.append(b, static_cast<std::size_t>(n)); }
+    aws_date(s, t + 3600);
     s += "\"},\"assumedRoleUser\":{\"assumedRoleId\":\""; s += role.id; s += ':'; s += session;
     s += "\",\"arn\":\"arn:aws:sts::"; s += a.id; s += ":assumed-role/"; s += role.name; s += '/'; s += session; s += "\"}}";
   }
@@ -833,8 +841,7 @@ struct Gen {
       case RK_CREATE_KEY:
         rec.source = "iam.amazonaws.com"; rec.name = "CreateAccessKey"; rec.read_only = 0; tls("iam", true); console_api();
         rec.response = "{\"accessKey\":{\"userName\":\""; rec.response += a.alias; rec.response += "\",\"accessKeyId\":\"AKIA"; upper(rec.response, r, 16);
-        rec.response += "\",\"status\":\"Active\",\"createDate\":\""; { Civil c = civil(t); char b[64];
-          int n = std::snprintf(b, sizeof b, "Nov %u, %d %u:%02u:%02u PM", c.d, c.y, c.hh % 12, c.mm, c.ss); rec.response.append(b, static_cast<std::size_t>(n)); }
+        rec.response += "\",\"status\":\"Active\",\"createDate\":\""; aws_date(rec.response, t);
         rec.response += "\"}}";
         break;
       case RK_MFA_DEACTIVATE: case RK_MFA_DELETE_VIRTUAL: case RK_MFA_ENABLE: case RK_MFA_CREATE_VIRTUAL: case RK_LOGIN_PROFILE_ASSUMEDROOT: {
@@ -844,7 +851,7 @@ struct Gen {
         if (k == RK_LOGIN_PROFILE_ASSUMEDROOT) {
           id_root('S', true); rec.user_agent = kUserAgents[0]; rec.source_ip = r.pick(a.ips);
           rec.request = "{\"passwordResetRequired\":true}";
-          rec.response = "{\"loginProfile\":{\"createDate\":\"Nov 1, 2026 12:00:00 PM\",\"passwordResetRequired\":true}}";
+          rec.response = "{\"loginProfile\":{\"createDate\":\""; aws_date(rec.response, t); rec.response += "\",\"passwordResetRequired\":true}}";
         } else {
           console_api();
           if (k == RK_MFA_CREATE_VIRTUAL) rec.request = "{\"virtualMFADeviceName\":\"root-account-mfa-device\",\"path\":\"/\"}";
@@ -866,7 +873,7 @@ struct Gen {
         if (k == RK_GET_SESSION_TOKEN) { rec.name = "GetSessionToken"; rec.request = "{\"durationSeconds\":3600}"; }
         else { rec.name = "GetFederationToken"; rec.request = "{\"name\":\"breakglass\",\"durationSeconds\":3600}"; }
         rec.response = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(rec.response, r, 16); rec.response += "\",\"sessionToken\":\"FwoGZXIvYXdzE";
-        b64(rec.response, r, 400); rec.response += "\",\"expiration\":\"Nov 2, 2026, 1:00:00 AM\"}}";
+        b64(rec.response, r, 400); rec.response += "\",\"expiration\":\""; aws_date(rec.response, t + 3600); rec.response += "\"}}";
         break;
       case RK_CREDENTIAL_CHALLENGE:
         signin_common(); rec.event_type = "AwsServiceEvent"; rec.name = r.chance(0.5) ? "CredentialChallenge" : "CredentialVerification";
@@ -938,7 +945,8 @@ struct Gen {
         std::string target = std::to_string(100000000000ull + r.below(1u << 31));
         rec.request = "{\"targetPrincipal\":\"" + target + "\",\"taskPolicyArn\":{\"arn\":\"arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy\"},\"durationSeconds\":900}";
         rec.response = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(rec.response, r, 16); rec.response += "\",\"sessionToken\":\"IQoJb3JpZ2luX2Vj";
-        b64(rec.response, r, 500); rec.response += "\",\"expiration\":\"Nov 1, 2026, 12:15:00 PM\"},\"sourceIdentity\":\"\"}";
+        b64(rec.response, r, 500); rec.response += "\",\"expiration\":\""; aws_date(rec.response, t + 900);
+        rec.response += "\"},\"sourceIdentity\":\"\"}";
         break;
       }
       case AK_FEDERATED_FROM_ROOT:
