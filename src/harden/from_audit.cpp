@@ -113,6 +113,7 @@ FixPlan plan_fixes(const std::vector<AuditFinding>& findings, TemplateFormat for
         if (k == "log_group" && !v.empty()) log_groups.insert(v);
   }
   FixPlan plan;
+  plan.parts = Components{.alarm_chain = false};  // nothing unless a failure asks for it
   const bool tf = format == TemplateFormat::Terraform;
   std::string chosen, manual, skipped;
   auto choose = [&](const std::string& id, const std::string& what) {

@@ -372,7 +372,8 @@ Doc terraform_doc(const TemplateOptions& o) {
                                                                                   .set("source", "hashicorp/aws")
                                                                                   .set("version", p.root_access_features ? ">= 5.77" : ">= 5.0"))));
   Doc vars = Doc::object();
-  vars.set("name_prefix", variable("string", "Prefix of every resource name").set("default", o.name_prefix));
+  if (p.alarm_chain || p.trail || p.eventbridge || p.scp)
+    vars.set("name_prefix", variable("string", "Prefix of every resource name").set("default", o.name_prefix));
   if (p.alarm_chain && !p.trail)
     vars.set("cloudtrail_log_group_name", variable("string", "CloudWatch Logs group the multi-region trail delivers to")
                                               .set("default", o.log_group.empty() ? kDefaultLogGroup : o.log_group));
