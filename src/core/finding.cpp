@@ -4,13 +4,13 @@
 
 namespace rg {
 
-const char* to_string(Status s) {
+const char* to_string(FindingStatus s) {
   switch (s) {
-    case Status::Fail: return "FAIL";
-    case Status::Pass: return "PASS";
-    case Status::NotApplicable: return "N_A";
-    case Status::Unknown: return "UNKNOWN";
-    case Status::Attest: return "ATTEST";
+    case FindingStatus::Fail: return "FAIL";
+    case FindingStatus::Pass: return "PASS";
+    case FindingStatus::NotApplicable: return "N_A";
+    case FindingStatus::Unknown: return "UNKNOWN";
+    case FindingStatus::Attest: return "ATTEST";
   }
   return "UNKNOWN";
 }

@@ -16,14 +16,15 @@
 namespace rg {
 
 // What a Finding says about its subject. Detections (scan) are always Fail ("seen").
-enum class Status {
+// (Named FindingStatus: rg::Status is Result<void>, core/result.h; both must be usable in one file.)
+enum class FindingStatus {
   Fail,           // the practice is broken (or: the detection fired)
   Pass,           // checked and fine
   NotApplicable,  // does not apply here (e.g. member account for an org-only check)
   Unknown,        // could not be decided: data not collected, denied, or unreadable
   Attest,         // cannot be checked by API; a person must attest (config says who)
 };
-const char* to_string(Status s);  // "FAIL", "PASS", "N_A", "UNKNOWN", "ATTEST"
+const char* to_string(FindingStatus s);  // "FAIL", "PASS", "N_A", "UNKNOWN", "ATTEST"
 
 // The CloudTrail event a detection fired on (empty for posture findings).
 struct EventRef {
@@ -48,7 +49,7 @@ struct Finding {
   std::string id;           // rule id ("D02") or check id ("R01")
   std::string title;
   Severity severity = Severity::Info;
-  Status status = Status::Fail;
+  FindingStatus status = FindingStatus::Fail;
   std::string reason;       // one line, quoting the evidence
   std::string practice;     // the seed practice this protects
   std::string next_step;    // what to do now

@@ -1,0 +1,69 @@
+// JsonOut: a tiny append-only JSON writer for the alert, case and timeline outputs.
+//
+// Writes compact JSON into a string: obj()/arr() open, end() closes, key() names the next
+// value. It checks nothing (the callers are few and tested): keys and values are escaped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/strings.h"
+
+namespace rg::respond {
+
+class JsonOut {
+ public:
+  JsonOut& obj() { open('{'); return *this; }
+  JsonOut& arr() { open('['); return *this; }
+  JsonOut& end() {
+    out_ += stack_.back() == '{' ? '}' : ']';
+    stack_.pop_back();
+    first_.pop_back();
+    return *this;
+  }
+  JsonOut& key(std::string_view k) {
+    comma();
+    out_ += '"';
+    out_ += json_escape(k);
+    out_ += "\":";
+    after_key_ = true;
+    return *this;
+  }
+  JsonOut& str(std::string_view v) {
+    comma();
+    out_ += '"';
+    out_ += json_escape(v);
+    out_ += '"';
+    return *this;
+  }
+  JsonOut& num(std::int64_t v) { comma(); out_ += std::to_string(v); return *this; }
+  JsonOut& boolean(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
+  JsonOut& raw(std::string_view json) { comma(); out_ += json; return *this; }
+  JsonOut& kv(std::string_view k, std::string_view v) { return key(k).str(v); }
+  // Only when non-empty.
+  JsonOut& kv_opt(std::string_view k, std::string_view v) { return v.empty() ? *this : kv(k, v); }
+  const std::string& text() const { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void open(char c) {
+    comma();
+    out_ += c;
+    stack_.push_back(c);
+    first_.push_back(true);
+  }
+  void comma() {
+    if (after_key_) { after_key_ = false; return; }
+    if (first_.empty()) return;
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+  }
+  std::string out_;
+  std::vector<char> stack_;
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+}  // namespace rg::respond

@@ -1,0 +1,95 @@
+// file:PATH: alerts as JSON lines (alert.h JSON), appended, fsync'ed, mode 0600.
+//
+// Idempotent across crashes: on open it reads the keys already in the file, so an alert
+// whose delivery was cut short between the write and the outbox's "sent" mark is not
+// written twice; a half-written last line (a crash mid-write) is cut off first. A failed
+// write (full disk) is undone to the last whole line and retried later.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_set>
+
+#include <simdjson.h>
+
+#include "respond/sinks/kinds.h"
+
+namespace rg::respond {
+namespace {
+
+class FileSink final : public Sink {
+ public:
+  FileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~FileSink() override { ::close(fd_); }
+
+  std::string name() const override { return "file:" + path_; }
+
+  Status load_keys() {
+    struct stat st{};
+    if (fstat(fd_, &st) != 0) return make_error(ErrorKind::Io, path_, std::strerror(errno));
+    regular_ = S_ISREG(st.st_mode);
+    if (!regular_ || st.st_size == 0) return ok_status();
+    std::string data(static_cast<size_t>(st.st_size), '\0');
+    ssize_t got = pread(fd_, data.data(), data.size(), 0);
+    if (got < 0) return make_error(ErrorKind::Io, path_, std::strerror(errno));
+    data.resize(static_cast<size_t>(got));
+    size_t last_nl = data.rfind('\n');
+    size_t whole = last_nl == std::string::npos ? 0 : last_nl + 1;
+    if (whole < data.size() && ftruncate(fd_, static_cast<off_t>(whole)) != 0)
+      return make_error(ErrorKind::Io, path_, std::strerror(errno));
+    simdjson::dom::parser p;
+    size_t pos = 0;
+    while (pos < whole) {
+      size_t nl = data.find('\n', pos);
+      std::string_view line(data.data() + pos, nl - pos);
+      pos = nl + 1;
+      simdjson::dom::element e;
+      std::string_view key;
+      if (p.parse(line.data(), line.size()).get(e) == simdjson::SUCCESS &&
+          e["key"].get_string().get(key) == simdjson::SUCCESS)
+        keys_.insert(std::string(key));
+    }
+    return ok_status();
+  }
+
+  Delivery deliver(const Alert& a) override {
+    if (keys_.count(a.key)) return {Outcome::Accepted, "already in the file"};
+    std::string line = to_json(a) + "\n";
+    off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : 0;
+    size_t done = 0;
+    while (done < line.size()) {
+      ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return undo(before, errno ? errno : EIO);
+      done += static_cast<size_t>(n);
+    }
+    if (regular_ && fsync(fd_) != 0) return undo(before, errno);
+    keys_.insert(a.key);
+    return {Outcome::Accepted, ""};
+  }
+
+ private:
+  Delivery undo(off_t before, int err) {
+    if (regular_) (void)ftruncate(fd_, before);
+    return {Outcome::Retry, path_ + ": " + std::strerror(err)};
+  }
+  std::string path_;
+  int fd_;
+  bool regular_ = true;
+  std::unordered_set<std::string> keys_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Sink>> make_file_sink(const std::string& path, const SinkOptions&) {
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);  // devices, pipes
+  if (fd < 0) return make_error(errno == EACCES ? ErrorKind::Denied : ErrorKind::Io, path, std::strerror(errno));
+  auto s = std::make_unique<FileSink>(path, fd);
+  if (Status st = s->load_keys(); !st.ok()) return st.error();
+  return std::unique_ptr<Sink>(std::move(s));
+}
+
+}  // namespace rg::respond

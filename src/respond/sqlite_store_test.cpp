@@ -1,0 +1,178 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "respond/store.h"
+#include "test_util.h"
+
+namespace rg::respond {
+namespace {
+
+using rg::test::TempDir;
+
+std::unique_ptr<Store> open_ok(const std::string& spec, const StoreOptions& o = {}) {
+  auto s = open_store(spec, o);
+  if (!s.ok()) ADD_FAILURE() << s.error().str();
+  return s.ok() ? std::move(s.value()) : nullptr;
+}
+
+TEST(SqliteStore, CreatesPrivateFileAndKeepsDataAcrossReopen) {
+  TempDir d;
+  {
+    auto st = open_ok((d / "state").string());
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->schema_version(), 1);
+    ASSERT_TRUE(st->mark_file_done({"trail/a.json.gz", 10, 5, 2}).ok());
+    ASSERT_TRUE(*st->enqueue("sink1", "D02:ev1", "{}", 100));
+  }
+  struct stat sb{};
+  ASSERT_EQ(stat((d / "state" / "rootguard.db").c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat((d / "state").c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0700u);
+  auto st = open_ok("sqlite:" + (d / "state" / "rootguard.db").string());
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(*st->file_done("trail/a.json.gz"));
+  EXPECT_FALSE(*st->file_done("trail/b.json.gz"));
+  EXPECT_EQ(*st->files_done_count(), 1u);
+  EXPECT_FALSE(*st->enqueue("sink1", "D02:ev1", "{}", 200)) << "the same alert is never queued twice";
+  EXPECT_TRUE(*st->enqueue("sink2", "D02:ev1", "{}", 200)) << "but each sink gets it once";
+}
+
+TEST(SqliteStore, GarbageFileIsReportedAsCorruptWithAHintAndLeftAlone) {
+  TempDir d;
+  std::string path = (d / "x.db").string();
+  std::string junk(8192, 'z');
+  rg::test::write_file(path, junk);
+  auto st = open_store("sqlite:" + path);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Corrupt);
+  EXPECT_NE(st.error().str().find(".recover"), std::string::npos) << st.error().str();
+  EXPECT_NE(st.error().str().find("will not reset"), std::string::npos);
+  EXPECT_EQ(rg::test::read_file(path), junk) << "never reset";
+}
+
+TEST(SqliteStore, DamagedPageIsFoundByQuickCheck) {
+  TempDir d;
+  std::string path = (d / "x.db").string();
+  {
+    auto st = open_ok("sqlite:" + path);
+    ASSERT_TRUE(st);
+    ASSERT_TRUE(st->transaction([&]() -> Status {
+      for (int i = 0; i < 400; ++i)
+        if (auto r = st->enqueue("s", "k" + std::to_string(i), std::string(200, 'p'), i); !r.ok()) return r.error();
+      return ok_status();
+    }).ok());
+  }
+  // Fold the WAL into the main file, then overwrite the middle of the file with junk.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 3);
+    std::string junk(4096 * 4, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto st = open_store("sqlite:" + path);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Corrupt) << st.error().str();
+}
+
+TEST(SqliteStore, RefusesANewerSchema) {
+  TempDir d;
+  std::string path = (d / "x.db").string();
+  { ASSERT_TRUE(open_ok("sqlite:" + path)); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto st = open_store("sqlite:" + path);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Unsupported);
+  EXPECT_NE(st.error().what.find("newer"), std::string::npos);
+}
+
+TEST(SqliteStore, FailedTransactionLeavesNothing) {
+  TempDir d;
+  auto st = open_ok((d / "s").string());
+  ASSERT_TRUE(st);
+  Status s = st->transaction([&]() -> Status {
+    (void)st->enqueue("s", "a", "{}", 1);
+    (void)st->mark_file_done({"f1", 1, 1, 1});
+    return make_error(ErrorKind::Io, "test", "boom");
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(*st->file_done("f1"));
+  EXPECT_EQ(st->outbox_counts("s")->pending, 0u);
+}
+
+TEST(SqliteStore, FullDiskIsAnErrorNotACrashAndNothingHalfWritten) {
+  TempDir d;
+  auto st = open_ok((d / "s").string(), StoreOptions{.max_bytes = 64 * 1024});
+  ASSERT_TRUE(st);
+  Status s = st->transaction([&]() -> Status {
+    for (int i = 0; i < 2000; ++i)
+      if (auto r = st->enqueue("s", "k" + std::to_string(i), std::string(500, 'x'), i); !r.ok()) return r.error();
+    return st->mark_file_done({"big", 1, 1, 2000});
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::Io);
+  EXPECT_NE(s.error().what.find("disk full"), std::string::npos) << s.error().str();
+  EXPECT_FALSE(*st->file_done("big"));
+  EXPECT_EQ(st->outbox_counts("s")->pending, 0u);
+  // Small writes still work once there is room.
+  EXPECT_TRUE(*st->enqueue("s", "small", "{}", 1));
+}
+
+TEST(SqliteStore, OutboxDueRetryAndReject) {
+  TempDir d;
+  auto st = open_ok((d / "s").string());
+  ASSERT_TRUE(st);
+  ASSERT_TRUE(*st->enqueue("s", "a", "{\"n\":1}", 100));
+  ASSERT_TRUE(*st->enqueue("s", "b", "{\"n\":2}", 100));
+  auto due = st->due("s", 100, 10);
+  ASSERT_EQ(due->size(), 2u);
+  ASSERT_TRUE(st->mark_retry((*due)[0].id, 1, 5000, "connection refused").ok());
+  ASSERT_TRUE(st->mark_rejected((*due)[1].id, 1, 200, "HTTP 403").ok());
+  EXPECT_TRUE(st->due("s", 4999, 10)->empty());
+  EXPECT_EQ(**st->next_due_ms("s"), 5000);
+  auto again = st->due("s", 5000, 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 1);
+  EXPECT_EQ((*again)[0].last_error, "connection refused");
+  ASSERT_TRUE(st->mark_sent((*again)[0].id, 5001).ok());
+  auto c = *st->outbox_counts("s");
+  EXPECT_EQ(c.pending, 0u);
+  EXPECT_EQ(c.sent, 1u);
+  EXPECT_EQ(c.rejected, 1u);
+  auto rej = *st->outbox_items("s", OutboxState::Rejected);
+  ASSERT_EQ(rej.size(), 1u);
+  EXPECT_EQ(rej[0].alert_key, "b");
+  EXPECT_EQ(rej[0].last_error, "HTTP 403");
+}
+
+TEST(SqliteStore, StateValues) {
+  TempDir d;
+  auto st = open_ok((d / "s").string());
+  ASSERT_TRUE(st);
+  EXPECT_FALSE(st->get_state("ns", "k")->has_value());
+  ASSERT_TRUE(st->put_state("ns", "k", "v1", 1).ok());
+  ASSERT_TRUE(st->put_state("ns", "k", "v2", 2).ok());
+  EXPECT_EQ(**st->get_state("ns", "k"), "v2");
+  EXPECT_EQ(st->list_state("ns")->size(), 1u);
+  ASSERT_TRUE(st->erase_state("ns", "k").ok());
+  EXPECT_FALSE(st->get_state("ns", "k")->has_value());
+}
+
+TEST(SqliteStore, UnknownBackendIsRefusedByName) {
+  auto st = open_store("postgresql://db/rootguard");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::Unsupported);
+}
+
+}  // namespace
+}  // namespace rg::respond
