@@ -334,6 +334,7 @@ struct Gen {
   Rec rec;
   Counts counts;
   std::string tmp;
+  bool decoyed = false;  // the current record is a decoy
 
   Gen(std::uint64_t seed, const Account& acct, const Options& o, const std::string& reg)
       : r(seed), a(acct), opt(o), region(reg) {}
@@ -680,6 +681,7 @@ struct Gen {
   }
   void decoy(DecoyKind k) {
     counts.decoy_kind[k]++;
+    decoyed = true;
     switch (k) {
       case DK_IAM_USER_CONSOLE_LOGIN: {
         const Principal& u = r.pick(a.users);
@@ -986,6 +988,7 @@ struct Gen {
 
   void begin() {
     rec.reset();
+    decoyed = false;
     static const char* const versions[] = {"1.08", "1.08", "1.09", "1.09", "1.10"};
     rec.version = r.pick(versions);
   }
@@ -1095,15 +1098,26 @@ bool write_file(const Options& opt, const Account& a, const FilePlan& f, std::ui
   std::sort(slots.begin(), slots.end(), [](const Slot& x, const Slot& y) { return x.at < y.at; });
   std::size_t next = 0;
   // Event times: spread over the 5 minutes before delivery (a few stragglers up to 15 minutes), rising.
-  std::int64_t t = f.time - 300;
-  bool first = true;
+  const double step = 300.0 / std::max(1.0, static_cast<double>(f.target) / kAvgRecord);
+  double clock = 0;
+  bool first = true, repeatable = false;
   while (json.size() < f.target || next < slots.size()) {
     if (!first) json += ',';
     first = false;
-    if (g.r.chance(0.1)) t += 1;
+    clock += step;
+    const std::int64_t t = f.time - 300 + static_cast<std::int64_t>(clock);
     g.t = std::min<std::int64_t>(f.time, g.r.chance(0.02) ? t - static_cast<std::int64_t>(g.r.below(600)) : t);
+    const bool injected = next < slots.size() && json.size() >= slots[next].at;
+    // Callers repeat themselves (polling, pagination, retries): often the same principal makes the
+    // same call again, and only the time and the ids change.
+    if (!injected && repeatable && g.r.chance(0.3)) {
+      g.write(json);
+      g.counts.records++;
+      continue;
+    }
     g.begin();
-    if (next < slots.size() && json.size() >= slots[next].at) {
+    repeatable = false;
+    if (injected) {
       const Slot& s = slots[next++];
       if (s.root) {
         g.root_event(s.kind);
@@ -1114,10 +1128,10 @@ bool write_file(const Options& opt, const Account& a, const FilePlan& f, std::ui
       }
     } else {
       g.ordinary();
+      repeatable = !g.decoyed;  // a repeated decoy would go uncounted
     }
     g.write(json);
     g.counts.records++;
-    if (t > f.time) t = f.time;
   }
   json += "]}";
   g.counts.bytes = json.size();

@@ -87,7 +87,8 @@ Result<HttpResponse> http_perform(const HttpRequest& request) {
   for (const auto& [n, v] : request.headers) hdrs = curl_slist_append(hdrs, (n + ": " + v).c_str());
   if (request.sign && !request.sign->session_token.empty())
     hdrs = curl_slist_append(hdrs, ("X-Amz-Security-Token: " + request.sign->session_token).c_str());
-  hdrs = curl_slist_append(hdrs, "Expect:");
+  // No "Expect:" override here: libcurl would sign the blanked header it then does not send.
+  // Request bodies are small (libcurl only asks 100-continue above 1 MiB).
 
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

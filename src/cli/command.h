@@ -30,6 +30,7 @@ Command register_audit(CLI::App& root);
 Command register_harden(CLI::App& root);
 Command register_password(CLI::App& root);
 Command register_emails(CLI::App& root);
+Command register_collect(CLI::App& root);
 Command register_case(CLI::App& root);
 
 }  // namespace rg::cli

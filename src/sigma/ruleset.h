@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cloudtrail/event.h"
@@ -25,6 +26,7 @@ struct RuleTest {
   std::string name;        // short label, for `rules test` output
   std::string event_json;  // one CloudTrail record (bare, no envelope)
   bool must_match = true;
+  std::optional<Severity> severity;  // when set, the match must carry this severity
 };
 
 struct RuleInfo {
@@ -41,6 +43,11 @@ struct RuleInfo {
   std::vector<std::string> supersedes;    // ids this rule replaces when both match one event
   std::vector<RuleTest> tests;
   bool builtin = false;
+  // How match() derives a match's severity (docs and `rules list`): severity_when_failed
+  // applies to failed calls; else the first (condition, level) of severity_levels that holds.
+  std::optional<Severity> severity_when_failed;
+  std::vector<std::pair<std::string, Severity>> severity_levels;
+  std::vector<std::string> conditions;   // the rule's detection condition(s), as written
 };
 
 // One rule matching one event; severity may differ from the rule's level (e.g. a failed
@@ -66,8 +73,19 @@ class RuleSet {
   // False positives are fine; a false negative is a bug.
   const std::optional<std::vector<std::string>>& prefilter_literals() const;
 
-  // Appends to `out` the rules that match `ev`, in rule order, with superseded ones removed.
+  // Appends to `out` the rules that match `ev`, in rule order, with superseded ones removed
+  // (when rules A and B both match and A supersedes B, directly or through a chain, only A
+  // is reported). Each Match carries the severity for this event: the rule's
+  // severity_when_failed when the call failed (errorCode/errorMessage present, or
+  // responseElements.<eventName> == "Failure"), else its first matching severity_levels
+  // entry, else its level.
   void match(const cloudtrail::EventView& ev, std::vector<Match>& out) const;
+
+  // Rule i alone on ev (ignoring supersedes): the severity it would report, or nullopt when
+  // it does not match. For `rules test` and tests.
+  std::optional<Severity> evaluate(std::size_t i, const cloudtrail::EventView& ev) const;
+  // Rule i's own prefilter literals (nullopt: the rule offers none).
+  const std::optional<std::vector<std::string>>& rule_literals(std::size_t i) const;
 
   struct Impl;
 

@@ -1,0 +1,33 @@
+// The AWS flags shared by `collect`, `audit --live` and `scan s3://`, and the wiring from them
+// to the library: the environment is read here (cli/ and aws/ only), the credential chain
+// built, and a collection run. No logic beyond wiring.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/diagnostics.h"
+
+namespace rg::cli {
+
+struct AwsFlags {
+  std::string profile;
+  std::string region;
+  std::string endpoint_url;
+  bool org = false;
+  std::string role;
+  int concurrency = 16;
+  std::vector<std::string> regions;
+};
+
+// --profile --region --endpoint-url (and, with org_flags, --org --role --concurrency --regions).
+void add_aws_flags(CLI::App* app, AwsFlags& flags, bool org_flags);
+
+// Collects a snapshot into `out` (created 0700). Returns the exit status: 0 written,
+// 2 when nothing could be collected or some member account could not be entered.
+int run_collect(const AwsFlags& flags, const std::filesystem::path& out, Diagnostics& diag);
+
+}  // namespace rg::cli

@@ -1,0 +1,435 @@
+#include "cloudtrail/framing.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace rg::cloudtrail {
+
+namespace {
+
+enum class Role : std::uint8_t { None, TopObject, TopArray, RecordsArray, EventsArray };
+constexpr int kRoles = 4;  // roles are tracked for depths 1..3; deeper containers are plain
+
+struct Masks {
+  std::uint64_t quote, backslash, open, close, newline;
+};
+
+#if defined(__SSE2__)
+inline std::uint64_t movemask4(__m128i a, __m128i b, __m128i c, __m128i d) {
+  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(a))) |
+         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(b))) << 16 |
+         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(c))) << 32 |
+         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(d))) << 48;
+}
+
+inline Masks classify(const char* p) {
+  const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+  const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 32));
+  const __m128i v3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 48));
+  const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n');
+  // '{' 0x7b and '[' 0x5b differ only in bit 0x20, as do '}' 0x7d and ']' 0x5d
+  const __m128i lo = _mm_set1_epi8(0x20), op = _mm_set1_epi8('{'), cl = _mm_set1_epi8('}');
+  const __m128i f0 = _mm_or_si128(v0, lo), f1 = _mm_or_si128(v1, lo), f2 = _mm_or_si128(v2, lo),
+                f3 = _mm_or_si128(v3, lo);
+  Masks m;
+  m.quote = movemask4(_mm_cmpeq_epi8(v0, q), _mm_cmpeq_epi8(v1, q), _mm_cmpeq_epi8(v2, q), _mm_cmpeq_epi8(v3, q));
+  m.backslash =
+      movemask4(_mm_cmpeq_epi8(v0, bs), _mm_cmpeq_epi8(v1, bs), _mm_cmpeq_epi8(v2, bs), _mm_cmpeq_epi8(v3, bs));
+  m.newline =
+      movemask4(_mm_cmpeq_epi8(v0, nl), _mm_cmpeq_epi8(v1, nl), _mm_cmpeq_epi8(v2, nl), _mm_cmpeq_epi8(v3, nl));
+  m.open = movemask4(_mm_cmpeq_epi8(f0, op), _mm_cmpeq_epi8(f1, op), _mm_cmpeq_epi8(f2, op), _mm_cmpeq_epi8(f3, op));
+  m.close = movemask4(_mm_cmpeq_epi8(f0, cl), _mm_cmpeq_epi8(f1, cl), _mm_cmpeq_epi8(f2, cl), _mm_cmpeq_epi8(f3, cl));
+  return m;
+}
+#else
+inline Masks classify(const char* p) {
+  Masks m{0, 0, 0, 0, 0};
+  for (int i = 0; i < 64; ++i) {
+    std::uint64_t bit = std::uint64_t{1} << i;
+    switch (p[i]) {
+      case '"': m.quote |= bit; break;
+      case '\\': m.backslash |= bit; break;
+      case '\n': m.newline |= bit; break;
+      case '{': case '[': m.open |= bit; break;
+      case '}': case ']': m.close |= bit; break;
+      default: break;
+    }
+  }
+  return m;
+}
+#endif
+
+inline std::uint64_t prefix_xor(std::uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+// Positions escaped by an odd-length run of backslashes (simdjson's classic method).
+inline std::uint64_t escaped_positions(std::uint64_t bs, std::uint64_t& prev_odd) {
+  constexpr std::uint64_t even = 0x5555555555555555ULL, odd = ~even;
+  std::uint64_t start_edges = bs & ~(bs << 1);
+  std::uint64_t even_start_mask = even ^ prev_odd;
+  std::uint64_t even_starts = start_edges & even_start_mask;
+  std::uint64_t odd_starts = start_edges & ~even_start_mask;
+  std::uint64_t even_carries = bs + even_starts;
+  std::uint64_t odd_carries = 0;
+  bool ends_odd = __builtin_add_overflow(bs, odd_starts, &odd_carries);
+  odd_carries |= prev_odd;
+  prev_odd = ends_odd ? 1 : 0;
+  std::uint64_t even_carry_ends = even_carries & ~bs;
+  std::uint64_t odd_carry_ends = odd_carries & ~bs;
+  return (even_carry_ends & odd) | (odd_carry_ends & even);
+}
+
+inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+struct Framer::State {
+  std::unique_ptr<char[]> buf;
+  std::size_t cap = 0;      // usable bytes (padding beyond it)
+  std::size_t len = 0;      // bytes held
+  std::size_t scan = 0;     // next byte to classify
+  std::uint64_t base = 0;   // input offset of buf[0]
+  std::uint64_t lines = 0;  // newlines before `scan` (as processed)
+
+  // structural state
+  std::uint64_t in_string = 0;  // all ones when the previous block ended inside a string
+  std::uint64_t prev_odd = 0;   // previous block ended in an odd backslash run
+  std::uint64_t depth = 0;
+  Role role[kRoles] = {};
+
+  bool rec_active = false;  // a record is being collected from rec_start
+  std::size_t rec_start = 0;
+  std::uint64_t rec_depth = 0;  // depth of the container holding the record
+  std::uint64_t rec_line = 0;
+  Container rec_container = Container::TopValue;
+
+  bool skipping = false;  // inside a refused record: wait until depth returns to skip_depth
+  std::uint64_t skip_depth = 0;
+
+  bool in_gap = false;   // between values where only whitespace (and commas in arrays) belong
+  std::size_t gap_from = 0;
+  bool gap_reported = false;
+
+  std::uint64_t last_top_end_line = 0;  // line where the last top-level value ended
+  bool abandoned = false;
+};
+
+Framer::Framer(std::string name, Diagnostics& diag, FramerOptions opts)
+    : name_(std::move(name)), diag_(diag), opts_(opts), st_(std::make_unique<State>()) {
+  if (opts_.chunk_bytes < 4096) opts_.chunk_bytes = 4096;
+}
+
+Framer::~Framer() = default;
+
+void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& what) {
+  if (st_->abandoned) return;
+  ++stats_.errors;
+  if (stats_.errors > opts_.max_errors) {
+    diag_.error(ErrorKind::Corrupt, name_, "too many errors, rest of the file skipped");
+    st_->abandoned = true;
+    return;
+  }
+  std::string loc = stats_.json_lines && line ? "line " + std::to_string(line) : "offset " + std::to_string(offset);
+  diag_.error(ErrorKind::Corrupt, name_, loc + ": " + what);
+}
+
+void Framer::run(io::Reader& in, const OnRecord& on_record) {
+  State& s = *st_;
+  s.cap = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
+  s.buf.reset(new char[s.cap + 64 + kRecordPadding]());
+  s.in_gap = true;  // depth 0 is a gap
+  bool eof = false;
+
+  auto offset_of = [&](std::size_t pos) { return s.base + pos; };
+  auto line_at = [&](std::uint64_t lines_before) { return lines_before + 1; };
+
+  auto skip_record = [&](const std::string& why) {
+    error(offset_of(s.rec_start), s.rec_line, why);
+    s.rec_active = false;
+    s.skipping = true;
+    s.skip_depth = s.rec_depth;
+  };
+
+  // Checks gap bytes [gap_from, to) for anything but whitespace (and commas inside arrays).
+  // Returns false when the file was abandoned or a restart position was set in `restart`.
+  auto check_gap = [&](std::size_t to, std::size_t& restart) -> bool {
+    if (!s.in_gap || s.gap_reported || to <= s.gap_from) {
+      s.gap_from = std::max(s.gap_from, to);
+      return true;
+    }
+    const char* b = s.buf.get();
+    bool comma_ok = s.depth > 0;
+    for (std::size_t i = s.gap_from; i < to; ++i) {
+      char c = b[i];
+      if (is_ws(c) || (comma_ok && c == ',')) continue;
+      if (s.depth == 0) {
+        if (stats_.json_lines) {
+          std::uint64_t after = static_cast<std::uint64_t>(std::count(b + i, b + to, '\n'));
+          error(offset_of(i), line_at(s.lines - after), "not a JSON object, line skipped");
+          const void* nl = std::memchr(b + i, '\n', s.len - i);
+          restart = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) + 1 : s.len;
+          s.lines -= after;  // the restart re-reads those newlines
+          if (nl) ++s.lines;
+          return false;
+        }
+        std::string what = stats_.top_values == 0 ? "not JSON (the input does not start with '{' or '['), file skipped"
+                                                  : "unexpected data after the end of the JSON value, rest of file skipped";
+        error(offset_of(i), 0, what);
+        s.abandoned = true;
+        return false;
+      }
+      error(offset_of(i), line_at(s.lines), "a record should be a JSON object here, value skipped");
+      s.gap_reported = true;
+      break;
+    }
+    s.gap_from = to;
+    return true;
+  };
+
+  auto reset_structure = [&]() {
+    s.in_string = 0;
+    s.prev_odd = 0;
+    s.depth = 0;
+    s.rec_active = false;
+    s.skipping = false;
+    s.in_gap = true;
+    s.gap_reported = false;
+  };
+
+  // Processes the 64-byte block at s.scan (bytes past s.len are spaces). Advances s.scan.
+  auto process_block = [&]() {
+    const std::size_t p = s.scan;
+    const char* b = s.buf.get() + p;
+    Masks m = classify(b);
+    std::uint64_t esc = escaped_positions(m.backslash, s.prev_odd);
+    std::uint64_t quotes = m.quote & ~esc;
+    std::uint64_t in_str = prefix_xor(quotes) ^ s.in_string;
+    s.in_string = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_str) >> 63);
+    std::uint64_t iter = ((m.open | m.close) & ~in_str) | m.newline;
+    std::size_t restart = 0;
+    while (iter) {
+      int i = __builtin_ctzll(iter);
+      iter &= iter - 1;
+      const std::size_t pos = p + static_cast<std::size_t>(i);
+      const char c = b[i];
+      if (c == '\n') {
+        if (stats_.json_lines && s.depth > 0) {
+          if (s.rec_active || s.skipping) {
+            if (s.rec_active) error(offset_of(s.rec_start), s.rec_line, "invalid JSON (the record does not end on its line), skipped");
+          } else {
+            error(offset_of(pos), line_at(s.lines), "invalid JSON, line skipped");
+          }
+          ++s.lines;
+          reset_structure();
+          s.gap_from = pos + 1;
+          s.scan = pos + 1;
+          return;
+        }
+        ++s.lines;
+        continue;
+      }
+      if (s.in_gap && !check_gap(pos, restart)) {
+        if (s.abandoned) return;
+        reset_structure();
+        s.gap_from = restart;
+        s.scan = restart;
+        return;
+      }
+      if (m.open & (std::uint64_t{1} << i)) {
+        if (s.depth == 0) {
+          if (stats_.top_values > 0 && s.lines + 1 > s.last_top_end_line) stats_.json_lines = true;
+          ++stats_.top_values;
+          if (c == '{') {
+            s.role[1] = Role::TopObject;
+            s.rec_active = true;
+            s.rec_start = pos;
+            s.rec_depth = 0;
+            s.rec_line = line_at(s.lines);
+            s.rec_container = Container::TopValue;
+          } else {
+            s.role[1] = Role::TopArray;
+          }
+          s.in_gap = c == '[';
+          s.gap_from = pos + 1;
+          s.gap_reported = false;
+        } else if (s.rec_active && s.rec_container == Container::TopValue && s.depth == 1 && c == '[') {
+          // inside a top-level object: is this the "Records" or "Events" array of a wrapper?
+          const char* buf = s.buf.get();
+          std::size_t k = pos;
+          auto back_ws = [&]() { while (k > s.rec_start && is_ws(buf[k - 1])) --k; };
+          Role r = Role::None;
+          back_ws();
+          if (k > s.rec_start && buf[k - 1] == ':') {
+            --k;
+            back_ws();
+            if (k > s.rec_start && buf[k - 1] == '"') {
+              std::size_t end = --k;
+              while (k > s.rec_start && buf[k - 1] != '"' && end - k < 16) --k;
+              std::string_view key(buf + k, end - k);
+              if (k > s.rec_start && buf[k - 1] == '"') {
+                if (key == "Records") r = Role::RecordsArray;
+                else if (key == "Events") r = Role::EventsArray;
+              }
+            }
+          }
+          if (r != Role::None) {
+            s.rec_active = false;  // the top object is a wrapper, not a record
+            s.in_gap = true;
+            s.gap_from = pos + 1;
+            s.gap_reported = false;
+          }
+          s.role[2] = r;
+        } else if (!s.rec_active && !s.skipping && s.depth < kRoles &&
+                   (s.role[s.depth] == Role::TopArray || s.role[s.depth] == Role::RecordsArray ||
+                    s.role[s.depth] == Role::EventsArray)) {
+          if (c == '{') {
+            s.rec_active = true;
+            s.rec_start = pos;
+            s.rec_depth = s.depth;
+            s.rec_line = line_at(s.lines);
+            Role r = s.role[s.depth];
+            s.rec_container = r == Role::TopArray ? Container::TopArray
+                              : r == Role::RecordsArray ? Container::RecordsArray
+                                                        : Container::EventsArray;
+            s.in_gap = false;
+            if (s.depth + 1 < kRoles) s.role[s.depth + 1] = Role::None;
+          } else {
+            if (s.depth + 1 < kRoles) s.role[s.depth + 1] = Role::None;
+            if (!s.gap_reported) error(offset_of(pos), line_at(s.lines), "a record should be a JSON object here, value skipped");
+            s.skipping = true;
+            s.skip_depth = s.depth;
+            s.in_gap = false;
+          }
+        } else if (s.depth + 1 < kRoles) {
+          s.role[s.depth + 1] = Role::None;
+        }
+        ++s.depth;
+        if (s.depth > opts_.max_depth) {
+          if (s.rec_active) {
+            skip_record("nesting deeper than " + std::to_string(opts_.max_depth) + " levels, record skipped");
+          } else if (!s.skipping) {
+            error(offset_of(pos), line_at(s.lines),
+                  "nesting deeper than " + std::to_string(opts_.max_depth) + " levels, rest of file skipped");
+            s.abandoned = true;
+            return;
+          }
+        }
+      } else {  // close
+        if (s.depth == 0) {
+          error(offset_of(pos), line_at(s.lines), "unbalanced '" + std::string(1, c) + "', rest of file skipped");
+          s.abandoned = true;
+          return;
+        }
+        --s.depth;
+        if (s.rec_active && s.depth == s.rec_depth) {
+          RawRecord r;
+          r.bytes = std::string_view(s.buf.get() + s.rec_start, pos + 1 - s.rec_start);
+          r.offset = offset_of(s.rec_start);
+          r.line = s.rec_line;
+          r.container = s.rec_container;
+          s.rec_active = false;
+          ++stats_.records;
+          if (!on_record(r)) {
+            stats_.stopped = true;
+            s.abandoned = true;
+            return;
+          }
+        } else if (s.skipping && s.depth == s.skip_depth) {
+          s.skipping = false;
+        }
+        if (s.depth == 0) {
+          s.last_top_end_line = line_at(s.lines);
+          s.in_gap = true;
+          s.gap_from = pos + 1;
+          s.gap_reported = false;
+        } else if (!s.rec_active && !s.skipping && s.depth < kRoles &&
+                   (s.role[s.depth] == Role::TopArray || s.role[s.depth] == Role::RecordsArray ||
+                    s.role[s.depth] == Role::EventsArray)) {
+          s.in_gap = true;
+          s.gap_from = pos + 1;
+          s.gap_reported = false;
+        } else if (s.depth == 1 && s.role[1] == Role::TopObject && !s.rec_active) {
+          s.in_gap = false;  // back in a wrapper object: other keys are ignored
+        }
+      }
+    }
+    s.scan = p + 64;
+    if (s.in_gap && !check_gap(std::min(s.scan, s.len), restart)) {
+      if (s.abandoned) return;
+      reset_structure();
+      s.gap_from = restart;
+      s.scan = restart;
+      return;
+    }
+    if (s.rec_active && s.scan - s.rec_start > opts_.max_record_bytes) {
+      skip_record("record larger than " + std::to_string(opts_.max_record_bytes >> 20) + " MiB, skipped");
+    }
+  };
+
+  while (!s.abandoned) {
+    if (!eof) {
+      // make room for one more chunk: drop what is no longer needed, grow if a record is big
+      std::size_t keep = s.rec_active ? std::min(s.rec_start, s.scan) : s.scan;
+      if (s.in_gap) keep = std::min(keep, s.gap_from);
+      if (s.cap - s.len < opts_.chunk_bytes && keep > 0) {
+        std::memmove(s.buf.get(), s.buf.get() + keep, s.len - keep);
+        s.len -= keep;
+        s.scan -= keep;
+        s.base += keep;
+        if (s.rec_active) s.rec_start -= keep;
+        s.gap_from = s.gap_from >= keep ? s.gap_from - keep : 0;
+      }
+      if (s.cap - s.len < opts_.chunk_bytes) {
+        std::size_t ncap = std::max(s.cap * 2, s.len + opts_.chunk_bytes);
+        std::unique_ptr<char[]> nb(new char[ncap + 64 + kRecordPadding]());
+        std::memcpy(nb.get(), s.buf.get(), s.len);
+        s.buf = std::move(nb);
+        s.cap = ncap;
+      }
+      auto r = in.read(s.buf.get() + s.len, opts_.chunk_bytes);
+      if (!r) {
+        diag_.error(r.error());
+        ++stats_.errors;
+        stats_.read_failed = true;
+        eof = true;
+      } else if (*r == 0) {
+        eof = true;
+      } else {
+        s.len += *r;
+        stats_.bytes += *r;
+      }
+    }
+    while (!s.abandoned && s.scan + 64 <= s.len) process_block();
+    if (eof) {
+      while (!s.abandoned && s.scan < s.len) {
+        std::memset(s.buf.get() + s.len, ' ', 64);
+        process_block();
+      }
+      break;
+    }
+  }
+  if (s.abandoned || stats_.read_failed) return;
+  if (s.depth > 0) {
+    if (s.rec_active)
+      error(offset_of(s.rec_start), s.rec_line, "input ends inside a record (truncated?), record skipped");
+    else
+      error(offset_of(s.len), 0, "input ends inside a JSON value (truncated?)");
+  } else if (stats_.top_values == 0 && stats_.errors == 0) {
+    error(0, 0, "empty input: no CloudTrail records");
+  }
+}
+
+}  // namespace rg::cloudtrail

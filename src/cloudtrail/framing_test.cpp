@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+
+#include "cloudtrail/framing.h"
+#include "core/strings.h"
+
+namespace rg::cloudtrail {
+namespace {
+
+// Hands out the bytes a few at a time (chunk boundaries fall everywhere).
+class TrickleReader : public io::Reader {
+ public:
+  TrickleReader(std::string_view s, std::size_t step) : s_(s), step_(step) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    std::size_t k = std::min({n, step_, s_.size() - pos_});
+    std::memcpy(buf, s_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t step_, pos_ = 0;
+};
+
+// Produces `prefix`, then `n` copies of `fill`, then `suffix`, without holding them.
+class GeneratedReader : public io::Reader {
+ public:
+  GeneratedReader(std::string prefix, char fill, std::uint64_t n, std::string suffix)
+      : prefix_(std::move(prefix)), suffix_(std::move(suffix)), fill_(fill), n_(n) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    std::uint64_t total = prefix_.size() + n_ + suffix_.size();
+    std::size_t k = 0;
+    while (k < n && pos_ < total) {
+      if (pos_ < prefix_.size()) {
+        buf[k++] = prefix_[pos_++];
+      } else if (pos_ < prefix_.size() + n_) {
+        std::size_t run = static_cast<std::size_t>(std::min<std::uint64_t>(n - k, prefix_.size() + n_ - pos_));
+        std::memset(buf + k, fill_, run);
+        k += run;
+        pos_ += run;
+      } else {
+        buf[k++] = suffix_[pos_++ - prefix_.size() - n_];
+      }
+    }
+    return k;
+  }
+
+ private:
+  std::string prefix_, suffix_;
+  char fill_;
+  std::uint64_t n_, pos_ = 0;
+};
+
+struct Framed {
+  std::vector<std::string> records;
+  std::vector<RawRecord> meta;
+  std::vector<std::string> lines;
+  FramerStats stats;
+};
+
+Framed frame(std::string_view input, std::size_t step = 1u << 20, FramerOptions opts = {}) {
+  Framed f;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { f.lines.push_back(l); });
+  Framer fr("in.json", diag, opts);
+  TrickleReader r(input, step);
+  fr.run(r, [&](const RawRecord& rec) {
+    f.records.emplace_back(rec.bytes);
+    f.meta.push_back(rec);
+    return true;
+  });
+  f.stats = fr.stats();
+  return f;
+}
+
+TEST(Framer, S3DeliveryRecordsAreTheElementsOfRecords) {
+  std::string in = R"({"Records":[{"eventName":"A","x":{"y":[1,2]}},{"eventName":"B"}]})";
+  auto f = frame(in);
+  ASSERT_EQ(f.records.size(), 2u);
+  EXPECT_EQ(f.records[0], R"({"eventName":"A","x":{"y":[1,2]}})");
+  EXPECT_EQ(f.records[1], R"({"eventName":"B"})");
+  EXPECT_EQ(f.meta[0].container, Container::RecordsArray);
+  EXPECT_EQ(f.meta[0].offset, 12u);
+  EXPECT_TRUE(f.lines.empty());
+}
+
+TEST(Framer, ShapesFromStructure) {
+  auto arr = frame("[ {\"a\":1} ,\n {\"b\":2} ]");
+  ASSERT_EQ(arr.records.size(), 2u);
+  EXPECT_EQ(arr.meta[1].container, Container::TopArray);
+
+  auto lines = frame("{\"a\":1}\n{\"b\":2}\n\n{\"c\":3}\n");
+  ASSERT_EQ(lines.records.size(), 3u);
+  EXPECT_TRUE(lines.stats.json_lines);
+  EXPECT_EQ(lines.meta[2].line, 4u);
+  EXPECT_EQ(lines.meta[0].container, Container::TopValue);
+
+  auto single = frame("{\n  \"eventName\": \"X\",\n  \"Records\": 5\n}\n");
+  ASSERT_EQ(single.records.size(), 1u);
+  EXPECT_FALSE(single.stats.json_lines);
+
+  auto lookup = frame(R"({"Events": [{"EventId":"1","CloudTrailEvent":"{\"a\":{}}"}], "NextToken": "x"})");
+  ASSERT_EQ(lookup.records.size(), 1u);
+  EXPECT_EQ(lookup.meta[0].container, Container::EventsArray);
+
+  // "Records" that is not a wrapper key at depth 1 is just a field of an event
+  auto nested = frame(R"({"eventName":"X","requestParameters":{"Records":[{"a":1}]}})");
+  ASSERT_EQ(nested.records.size(), 1u);
+  EXPECT_EQ(nested.meta[0].container, Container::TopValue);
+}
+
+TEST(Framer, StringsWithBracesQuotesAndBackslashesDoNotConfuseIt) {
+  // Random strings full of JSON's special characters, escaped properly, cut at every chunk size.
+  std::mt19937 rng(7);
+  const char alphabet[] = "{}[]\"\\,:ab \n";
+  std::vector<std::string> want;
+  std::string in = "{\"Records\":[";
+  for (int i = 0; i < 300; ++i) {
+    std::string v;
+    int len = static_cast<int>(rng() % 90);
+    for (int k = 0; k < len; ++k) v.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+    std::string rec = "{\"k\":\"" + json_escape(v) + "\",\"n\":[{\"" + json_escape(v) + "\":{}}]}";
+    want.push_back(rec);
+    in += (i ? "," : "") + rec;
+  }
+  in += "]}";
+  for (std::size_t step : {std::size_t{1}, std::size_t{3}, std::size_t{63}, std::size_t{64}, std::size_t{65},
+                           std::size_t{4099}, std::size_t{1} << 20}) {
+    auto f = frame(in, step);
+    EXPECT_EQ(f.records, want) << "step " << step;
+    EXPECT_TRUE(f.lines.empty()) << f.lines[0];
+  }
+}
+
+TEST(Framer, NonObjectInRecordsIsOneErrorAndTheRestIsKept) {
+  auto f = frame(R"({"Records":[{"a":1}, 42, "str{", [1,{"x":2}], {"b":2}]})");
+  ASSERT_EQ(f.records.size(), 2u);
+  EXPECT_EQ(f.records[1], R"({"b":2})");
+  ASSERT_EQ(f.lines.size(), 1u);  // one line for the run of non-objects
+  EXPECT_NE(f.lines[0].find("in.json"), std::string::npos);
+  EXPECT_NE(f.lines[0].find("offset 21"), std::string::npos) << f.lines[0];
+  EXPECT_NE(f.lines[0].find("JSON object"), std::string::npos);
+}
+
+TEST(Framer, DeepNestingIsRefusedWithoutRecursion) {
+  std::string deep = "{\"Records\":[{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "},{\"b\":1}]}";
+  auto f = frame(deep);
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0], "{\"b\":1}");
+  ASSERT_EQ(f.lines.size(), 1u);
+  EXPECT_NE(f.lines[0].find("nesting deeper than 512"), std::string::npos) << f.lines[0];
+
+  auto top = frame(std::string(100000, '[') + std::string(100000, ']'));
+  EXPECT_EQ(top.records.size(), 0u);
+  EXPECT_LE(top.lines.size(), 2u);
+}
+
+TEST(Framer, OversizedRecordIsSkippedWithoutBufferingIt) {
+  FramerOptions o;
+  o.max_record_bytes = 1u << 20;
+  Diagnostics diag(Diagnostics::silent());
+  std::vector<std::string> lines;
+  Diagnostics d2([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  Framer fr("big.json", d2, o);
+  // 40 MiB in one string field, then a normal record
+  GeneratedReader r("{\"Records\":[{\"eventName\":\"Huge\",\"pad\":\"", 'a', 40u << 20, "\"},{\"eventName\":\"Small\"}]}");
+  std::vector<std::string> got;
+  fr.run(r, [&](const RawRecord& rec) {
+    got.emplace_back(rec.bytes);
+    return true;
+  });
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "{\"eventName\":\"Small\"}");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("larger than 1 MiB"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("offset 12"), std::string::npos) << lines[0];
+}
+
+TEST(Framer, GarbageEmptyAndTruncatedInputs) {
+  std::string bin;
+  for (int i = 0; i < 5000; ++i) bin.push_back(static_cast<char>((i * 7919) % 251));
+  bin[0] = '\x7f';
+  auto g = frame(bin);
+  EXPECT_EQ(g.records.size(), 0u);
+  ASSERT_EQ(g.lines.size(), 1u);
+  EXPECT_NE(g.lines[0].find("not JSON"), std::string::npos) << g.lines[0];
+
+  auto e = frame("");
+  ASSERT_EQ(e.lines.size(), 1u);
+  EXPECT_NE(e.lines[0].find("empty"), std::string::npos);
+  EXPECT_EQ(frame("  \n ").lines.size(), 1u);
+
+  auto t = frame(R"({"Records":[{"a":1},{"b":)");
+  EXPECT_EQ(t.records.size(), 1u);
+  ASSERT_EQ(t.lines.size(), 1u);
+  EXPECT_NE(t.lines[0].find("offset 20"), std::string::npos) << t.lines[0];
+  EXPECT_NE(t.lines[0].find("truncated"), std::string::npos) << t.lines[0];
+}
+
+TEST(Framer, JsonLinesResynchroniseAfterABrokenLine) {
+  std::string in = "{\"a\":1}\n{\"b\":2}\n{\"broken\":\"x\n{\"c\":3}\nnot json\n{\"d\":4}\n";
+  auto f = frame(in, 5);
+  EXPECT_EQ(f.records, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}", "{\"d\":4}"}));
+  ASSERT_EQ(f.lines.size(), 2u);
+  EXPECT_NE(f.lines[0].find("line 3"), std::string::npos) << f.lines[0];
+  EXPECT_NE(f.lines[1].find("line 5"), std::string::npos) << f.lines[1];
+  EXPECT_EQ(f.meta[3].line, 6u);
+}
+
+TEST(Framer, ErrorsPerFileAreCapped) {
+  std::string in = "{\"Records\":[";
+  for (int i = 0; i < 100; ++i) in += "[1],";
+  in += "{}]}";
+  auto f = frame(in);
+  EXPECT_EQ(f.lines.size(), 21u);  // 20 errors and "too many errors"
+  EXPECT_NE(f.lines.back().find("too many errors"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::cloudtrail

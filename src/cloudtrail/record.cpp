@@ -1,0 +1,98 @@
+#include "cloudtrail/record.h"
+
+#include <cstring>
+
+namespace rg::cloudtrail {
+
+static_assert(kRecordPadding >= simdjson::SIMDJSON_PADDING, "framed records must be padded for simdjson");
+
+const char* to_string(Shape s) {
+  switch (s) {
+    case Shape::Empty: return "empty";
+    case Shape::S3Records: return "s3-records";
+    case Shape::JsonArray: return "json-array";
+    case Shape::JsonLines: return "json-lines";
+    case Shape::EventBridge: return "eventbridge";
+    case Shape::LookupEvents: return "lookup-events";
+    case Shape::SingleEvent: return "single-event";
+    case Shape::Digest: return "digest";
+    case Shape::Invalid: return "invalid";
+  }
+  return "invalid";
+}
+
+namespace {
+constexpr std::size_t kKeepParserCapacity = 1u << 20;
+
+bool has(std::string_view hay, std::string_view needle) {
+  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+}
+}  // namespace
+
+Kind sniff(const RawRecord& r) {
+  switch (r.container) {
+    case Container::RecordsArray: return Kind::Event;
+    case Container::EventsArray: return Kind::Lookup;
+    case Container::TopArray:
+    case Container::TopValue: break;
+  }
+  if (has(r.bytes, "\"CloudTrailEvent\"")) return Kind::Lookup;
+  std::string_view head = r.bytes.substr(0, 512);
+  if (has(head, "\"detail-type\"")) return Kind::EventBridge;
+  if (r.container == Container::TopValue && has(head, "\"digestStartTime\"")) return Kind::Digest;
+  return Kind::Event;
+}
+
+RecordParser::RecordParser() = default;
+
+void RecordParser::release_if_large() {
+  if (parser_.capacity() > kKeepParserCapacity) {
+    auto err = parser_.allocate(kKeepParserCapacity);
+    (void)err;
+  }
+}
+
+Result<std::string_view> RecordParser::unwrap_lookup(const RawRecord& r) {
+  release_if_large();
+  simdjson::dom::element root;
+  auto err = parser_.parse(r.bytes.data(), r.bytes.size(), false).get(root);
+  if (err) return make_error(ErrorKind::Corrupt, "", std::string("invalid JSON (") + simdjson::error_message(err) + "), record skipped");
+  std::string_view inner;
+  if (root["CloudTrailEvent"].get_string().get(inner))
+    return make_error(ErrorKind::Corrupt, "", "lookup-events entry without a CloudTrailEvent string, record skipped");
+  unescaped_.assign(inner);
+  unescaped_.append(simdjson::SIMDJSON_PADDING, '\0');
+  return std::string_view(unescaped_.data(), inner.size());
+}
+
+Result<Kind> RecordParser::parse(std::string_view text, Kind kind, simdjson::dom::element& event) {
+  release_if_large();
+  simdjson::dom::element root;
+  auto err = parser_.parse(text.data(), text.size(), false).get(root);
+  if (err) return make_error(ErrorKind::Corrupt, "", std::string("invalid JSON (") + simdjson::error_message(err) + "), record skipped");
+  if (!root.is_object()) return make_error(ErrorKind::Corrupt, "", "the record is not a JSON object, skipped");
+  simdjson::dom::element detail;
+  if ((kind == Kind::EventBridge || kind == Kind::Event) && !root["detail"].get(detail) && detail.is_object() &&
+      !root["detail-type"].error()) {
+    event = detail;
+    kind = Kind::EventBridge;
+  } else {
+    event = root;
+    if (kind == Kind::EventBridge) kind = Kind::Event;  // had the key somewhere, but no envelope
+  }
+  std::string_view name;
+  if (event["eventName"].get_string().get(name)) {
+    if (!event["digestStartTime"].error() || !event["logFiles"].error()) return Kind::Digest;
+    return make_error(ErrorKind::Invalid, "", "event without eventName, skipped");
+  }
+  simdjson::dom::object who;
+  if (event["userIdentity"].get_object().get(who)) {
+    std::string_view category;
+    bool insight = (!event["eventCategory"].get_string().get(category) && category == "Insight") ||
+                   !event["insightDetails"].error();
+    if (!insight) return make_error(ErrorKind::Invalid, "", "event without userIdentity, skipped");
+  }
+  return kind;
+}
+
+}  // namespace rg::cloudtrail

@@ -1,0 +1,55 @@
+// Record: from a framed record's bytes to the bare CloudTrail event the rules see.
+//
+// Framing (cloudtrail/framing.h) finds records; this layer decides what each one holds and
+// removes its envelope, so that rules only ever see CloudTrail field paths:
+//   a bare event (S3 Records, arrays, JSON lines, a single pretty-printed object);
+//   an EventBridge envelope ("detail-type" ... "detail": {event});
+//   a lookup-events entry ("CloudTrailEvent": "<the event as a JSON string>"), unescaped;
+//   a CloudTrail digest file (recognised so it can be skipped with a note).
+// RecordParser owns one simdjson DOM parser and one unescape buffer, reused for every record
+// (one per worker thread). Views it returns are valid until its next call.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "cloudtrail/event.h"
+#include "cloudtrail/framing.h"
+
+namespace rg::cloudtrail {
+
+// The shape of a whole file, as reported to the user (scan summary, tests).
+enum class Shape : std::uint8_t { Empty, S3Records, JsonArray, JsonLines, EventBridge, LookupEvents, SingleEvent, Digest, Invalid };
+const char* to_string(Shape s);  // "empty", "s3-records", "json-array", "json-lines", "eventbridge",
+                                 // "lookup-events", "single-event", "digest", "invalid"
+
+enum class Kind : std::uint8_t { Event, EventBridge, Lookup, Digest };
+
+// What a record holds, judged from its bytes without parsing (cheap: S3 records are taken as
+// bare events; other containers are searched for the envelope keys).
+Kind sniff(const RawRecord& r);
+
+class RecordParser {
+ public:
+  RecordParser();
+
+  // For a Lookup record: parses the entry and returns its CloudTrailEvent text, unescaped
+  // (owned by this parser, padded for parsing). Error: one line's worth of explanation.
+  Result<std::string_view> unwrap_lookup(const RawRecord& r);
+
+  // Parses `text` (the record's bytes, or the unwrapped lookup text) into the bare event.
+  // `kind` from sniff(); an EventBridge envelope is also recognised here when sniff missed it.
+  // Returns Kind::Digest (no event) for digest files. Errors: invalid JSON, not an object,
+  // no eventName, no userIdentity (CloudTrail Insights events are exempt: they have none).
+  Result<Kind> parse(std::string_view text, Kind kind, simdjson::dom::element& event);
+
+ private:
+  void release_if_large();
+  simdjson::dom::parser parser_;
+  std::string unescaped_;
+};
+
+}  // namespace rg::cloudtrail

@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "io/gzip.h"
+#include "io/source.h"
+#include "test_util.h"
+
+namespace rg::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string drain(Reader& r, std::string* error = nullptr) {
+  std::string out;
+  char buf[977];  // odd size: exercises refills at awkward places
+  for (;;) {
+    auto k = r.read(buf, sizeof buf);
+    if (!k) {
+      if (error) *error = k.error().str();
+      return out;
+    }
+    if (*k == 0) return out;
+    out.append(buf, *k);
+  }
+}
+
+// An Env that injects faults, as leveldb's fault-injection env does.
+class FaultyEnv : public Env {
+ public:
+  std::string deny;         // opening a path ending in this fails with "permission denied"
+  std::string eio;          // reading this path fails with EIO at byte eio_at
+  std::uint64_t eio_at = 0;
+
+  Result<std::unique_ptr<Reader>> open(const fs::path& path, const std::string& name) override {
+    if (!deny.empty() && path.string().ends_with(deny))
+      return make_error(ErrorKind::Denied, name, "cannot open: Permission denied");
+    auto r = Env::posix().open(path, name);
+    if (!r || eio.empty() || !path.string().ends_with(eio)) return r;
+    return std::unique_ptr<Reader>(new FailingReader(std::move(*r), name, eio_at));
+  }
+  std::unique_ptr<Reader> open_stdin() override { return Env::posix().open_stdin(); }
+
+ private:
+  class FailingReader : public Reader {
+   public:
+    FailingReader(std::unique_ptr<Reader> in, std::string name, std::uint64_t at)
+        : in_(std::move(in)), name_(std::move(name)), left_(at) {}
+    Result<std::size_t> read(char* buf, std::size_t n) override {
+      if (left_ == 0) return make_error(ErrorKind::Io, name_ + ":" + std::to_string(pos_), "read failed: Input/output error");
+      auto k = in_->read(buf, std::min<std::size_t>(n, left_));
+      if (k) {
+        left_ -= *k;
+        pos_ += *k;
+      }
+      return k;
+    }
+
+   private:
+    std::unique_ptr<Reader> in_;
+    std::string name_;
+    std::uint64_t left_, pos_ = 0;
+  };
+};
+
+TEST(Decoder, PlainBytesPassThrough) {
+  std::string text = "{\"Records\":[]}";
+  Decoder d(std::make_unique<MemoryReader>(text), "x.json");
+  EXPECT_EQ(drain(d), text);
+  EXPECT_FALSE(d.gzip());
+  EXPECT_EQ(d.bytes_out(), text.size());
+}
+
+TEST(Decoder, GzipDetectedByMagicNotName) {
+  std::string text(300000, 'a');
+  for (std::size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
+  std::string gz = test::gzip(text);
+  Decoder d(std::make_unique<MemoryReader>(gz), "no-extension");
+  EXPECT_EQ(drain(d), text);
+  EXPECT_TRUE(d.gzip());
+  EXPECT_EQ(d.bytes_in(), gz.size());
+}
+
+TEST(Decoder, MultiMemberGzipReadsEveryMember) {
+  std::string gz = test::gzip("first ") + test::gzip("second ") + test::gzip("third");
+  Decoder d(std::make_unique<MemoryReader>(gz), "m.gz");
+  std::string err;
+  EXPECT_EQ(drain(d, &err), "first second third");
+  EXPECT_EQ(err, "");
+}
+
+TEST(Decoder, TruncatedGzipKeepsWhatCameBeforeAndNamesOffsets) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "{\"eventName\":\"E" + std::to_string(i) + "\"}\n";
+  std::string gz = test::gzip(text);
+  std::string cut = gz.substr(0, gz.size() / 2);
+  Decoder d(std::make_unique<MemoryReader>(cut), "t.json.gz");
+  std::string err;
+  std::string got = drain(d, &err);
+  EXPECT_GT(got.size(), 1000u);
+  EXPECT_EQ(got, text.substr(0, got.size()));
+  EXPECT_NE(err.find("t.json.gz"), std::string::npos) << err;
+  EXPECT_NE(err.find("truncated gzip"), std::string::npos) << err;
+  EXPECT_NE(err.find("compressed offset"), std::string::npos) << err;
+  EXPECT_NE(err.find("decompressed offset " + std::to_string(got.size())), std::string::npos) << err;
+}
+
+TEST(Decoder, BadCrcIsReportedAfterTheData) {
+  std::string text = "hello, this is some CloudTrail-ish text";
+  std::string gz = test::gzip(text);
+  gz[gz.size() - 8] ^= 0x55;  // the CRC32 in the trailer
+  Decoder d(std::make_unique<MemoryReader>(gz), "c.gz");
+  std::string err;
+  EXPECT_EQ(drain(d, &err), text);
+  EXPECT_NE(err.find("CRC"), std::string::npos) << err;
+  EXPECT_NE(err.find("c.gz"), std::string::npos) << err;
+}
+
+TEST(Decoder, TrailingGarbageAfterGzipIsAnError) {
+  std::string gz = test::gzip("abc") + "garbage";
+  Decoder d(std::make_unique<MemoryReader>(gz), "g.gz");
+  std::string err;
+  EXPECT_EQ(drain(d, &err), "abc");
+  EXPECT_NE(err.find("trailing bytes"), std::string::npos) << err;
+}
+
+TEST(Expand, DirectoriesAreWalkedSortedAndRecursively) {
+  test::TempDir dir;
+  fs::create_directories(dir / "b/sub");
+  fs::create_directories(dir / "a");
+  test::write_file(dir / "b/sub/z.json", "{}");
+  test::write_file(dir / "b/y.json", "{}");
+  test::write_file(dir / "a/x.json.gz", "{}");
+  test::write_file(dir / "c.json", "{}");
+  Diagnostics diag(Diagnostics::silent());
+  auto srcs = expand({dir.path().string(), "-"}, Env::posix(), diag);
+  std::vector<std::string> names;
+  for (auto& s : srcs) names.push_back(fs::path(s.name).lexically_relative(dir.path()).string());
+  names.back() = srcs.back().name;
+  EXPECT_EQ(names, (std::vector<std::string>{"a/x.json.gz", "b/sub/z.json", "b/y.json", "c.json", "-"}));
+  EXPECT_EQ(diag.error_count(), 0u);
+}
+
+TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {
+  test::TempDir dir;
+  fs::create_directories(dir / "d/inner");
+  test::write_file(dir / "d/inner/ok.json", "{}");
+  fs::create_directory_symlink(dir / "d", dir / "d/inner/loop");  // d/inner/loop -> d
+  fs::create_symlink(dir / "self", dir / "self");                 // self -> self
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  auto srcs = expand({(dir / "d").string(), (dir / "self").string(), (dir / "missing").string()}, Env::posix(), diag);
+  ASSERT_EQ(srcs.size(), 1u);
+  EXPECT_TRUE(srcs[0].name.ends_with("d/inner/ok.json"));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[0].find("loop"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("self"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find("loop"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find("missing"), std::string::npos) << lines[2];
+}
+
+TEST(Env, FaultsAreInjectedThroughTheSeam) {
+  test::TempDir dir;
+  test::write_file(dir / "a.json", std::string(5000, 'x'));
+  test::write_file(dir / "secret.json", "{}");
+  FaultyEnv env;
+  env.deny = "secret.json";
+  env.eio = "a.json";
+  env.eio_at = 1234;
+  Diagnostics diag(Diagnostics::silent());
+  auto srcs = expand({dir.path().string()}, env, diag);
+  ASSERT_EQ(srcs.size(), 2u);
+  auto a = srcs[0].open();
+  ASSERT_TRUE(a.ok());
+  std::string err;
+  EXPECT_EQ(drain(**a, &err).size(), 1234u);
+  EXPECT_NE(err.find("a.json:1234"), std::string::npos) << err;
+  auto s = srcs[1].open();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::Denied);
+}
+
+}  // namespace
+}  // namespace rg::io

@@ -1,0 +1,128 @@
+#include "io/source.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <system_error>
+
+namespace rg::io {
+namespace fs = std::filesystem;
+
+Source file_source(const fs::path& path, std::string name, Env& env) {
+  Source s;
+  s.name = std::move(name);
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec) s.size_hint = size;
+  Env* e = &env;
+  std::string n = s.name;
+  s.open = [e, path, n]() { return e->open(path, n); };
+  return s;
+}
+
+Source stdin_source(Env& env) {
+  Source s;
+  s.name.assign(1, '-');  // (not = "-": works around a GCC 12 -Wrestrict false positive)
+  Env* e = &env;
+  s.open = [e]() -> Result<std::unique_ptr<Reader>> { return e->open_stdin(); };
+  return s;
+}
+
+namespace {
+
+struct Walker {
+  Env& env;
+  Diagnostics& diag;
+  std::vector<Source>& out;
+  std::set<std::pair<dev_t, ino_t>> stack;  // directories being walked (loop detection)
+
+  void error_errno(const std::string& name, int e) {
+    if (e == ELOOP) {
+      diag.error(ErrorKind::Io, name, "symlink loop, skipped");
+    } else {
+      diag.error(e == EACCES || e == EPERM ? ErrorKind::Denied : ErrorKind::Io, name,
+                 std::string("cannot read: ") + std::strerror(e));
+    }
+  }
+
+  void visit(const fs::path& path, const std::string& name, bool top) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      int e = errno;
+      if (!top && e == ENOENT) {  // a dangling symlink inside a directory
+        struct stat lst {};
+        if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+          diag.error(ErrorKind::Io, name, "dangling symlink, skipped");
+          return;
+        }
+      }
+      error_errno(name, e);
+      return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      auto key = std::make_pair(st.st_dev, st.st_ino);
+      if (stack.count(key)) {
+        diag.error(ErrorKind::Io, name, "symlink loop (directory contains itself), skipped");
+        return;
+      }
+      std::error_code ec;
+      fs::directory_iterator it(path, ec);
+      if (ec) {
+        error_errno(name, ec.value());
+        return;
+      }
+      std::vector<std::string> names;
+      for (fs::directory_iterator end; it != end; it.increment(ec)) {
+        if (ec) break;
+        names.push_back(it->path().filename().string());
+      }
+      if (ec) {
+        error_errno(name, ec.value());
+        return;
+      }
+      std::sort(names.begin(), names.end());
+      stack.insert(key);
+      for (const std::string& n : names) {
+        std::string child;
+        child.reserve(name.size() + 1 + n.size());
+        child.append(name);
+        if (!name.empty() && name.back() != '/') child.push_back('/');
+        child.append(n);
+        visit(path / n, child, false);
+      }
+      stack.erase(key);
+      return;
+    }
+    if (S_ISREG(st.st_mode)) {
+      Source s = file_source(path, name, env);
+      s.size_hint = static_cast<std::uint64_t>(st.st_size);
+      out.push_back(std::move(s));
+      return;
+    }
+    if (top) {  // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)): read it
+      out.push_back(file_source(path, name, env));
+      return;
+    }
+    // sockets, FIFOs and devices met while walking a directory are not logs
+  }
+};
+
+}  // namespace
+
+std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag) {
+  std::vector<Source> out;
+  Walker w{env, diag, out, {}};
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      out.push_back(stdin_source(env));
+      continue;
+    }
+    w.visit(fs::path(p), p, true);
+  }
+  return out;
+}
+
+}  // namespace rg::io

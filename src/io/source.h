@@ -1,0 +1,40 @@
+// io::Source: one input the scan engine reads (a file, stdin, or anything that can open a
+// Reader: S3 objects and `watch` add their own kinds by supplying an opener).
+//
+// expand() turns the paths a user typed into Sources: files as given, directories walked
+// recursively in sorted order (stable output), "-" for stdin. A path that cannot be walked
+// (missing, symlink loop, unreadable directory) costs one error line in Diagnostics and the
+// walk goes on. Files are opened lazily, by the worker that scans them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/result.h"
+#include "io/env.h"
+
+namespace rg::io {
+
+struct Source {
+  std::string name;             // how findings and errors name it: a path, "-", "s3://bucket/key"
+  std::uint64_t size_hint = 0;  // bytes on disk if known (0 = unknown); big ones are scheduled first
+  // Opens the raw bytes (compressed or not: the engine detects gzip by its magic bytes).
+  // Called once, from a worker thread.
+  std::function<Result<std::unique_ptr<Reader>>()> open;
+};
+
+// A Source for one file (no existence check: opening reports errors).
+Source file_source(const std::filesystem::path& path, std::string name, Env& env);
+// A Source for standard input, named "-".
+Source stdin_source(Env& env);
+
+// Expands user paths (see above). Order: the paths in the order given; inside a directory,
+// entries sorted by name (byte order), depth first.
+std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag);
+
+}  // namespace rg::io

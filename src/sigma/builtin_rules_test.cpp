@@ -1,0 +1,67 @@
+// Every built-in rule loads, carries its metadata, and passes its own example events.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "sigma/builtin.h"
+#include "sigma/rule_tests.h"
+#include "sigma/ruleset.h"
+
+namespace rg::sigma {
+namespace {
+
+RuleSet builtins(Diagnostics& diag) {
+  LoadOptions opts;
+  opts.builtin = true;
+  return load_rules(opts, diag);
+}
+
+TEST(BuiltinRules, AllLoadWithoutDiagnostics) {
+  Diagnostics diag(Diagnostics::silent());
+  RuleSet rules = builtins(diag);
+  EXPECT_EQ(diag.error_count(), 0u);
+  EXPECT_EQ(diag.warning_count(), 0u);
+  for (const std::string& l : diag.lines()) ADD_FAILURE() << l;
+  EXPECT_EQ(rules.size(), builtin_rule_files().size());
+  // D01-D19: all nineteen single-event detections are built in.
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < rules.size(); ++i) ids.insert(rules.info(i).id);
+  for (int d = 1; d <= 19; ++d) {
+    char id[8];
+    std::snprintf(id, sizeof id, "D%02d", d);
+    EXPECT_TRUE(ids.count(id)) << id;
+  }
+}
+
+TEST(BuiltinRules, MetadataIsComplete) {
+  Diagnostics diag(Diagnostics::silent());
+  RuleSet rules = builtins(diag);
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const RuleInfo& r = rules.info(i);
+    SCOPED_TRACE(r.file);
+    EXPECT_TRUE(r.builtin);
+    EXPECT_EQ(r.file.rfind("builtin:" + r.id + "_", 0), 0u) << "file name starts with the id";
+    EXPECT_EQ(r.uuid.size(), 36u);
+    EXPECT_FALSE(r.title.empty());
+    EXPECT_FALSE(r.description.empty());
+    EXPECT_FALSE(r.practice.empty());
+    EXPECT_FALSE(r.next_step.empty());
+    EXPECT_FALSE(r.references.empty());
+    std::size_t match = 0, no_match = 0;
+    for (const RuleTest& t : r.tests) (t.must_match ? match : no_match)++;
+    EXPECT_GE(match, 2u);
+    EXPECT_GE(no_match, 2u);
+    EXPECT_TRUE(rules.rule_literals(i).has_value()) << "every built-in rule serves the prefilter";
+  }
+}
+
+TEST(BuiltinRules, PassTheirOwnTests) {
+  Diagnostics diag(Diagnostics::silent());
+  RuleSet rules = builtins(diag);
+  TestReport report = run_rule_tests(rules);
+  for (const TestFailure& f : report.failures) ADD_FAILURE() << f.file << ": " << f.test << ": " << f.what;
+  EXPECT_GE(report.passed, 19u * 4u);
+}
+
+}  // namespace
+}  // namespace rg::sigma

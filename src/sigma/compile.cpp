@@ -1,0 +1,703 @@
+#include "sigma/compile.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <exception>
+
+#include "core/strings.h"
+#include "sigma/condition.h"
+
+namespace rg::sigma {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+constexpr std::size_t kMaxRegex = 1000;        // pattern bytes
+constexpr int kMaxRegexGroups = 32;            // nesting of '(' in a pattern
+constexpr std::size_t kRegexSubject = 8192;    // a regex sees at most this much of a value
+
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// ---- string matching --------------------------------------------------------------------
+
+bool eq_at(std::string_view s, std::size_t at, std::string_view needle, bool cased) {
+  if (cased) return s.compare(at, needle.size(), needle) == 0;
+  for (std::size_t i = 0; i < needle.size(); ++i)
+    if (lower(s[at + i]) != needle[i]) return false;
+  return true;
+}
+
+bool find_ci(std::string_view s, std::string_view needle, bool cased) {
+  if (needle.empty()) return true;
+  if (needle.size() > s.size()) return false;
+  if (cased) return s.find(needle) != std::string_view::npos;
+  const char first = needle[0];
+  for (std::size_t i = 0, last = s.size() - needle.size(); i <= last; ++i)
+    if (lower(s[i]) == first && eq_at(s, i, needle, false)) return true;
+  return false;
+}
+
+std::size_t utf8_len(unsigned char c) {
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) return 2;
+  if ((c & 0xF0) == 0xE0) return 3;
+  if ((c & 0xF8) == 0xF0) return 4;
+  return 1;
+}
+
+bool glob_match(const StrPattern& p, std::string_view s) {
+  // Iterative wildcard match with one backtrack point: O(n*m) time, no recursion.
+  std::size_t pi = 0, si = 0, star = std::string::npos, mark = 0;
+  const std::size_t pn = p.glob.size();
+  while (si < s.size()) {
+    if (pi < pn && p.wild[pi] == 1) {
+      ++pi;
+      si += std::min(utf8_len(static_cast<unsigned char>(s[si])), s.size() - si);
+    } else if (pi < pn && p.wild[pi] == 0 && (p.cased ? s[si] == p.glob[pi] : lower(s[si]) == p.glob[pi])) {
+      ++pi;
+      ++si;
+    } else if (pi < pn && p.wild[pi] == 2) {
+      star = pi++;
+      mark = si;
+    } else if (star != std::string::npos) {
+      pi = star + 1;
+      si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < pn && p.wild[pi] == 2) ++pi;
+  return pi == pn;
+}
+
+// ---- building patterns ------------------------------------------------------------------
+
+struct Tok {
+  char c;
+  std::uint8_t wild;  // 0 literal, 1 '?', 2 '*'
+};
+
+std::vector<Tok> sigma_tokens(std::string_view text) {
+  std::vector<Tok> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '*' || text[i + 1] == '?' || text[i + 1] == '\\')) {
+      out.push_back({text[++i], 0});
+    } else if (c == '*') {
+      if (out.empty() || out.back().wild != 2) out.push_back({'*', 2});
+    } else if (c == '?') {
+      out.push_back({'?', 1});
+    } else {
+      out.push_back({c, 0});
+    }
+  }
+  return out;
+}
+
+StrPattern make_pattern(std::string_view text, bool lead_star, bool trail_star, bool cased) {
+  std::vector<Tok> toks;
+  if (lead_star) toks.push_back({'*', 2});
+  for (const Tok& t : sigma_tokens(text))
+    if (!(t.wild == 2 && !toks.empty() && toks.back().wild == 2)) toks.push_back(t);
+  if (trail_star && (toks.empty() || toks.back().wild != 2)) toks.push_back({'*', 2});
+
+  StrPattern p;
+  p.cased = cased;
+  bool lead = !toks.empty() && toks.front().wild == 2;
+  bool trail = toks.size() > (lead ? 1u : 0u) && toks.back().wild == 2;
+  std::size_t b = lead ? 1 : 0, e = toks.size() - (trail ? 1 : 0);
+  bool inner_wild = false;
+  for (std::size_t i = b; i < e; ++i)
+    if (toks[i].wild) inner_wild = true;
+  if (!inner_wild) {
+    for (std::size_t i = b; i < e; ++i) p.needle += cased ? toks[i].c : lower(toks[i].c);
+    p.kind = lead && trail ? StrPattern::Kind::Contains
+             : lead        ? StrPattern::Kind::Suffix
+             : trail       ? StrPattern::Kind::Prefix
+                           : StrPattern::Kind::Equals;
+    return p;
+  }
+  p.kind = StrPattern::Kind::Glob;
+  for (const Tok& t : toks) {
+    p.glob += (cased || t.wild) ? t.c : lower(t.c);
+    p.wild.push_back(t.wild);
+  }
+  return p;
+}
+
+// ---- values -----------------------------------------------------------------------------
+
+bool parse_double(std::string_view s, double& out) {
+  s = trim(s);
+  if (s.empty()) return false;
+  if (s[0] == '+') s.remove_prefix(1);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+bool number_of(element v, double& out) {
+  switch (v.type()) {
+    case element_type::INT64: out = static_cast<double>(v.get_int64().value_unsafe()); return true;
+    case element_type::UINT64: out = static_cast<double>(v.get_uint64().value_unsafe()); return true;
+    case element_type::DOUBLE: out = v.get_double().value_unsafe(); return true;
+    case element_type::STRING: return parse_double(v.get_string().value_unsafe(), out);
+    default: return false;
+  }
+}
+
+// The text a string pattern is matched against: strings, integers in decimal, booleans.
+bool text_of(element v, char (&buf)[32], std::string_view& out) {
+  switch (v.type()) {
+    case element_type::STRING: out = v.get_string().value_unsafe(); return true;
+    case element_type::INT64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_int64().value_unsafe());
+      out = std::string_view(buf, static_cast<std::size_t>(r.ptr - buf));
+      return true;
+    }
+    case element_type::UINT64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_uint64().value_unsafe());
+      out = std::string_view(buf, static_cast<std::size_t>(r.ptr - buf));
+      return true;
+    }
+    case element_type::BOOL: out = v.get_bool().value_unsafe() ? "true" : "false"; return true;
+    default: return false;
+  }
+}
+
+bool value_matches(const ValueTest& t, element v) {
+  switch (t.op) {
+    case ValueTest::Op::Str: {
+      char buf[32];
+      std::string_view s;
+      return text_of(v, buf, s) && t.str.matches(s);
+    }
+    case ValueTest::Op::Num: {
+      double d;
+      return v.type() != element_type::BOOL && number_of(v, d) && d == t.num;
+    }
+    case ValueTest::Op::Bool:
+      if (v.type() == element_type::BOOL) return v.get_bool().value_unsafe() == t.flag;
+      if (v.type() == element_type::STRING) return iequals(v.get_string().value_unsafe(), t.flag ? "true" : "false");
+      return false;
+    case ValueTest::Op::Regex: {
+      char buf[32];
+      std::string_view s;
+      if (!text_of(v, buf, s)) return false;
+      if (s.size() > kRegexSubject) s = s.substr(0, kRegexSubject);
+      return std::regex_search(s.begin(), s.end(), *t.regex);
+    }
+    case ValueTest::Op::Cidr:
+      return v.type() == element_type::STRING && t.cidr.contains(v.get_string().value_unsafe());
+    case ValueTest::Op::Gt:
+    case ValueTest::Op::Gte:
+    case ValueTest::Op::Lt:
+    case ValueTest::Op::Lte: {
+      double d;
+      if (v.type() == element_type::BOOL || !number_of(v, d)) return false;
+      return t.op == ValueTest::Op::Gt ? d > t.num : t.op == ValueTest::Op::Gte ? d >= t.num
+             : t.op == ValueTest::Op::Lt ? d < t.num : d <= t.num;
+    }
+    case ValueTest::Op::Null:
+    case ValueTest::Op::Exists:
+      return false;  // handled per field
+  }
+  return false;
+}
+
+// Calls f on every value the path reaches; stops at the first true. Arrays met on the way
+// (and at the end) are searched element by element.
+template <class F>
+bool any_at_path(element e, const std::vector<std::string>& path, std::size_t i, F& f, int depth = 0) {
+  if (depth > 64) return false;
+  if (e.type() == element_type::ARRAY) {
+    simdjson::dom::array arr = e.get_array().value_unsafe();
+    for (element child : arr)
+      if (any_at_path(child, path, i, f, depth + 1)) return true;
+    return false;
+  }
+  if (i == path.size()) return f(e);
+  if (e.type() != element_type::OBJECT) return false;
+  element child;
+  simdjson::dom::object obj = e.get_object().value_unsafe();
+  if (obj.at_key(path[i]).get(child) != simdjson::SUCCESS) return false;
+  return any_at_path(child, path, i + 1, f, depth + 1);
+}
+
+// Calls f on every scalar anywhere under e (keyword search).
+template <class F>
+bool any_scalar(element e, F& f, int depth = 0) {
+  if (depth > 256) return false;
+  switch (e.type()) {
+    case element_type::ARRAY: {
+      simdjson::dom::array arr = e.get_array().value_unsafe();
+      for (element child : arr)
+        if (any_scalar(child, f, depth + 1)) return true;
+      return false;
+    }
+    case element_type::OBJECT: {
+      simdjson::dom::object obj = e.get_object().value_unsafe();
+      for (auto kv : obj)
+        if (any_scalar(kv.value, f, depth + 1)) return true;
+      return false;
+    }
+    default:
+      return f(e);
+  }
+}
+
+bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
+  if (ft.path.empty()) {
+    auto f = [&](element v) { return value_matches(vt, v); };
+    return any_scalar(event, f);
+  }
+  if (vt.op == ValueTest::Op::Null || vt.op == ValueTest::Op::Exists) {
+    bool present = false;
+    auto f = [&](element v) {
+      if (v.type() != element_type::NULL_VALUE) present = true;
+      return present;
+    };
+    any_at_path(event, ft.path, 0, f);
+    if (vt.op == ValueTest::Op::Null) return !present;
+    return present == vt.flag;
+  }
+  auto f = [&](element v) { return value_matches(vt, v); };
+  return any_at_path(event, ft.path, 0, f);
+}
+
+bool field_matches(const FieldTest& ft, element event) {
+  if (ft.all) {
+    for (const ValueTest& vt : ft.values)
+      if (!one_value(ft, vt, event)) return false;
+    return true;
+  }
+  for (const ValueTest& vt : ft.values)
+    if (one_value(ft, vt, event)) return true;
+  return false;
+}
+
+bool detection_matches(const CompiledDetection& d, element event) {
+  for (const auto& group : d.alternatives) {
+    bool all = true;
+    for (const FieldTest& ft : group)
+      if (!field_matches(ft, event)) {
+        all = false;
+        break;
+      }
+    if (all) return true;
+  }
+  return false;
+}
+
+// ---- compiling --------------------------------------------------------------------------
+
+struct CompileFail {
+  Error error;
+};
+
+[[noreturn]] void cfail(const Rule& r, Mark m, std::string what, ErrorKind kind = ErrorKind::Invalid) {
+  throw CompileFail{Error{kind, where(r.info.file, m), std::move(what)}};
+}
+
+bool parse_cidr(std::string_view text, Cidr& out) {
+  text = trim(text);
+  std::string_view addr = text;
+  int prefix = -1;
+  if (auto slash = text.find('/'); slash != std::string_view::npos) {
+    addr = text.substr(0, slash);
+    std::string_view p = text.substr(slash + 1);
+    auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
+    if (ec != std::errc() || ptr != p.data() + p.size() || p.empty()) return false;
+  }
+  char buf[64];
+  if (addr.empty() || addr.size() >= sizeof buf) return false;
+  std::memcpy(buf, addr.data(), addr.size());
+  buf[addr.size()] = 0;
+  if (inet_pton(AF_INET, buf, out.addr.data()) == 1) {
+    out.family = AF_INET;
+    if (prefix < 0) prefix = 32;
+    if (prefix > 32) return false;
+  } else if (inet_pton(AF_INET6, buf, out.addr.data()) == 1) {
+    out.family = AF_INET6;
+    if (prefix < 0) prefix = 128;
+    if (prefix > 128) return false;
+  } else {
+    return false;
+  }
+  out.prefix = prefix;
+  return true;
+}
+
+int regex_depth(std::string_view re) {
+  int depth = 0, max = 0;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\') {
+      ++i;
+    } else if (re[i] == '(') {
+      max = std::max(max, ++depth);
+    } else if (re[i] == ')') {
+      --depth;
+    }
+  }
+  return max;
+}
+
+bool has(const std::vector<std::string>& mods, std::string_view m) {
+  return std::find(mods.begin(), mods.end(), m) != mods.end();
+}
+
+FieldTest compile_item(const Rule& r, const DetectionItem& item) {
+  FieldTest ft;
+  if (!item.field.empty()) {
+    ft.path = split(item.field, '.');
+    for (const std::string& s : ft.path)
+      if (s.empty()) cfail(r, item.mark, "empty step in field path '" + item.field + "'");
+  }
+  const auto& mods = item.modifiers;
+  ft.all = has(mods, "all");
+  const bool cased = has(mods, "cased");
+  const bool contains = has(mods, "contains"), starts = has(mods, "startswith"), ends = has(mods, "endswith");
+  const bool re = has(mods, "re"), cidr = has(mods, "cidr"), exists = has(mods, "exists");
+  const int cmp = has(mods, "gt") + has(mods, "gte") + has(mods, "lt") + has(mods, "lte");
+  const int kinds = (contains || starts || ends ? 1 : 0) + re + cidr + exists + (cmp > 0);
+  const std::string name = item.field.empty() ? std::string("keywords") : "'" + item.field + "'";
+  if (contains + starts + ends > 1 || kinds > 1 || cmp > 1)
+    cfail(r, item.mark, "modifiers of " + name + " do not combine");
+  if ((has(mods, "i") || has(mods, "m")) && !re) cfail(r, item.mark, "modifiers 'i' and 'm' need 're'");
+  if (cased && (re || cidr || exists || cmp)) cfail(r, item.mark, "'cased' applies to string matching only");
+  if (item.field.empty() && kinds > 0) cfail(r, item.mark, "keywords take no modifiers");
+
+  for (const Value& v : item.values) {
+    ValueTest t;
+    if (exists) {
+      if (v.type != Value::Type::Bool) cfail(r, v.mark, "'exists' takes true or false");
+      if (item.field.empty()) cfail(r, v.mark, "'exists' needs a field");
+      t.op = ValueTest::Op::Exists;
+      t.flag = v.boolean;
+    } else if (v.type == Value::Type::Null) {
+      if (kinds > 0) cfail(r, v.mark, "null cannot take modifiers");
+      if (item.field.empty()) cfail(r, v.mark, "null keyword");
+      t.op = ValueTest::Op::Null;
+    } else if (cmp) {
+      if (v.type != Value::Type::Number) cfail(r, v.mark, "comparison modifiers take a number");
+      t.op = has(mods, "gt") ? ValueTest::Op::Gt : has(mods, "gte") ? ValueTest::Op::Gte
+             : has(mods, "lt") ? ValueTest::Op::Lt : ValueTest::Op::Lte;
+      t.num = v.number;
+    } else if (re) {
+      if (v.text.size() > kMaxRegex) cfail(r, v.mark, "regex longer than " + std::to_string(kMaxRegex) + " bytes");
+      if (regex_depth(v.text) > kMaxRegexGroups) cfail(r, v.mark, "regex nested too deeply");
+      auto flags = std::regex::ECMAScript | std::regex::optimize;
+      if (has(mods, "i")) flags |= std::regex::icase;
+      if (has(mods, "m")) flags |= std::regex::multiline;
+      try {
+        t.regex = std::make_shared<const std::regex>(v.text, flags);
+      } catch (const std::exception& e) {
+        cfail(r, v.mark, "bad regex '" + v.text + "': " + e.what());
+      }
+      t.op = ValueTest::Op::Regex;
+    } else if (cidr) {
+      t.op = ValueTest::Op::Cidr;
+      if (!parse_cidr(v.text, t.cidr)) cfail(r, v.mark, "bad CIDR '" + v.text + "'");
+    } else if (v.type == Value::Type::Number && !contains && !starts && !ends && !cased && !item.field.empty()) {
+      t.op = ValueTest::Op::Num;
+      t.num = v.number;
+    } else if (v.type == Value::Type::Bool && !contains && !starts && !ends && !cased && !item.field.empty()) {
+      t.op = ValueTest::Op::Bool;
+      t.flag = v.boolean;
+    } else {
+      t.op = ValueTest::Op::Str;
+      const bool kw = item.field.empty();
+      t.str = make_pattern(v.text, contains || ends || kw, contains || starts || kw, cased);
+    }
+    ft.values.push_back(std::move(t));
+  }
+  return ft;
+}
+
+CondNode compile_cond(const Rule& r, const CondAst& a, const std::vector<CompiledDetection>& dets, Mark m,
+                      std::string_view text, bool single_line) {
+  auto at = [&](std::size_t pos) {
+    Mark mm = m;
+    if (single_line && mm.col > 0) mm.col += static_cast<int>(pos);
+    return mm;
+  };
+  CondNode n;
+  switch (a.kind) {
+    case CondAst::Kind::Ident: {
+      for (std::size_t i = 0; i < dets.size(); ++i)
+        if (dets[i].name == a.name) {
+          n.kind = CondNode::Kind::Detection;
+          n.detection = static_cast<std::uint32_t>(i);
+          return n;
+        }
+      cfail(r, at(a.pos), "unknown detection identifier '" + a.name + "' in condition");
+    }
+    case CondAst::Kind::OneOf:
+    case CondAst::Kind::AllOf: {
+      n.kind = a.kind == CondAst::Kind::OneOf ? CondNode::Kind::Or : CondNode::Kind::And;
+      for (std::size_t i = 0; i < dets.size(); ++i) {
+        bool hit = a.them ? !dets[i].name.starts_with("_") : identifier_matches(a.name, dets[i].name);
+        if (hit) {
+          CondNode k;
+          k.detection = static_cast<std::uint32_t>(i);
+          n.kids.push_back(k);
+        }
+      }
+      if (n.kids.empty())
+        cfail(r, at(a.pos), "no detection identifier matches '" + (a.them ? std::string("them") : a.name) + "'");
+      return n;
+    }
+    case CondAst::Kind::Not:
+    case CondAst::Kind::And:
+    case CondAst::Kind::Or:
+      n.kind = a.kind == CondAst::Kind::Not ? CondNode::Kind::Not
+               : a.kind == CondAst::Kind::And ? CondNode::Kind::And : CondNode::Kind::Or;
+      for (const CondAst& k : a.kids) n.kids.push_back(compile_cond(r, k, dets, m, text, single_line));
+      return n;
+  }
+  return n;
+}
+
+CondNode parse_and_compile(const Rule& r, std::string_view text, Mark m, bool single_line,
+                           const std::vector<CompiledDetection>& dets) {
+  Result<CondAst> ast = parse_condition(text);
+  if (!ast) {
+    Mark mm = m;
+    if (single_line && mm.col > 0) mm.col += static_cast<int>(condition_error_offset(ast.error()));
+    cfail(r, mm, ast.error().what, ast.error().kind);
+  }
+  return compile_cond(r, *ast, dets, m, text, single_line);
+}
+
+// ---- prefilter literals -----------------------------------------------------------------
+
+using Lits = std::optional<std::vector<std::string>>;
+
+}  // namespace
+
+void minimize_literals(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  std::vector<std::string> out;
+  for (const std::string& s : v) {
+    bool covered = false;
+    for (const std::string& k : out)
+      if (s.find(k) != std::string::npos) covered = true;
+    if (!covered) out.push_back(s);
+  }
+  v = std::move(out);
+}
+
+namespace {
+
+// Fewer literals first, then the longer shortest literal.
+bool better(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  auto minlen = [](const std::vector<std::string>& v) {
+    std::size_t m = SIZE_MAX;
+    for (const auto& s : v) m = std::min(m, s.size());
+    return m;
+  };
+  return minlen(a) > minlen(b);
+}
+
+Lits best_of(const std::vector<Lits>& options) {
+  Lits best;
+  for (const Lits& o : options)
+    if (o && (!best || better(*o, *best))) best = o;
+  return best;
+}
+
+Lits union_of(const std::vector<Lits>& options) {
+  std::vector<std::string> all;
+  for (const Lits& o : options) {
+    if (!o) return std::nullopt;
+    all.insert(all.end(), o->begin(), o->end());
+  }
+  if (all.empty()) return std::nullopt;
+  minimize_literals(all);
+  return all;
+}
+
+// The longest run of prefilter-safe literal bytes in a pattern, lower-cased.
+std::string longest_run(const StrPattern& p) {
+  std::string best, cur;
+  auto flush = [&] {
+    if (cur.size() > best.size()) best = cur;
+    cur.clear();
+  };
+  if (p.kind == StrPattern::Kind::Glob) {
+    for (std::size_t i = 0; i < p.glob.size(); ++i) {
+      if (p.wild[i] || !literal_char_safe(static_cast<unsigned char>(p.glob[i])))
+        flush();
+      else
+        cur += lower(p.glob[i]);
+    }
+  } else {
+    for (char c : p.needle) {
+      if (!literal_char_safe(static_cast<unsigned char>(c)))
+        flush();
+      else
+        cur += lower(c);
+    }
+  }
+  flush();
+  return best;
+}
+
+Lits value_lits(const ValueTest& t) {
+  if (t.op == ValueTest::Op::Str) {
+    std::string run = longest_run(t.str);
+    if (run.empty()) return std::nullopt;
+    return std::vector<std::string>{run};
+  }
+  if (t.op == ValueTest::Op::Bool) return std::vector<std::string>{t.flag ? "true" : "false"};
+  return std::nullopt;
+}
+
+Lits field_lits(const FieldTest& ft) {
+  std::vector<Lits> v;
+  for (const ValueTest& t : ft.values) v.push_back(value_lits(t));
+  return ft.all ? best_of(v) : union_of(v);
+}
+
+Lits detection_lits(const CompiledDetection& d) {
+  std::vector<Lits> alts;
+  for (const auto& group : d.alternatives) {
+    std::vector<Lits> items;
+    for (const FieldTest& ft : group) items.push_back(field_lits(ft));
+    alts.push_back(best_of(items));
+  }
+  return union_of(alts);
+}
+
+Lits node_lits(const CompiledRule& r, const CondNode& n) {
+  switch (n.kind) {
+    case CondNode::Kind::Detection: return detection_lits(r.detections[n.detection]);
+    case CondNode::Kind::Not: return std::nullopt;
+    case CondNode::Kind::And:
+    case CondNode::Kind::Or: {
+      std::vector<Lits> v;
+      for (const CondNode& k : n.kids) v.push_back(node_lits(r, k));
+      return n.kind == CondNode::Kind::And ? best_of(v) : union_of(v);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool literal_char_safe(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/'; }
+
+bool StrPattern::matches(std::string_view s) const {
+  switch (kind) {
+    case Kind::Equals: return s.size() == needle.size() && eq_at(s, 0, needle, cased);
+    case Kind::Prefix: return s.size() >= needle.size() && eq_at(s, 0, needle, cased);
+    case Kind::Suffix: return s.size() >= needle.size() && eq_at(s, s.size() - needle.size(), needle, cased);
+    case Kind::Contains: return find_ci(s, needle, cased);
+    case Kind::Glob: return glob_match(*this, s);
+  }
+  return false;
+}
+
+bool Cidr::contains(std::string_view ip) const {
+  char buf[64];
+  ip = trim(ip);
+  if (ip.empty() || ip.size() >= sizeof buf) return false;
+  std::memcpy(buf, ip.data(), ip.size());
+  buf[ip.size()] = 0;
+  std::array<std::uint8_t, 16> a{};
+  if (inet_pton(family, buf, a.data()) != 1) return false;
+  int bits = prefix;
+  for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
+    std::uint8_t mask = bits >= 8 ? 0xFF : static_cast<std::uint8_t>(0xFF << (8 - bits));
+    if ((a[i] & mask) != (addr[i] & mask)) return false;
+  }
+  return true;
+}
+
+bool eval_condition(const CompiledRule& rule, const CondNode& node, element event) {
+  switch (node.kind) {
+    case CondNode::Kind::Detection: return detection_matches(rule.detections[node.detection], event);
+    case CondNode::Kind::Not: return !eval_condition(rule, node.kids[0], event);
+    case CondNode::Kind::And:
+      for (const CondNode& k : node.kids)
+        if (!eval_condition(rule, k, event)) return false;
+      return true;
+    case CondNode::Kind::Or:
+      for (const CondNode& k : node.kids)
+        if (eval_condition(rule, k, event)) return true;
+      return false;
+  }
+  return false;
+}
+
+bool event_failed(element event) {
+  if (event.type() != element_type::OBJECT) return false;
+  simdjson::dom::object obj = event.get_object().value_unsafe();
+  element v;
+  for (const char* key : {"errorCode", "errorMessage"})
+    if (obj.at_key(key).get(v) == simdjson::SUCCESS && v.type() != element_type::NULL_VALUE) return true;
+  std::string_view name;
+  element resp;
+  if (obj.at_key("eventName").get(v) == simdjson::SUCCESS && v.get_string().get(name) == simdjson::SUCCESS &&
+      obj.at_key("responseElements").get(resp) == simdjson::SUCCESS && resp.type() == element_type::OBJECT) {
+    std::string_view outcome;
+    simdjson::dom::object robj = resp.get_object().value_unsafe();
+    if (robj.at_key(name).get(v) == simdjson::SUCCESS &&
+        v.get_string().get(outcome) == simdjson::SUCCESS)
+      return iequals(outcome, "Failure");
+  }
+  return false;
+}
+
+bool CompiledRule::matches(element event) const { return eval_condition(*this, condition, event); }
+
+Severity CompiledRule::severity_for(element event) const {
+  if (severity_when_failed && event_failed(event)) return *severity_when_failed;
+  for (const auto& [node, level] : levels)
+    if (eval_condition(*this, node, event)) return level;
+  return info.severity;
+}
+
+Result<CompiledRule> compile_rule(const Rule& rule) {
+  try {
+    CompiledRule c;
+    c.info = rule.info;
+    c.severity_when_failed = rule.severity_when_failed;
+    for (const Detection& d : rule.detections) {
+      CompiledDetection cd;
+      cd.name = d.name;
+      for (const auto& group : d.alternatives) {
+        std::vector<FieldTest> tests;
+        for (const DetectionItem& item : group) tests.push_back(compile_item(rule, item));
+        cd.alternatives.push_back(std::move(tests));
+      }
+      c.detections.push_back(std::move(cd));
+    }
+    if (rule.conditions.size() == 1) {
+      c.condition = parse_and_compile(rule, rule.conditions[0], rule.condition_marks[0], rule.condition_single_line,
+                                      c.detections);
+    } else {
+      c.condition.kind = CondNode::Kind::Or;
+      for (std::size_t i = 0; i < rule.conditions.size(); ++i)
+        c.condition.kids.push_back(parse_and_compile(rule, rule.conditions[i], rule.condition_marks[i],
+                                                     rule.condition_single_line, c.detections));
+    }
+    for (const LevelOverride& o : rule.levels)
+      c.levels.emplace_back(parse_and_compile(rule, o.condition, o.mark, true, c.detections), o.level);
+    c.literals = node_lits(c, c.condition);
+    return c;
+  } catch (const CompileFail& f) {
+    return f.error;
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Invalid, rule.info.file, std::string("cannot compile rule: ") + e.what()};
+  }
+}
+
+}  // namespace rg::sigma

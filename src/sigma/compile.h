@@ -1,0 +1,115 @@
+// CompiledRule: a Rule turned into a matcher over a simdjson DOM record.
+//
+// Stage 2 of 2 (YAML -> Rule -> CompiledRule). compile_rule() resolves condition names and
+// quantifiers, lower-cases needles, splits field paths, compiles regexes and parses CIDRs,
+// so evaluating a rule allocates nothing (except inside std::regex). It also derives the
+// rule's prefilter literals (see prefilter_literals below). A CompiledRule is immutable and
+// may be evaluated from many threads at once.
+//
+// Matching semantics (Sigma, with rootguard's precisions, see docs/rules.md):
+//  - A dotted field path walks objects; where a step meets an array, any element may match.
+//  - Strings compare without regard to ASCII case unless `|cased`; `*` and `?` are wildcards
+//    in plain values (`\*`, `\?`, `\\` escape them). A rule string matches JSON strings, and
+//    the decimal text of JSON integers and `true`/`false`.
+//  - A rule number matches a JSON number of equal value and a string holding that number.
+//  - A rule boolean matches JSON true/false and the strings "true"/"false" (any case).
+//  - null matches an absent field or JSON null; `|exists: true` means present and not null.
+//  - Lists are OR (AND with `|all`); the items of a mapping are AND; keywords (values with no
+//    field) match when any string or integer anywhere in the record contains them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/result.h"
+#include "sigma/rule.h"
+
+namespace rg::sigma {
+
+// A string value with its wildcards, compiled.
+struct StrPattern {
+  enum class Kind { Equals, Prefix, Suffix, Contains, Glob };
+  Kind kind = Kind::Equals;
+  std::string needle;          // Equals/Prefix/Suffix/Contains; lower-case unless cased
+  std::string glob;            // Glob: the pattern bytes
+  std::vector<std::uint8_t> wild;  // Glob: per byte, 0 literal, 1 '?', 2 '*'
+  bool cased = false;
+
+  bool matches(std::string_view s) const;
+};
+
+struct Cidr {
+  int family = 0;                      // AF_INET or AF_INET6
+  std::array<std::uint8_t, 16> addr{};
+  int prefix = 0;
+  bool contains(std::string_view ip) const;
+};
+
+struct ValueTest {
+  enum class Op { Str, Num, Bool, Null, Exists, Regex, Cidr, Gt, Gte, Lt, Lte };
+  Op op = Op::Str;
+  StrPattern str;
+  double num = 0;
+  bool flag = false;                          // Bool value, or Exists true/false
+  std::shared_ptr<const std::regex> regex;
+  Cidr cidr;
+};
+
+struct FieldTest {
+  std::vector<std::string> path;  // empty: keyword search over the whole record
+  bool all = false;               // every value must match (else any)
+  std::vector<ValueTest> values;
+};
+
+struct CompiledDetection {
+  std::string name;
+  std::vector<std::vector<FieldTest>> alternatives;  // OR of AND-groups
+};
+
+struct CondNode {
+  enum class Kind { And, Or, Not, Detection };
+  Kind kind = Kind::Detection;
+  std::uint32_t detection = 0;
+  std::vector<CondNode> kids;
+};
+
+struct CompiledRule {
+  RuleInfo info;
+  std::vector<CompiledDetection> detections;
+  CondNode condition;
+  std::vector<std::pair<CondNode, Severity>> levels;   // rootguard.levels, in order
+  std::optional<Severity> severity_when_failed;
+  // Prefilter literals (lower-case): one of them occurs in every record this rule matches.
+  // nullopt when the rule offers none (then the prefilter must pass everything).
+  std::optional<std::vector<std::string>> literals;
+
+  bool matches(simdjson::dom::element event) const;
+  // The severity a match on `event` is reported with: severity_when_failed when the call
+  // failed, else the first rootguard.levels entry that holds, else the rule's level.
+  Severity severity_for(simdjson::dom::element event) const;
+};
+
+// Errors name file:line:col (from the Rule's marks): unknown condition identifier, bad
+// regex, bad CIDR, modifiers that do not combine, values of the wrong type.
+Result<CompiledRule> compile_rule(const Rule& rule);
+
+// Exposed for tests.
+bool eval_condition(const CompiledRule& rule, const CondNode& node, simdjson::dom::element event);
+// True when the record reports a failed call: errorCode or errorMessage present (not null),
+// or responseElements.<eventName> == "Failure" (sign-in events).
+bool event_failed(simdjson::dom::element event);
+// Sorts by length, removes duplicates and every literal that contains a shorter one
+// (any record holding the longer one holds the shorter one too).
+void minimize_literals(std::vector<std::string>& v);
+// Literal safe for a byte prefilter on raw JSON: printable ASCII without '"', '\\' or '/'.
+bool literal_char_safe(unsigned char c);
+
+}  // namespace rg::sigma

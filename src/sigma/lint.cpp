@@ -1,0 +1,146 @@
+#include "sigma/lint.h"
+
+#include <regex>
+
+#include "sigma/compile.h"
+#include "sigma/loader.h"
+
+namespace rg::sigma {
+namespace {
+
+struct Seen {
+  std::string id, uuid, file;
+};
+
+struct Context {
+  const Rule& rule;
+  const CompiledRule* compiled;   // null when the rule did not compile
+  const std::vector<Seen>& before;
+  const std::vector<std::string>& all_ids;
+  std::vector<LintIssue>& out;
+  void issue(bool error, Mark m, std::string what, const char* check) const {
+    out.push_back(LintIssue{error, where(rule.info.file, m), std::move(what), check});
+  }
+};
+
+using Check = void (*)(const Context&);
+
+void check_duplicate_id(const Context& c) {
+  for (const Seen& s : c.before)
+    for (const std::string& a : {c.rule.info.id, c.rule.info.uuid})
+      if (!a.empty() && (a == s.id || a == s.uuid)) {
+        c.issue(true, c.rule.id_mark, "duplicate id '" + a + "' (already used by " + s.file + ")", "duplicate-id");
+        return;
+      }
+}
+
+void check_level(const Context& c) {
+  if (c.rule.level_text.empty())
+    c.issue(true, {}, "missing 'level' (informational, low, medium, high or critical)", "level");
+  else if (!c.rule.has_level)
+    c.issue(true, c.rule.level_mark, "invalid level '" + c.rule.level_text + "'", "level");
+}
+
+void check_logsource(const Context& c) {
+  if (!logsource_supported(c.rule))
+    c.issue(true, c.rule.logsource_mark,
+            "logsource is product '" + c.rule.logsource_product + "' service '" + c.rule.logsource_service +
+                "', expected product aws, service cloudtrail",
+            "logsource");
+}
+
+void check_tests(const Context& c) {
+  std::size_t match = 0, no_match = 0;
+  for (const RuleTest& t : c.rule.info.tests) (t.must_match ? match : no_match)++;
+  // Built-ins must bring evidence; for user rules it is advice.
+  const bool error = c.rule.info.builtin;
+  if (match == 0) c.issue(error, {}, "no must-match test events (rootguard.tests.match)", "tests");
+  if (no_match == 0) c.issue(error, {}, "no must-not-match test events (rootguard.tests.no_match)", "tests");
+}
+
+void check_builtin_metadata(const Context& c) {
+  if (!c.rule.info.builtin) return;
+  if (c.rule.info.practice.empty()) c.issue(true, {}, "built-in rule without rootguard.practice", "builtin-metadata");
+  if (c.rule.info.next_step.empty()) c.issue(true, {}, "built-in rule without rootguard.next_step", "builtin-metadata");
+}
+
+void check_title_description(const Context& c) {
+  if (!c.rule.has_title) c.issue(true, {}, "missing 'title'", "title");
+  if (c.rule.info.description.empty()) c.issue(false, {}, "missing 'description'", "description");
+}
+
+void check_id_format(const Context& c) {
+  static const std::regex uuid("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  if (c.rule.info.uuid.empty())
+    c.issue(false, {}, "missing 'id' (Sigma rules carry a UUID)", "id");
+  else if (!std::regex_match(c.rule.info.uuid, uuid))
+    c.issue(false, c.rule.id_mark, "id '" + c.rule.info.uuid + "' is not a UUID", "id");
+}
+
+void check_supersedes(const Context& c) {
+  for (const std::string& s : c.rule.info.supersedes) {
+    bool known = false;
+    for (const std::string& id : c.all_ids) known = known || id == s;
+    if (!known) c.issue(true, {}, "supersedes unknown rule '" + s + "'", "supersedes");
+  }
+}
+
+void check_prefilter(const Context& c) {
+  if (c.compiled && !c.compiled->literals)
+    c.issue(false, {}, "the rule offers no prefilter literal, so every record must be parsed while it is loaded",
+            "prefilter");
+}
+
+struct Named {
+  const char* name;
+  Check check;
+};
+constexpr Named kChecks[] = {
+    {"duplicate-id", check_duplicate_id}, {"level", check_level},
+    {"logsource", check_logsource},       {"tests", check_tests},
+    {"builtin-metadata", check_builtin_metadata}, {"title", check_title_description},
+    {"id", check_id_format},              {"supersedes", check_supersedes},
+    {"prefilter", check_prefilter},
+};
+
+}  // namespace
+
+std::string LintIssue::str() const {
+  return (where.empty() ? std::string() : where + ": ") + (error ? "error: " : "warning: ") + what + " [" + check + "]";
+}
+
+std::vector<std::string> lint_checks() {
+  std::vector<std::string> out{"load"};
+  for (const Named& n : kChecks) out.push_back(n.name);
+  return out;
+}
+
+std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
+  std::vector<LintIssue> out;
+  std::vector<RuleSource> sources = rule_sources(opts, diag);
+  std::vector<Rule> rules;
+  for (const RuleSource& src : sources) {
+    Result<Rule> r = parse_rule(src.text, src.file);
+    if (!r) {
+      out.push_back(LintIssue{true, r.error().where, r.error().what, "load"});
+      continue;
+    }
+    rules.push_back(std::move(r).value());
+  }
+  std::vector<std::string> ids;
+  for (const Rule& r : rules) {
+    ids.push_back(r.info.id);
+    ids.push_back(r.info.uuid);
+  }
+  std::vector<Seen> before;
+  for (const Rule& r : rules) {
+    Result<CompiledRule> compiled = compile_rule(r);
+    if (!compiled) out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
+    Context c{r, compiled ? &compiled.value() : nullptr, before, ids, out};
+    for (const Named& n : kChecks) n.check(c);
+    before.push_back(Seen{r.info.id, r.info.uuid, r.info.file});
+  }
+  return out;
+}
+
+}  // namespace rg::sigma

@@ -1,0 +1,31 @@
+// Where rule texts come from: the embedded built-ins and the user's files and directories.
+// Shared by load_rules() and `rules lint`; reading errors go to Diagnostics, one line each.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/result.h"
+#include "sigma/rule.h"
+#include "sigma/ruleset.h"
+
+namespace rg::sigma {
+
+struct RuleSource {
+  std::string file;  // "builtin:D01_root_activity.yml" or the path as found
+  std::string text;
+};
+
+inline constexpr std::size_t kMaxRuleFileBytes = 1 << 20;
+
+// Built-ins first (when opts.builtin), then every *.yml / *.yaml under each directory in
+// sorted order (a file named directly is read whatever its extension). Symlinked
+// directories are not followed, so loops cannot hang the walk.
+std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag);
+
+// Parse and check one rule for loading: parse_rule plus the loader's refusals (logsource
+// other than aws/cloudtrail, an invalid level).
+Result<Rule> parse_for_loading(const RuleSource& src);
+
+}  // namespace rg::sigma

@@ -1,0 +1,232 @@
+// The compiled matcher: every modifier, condition form, case rule, wildcard, null, array
+// and number behaviour, each on events that must and must not match.
+#include <gtest/gtest.h>
+
+#include "sigma/testing.h"
+
+namespace rg::sigma {
+namespace {
+
+using testing::Matcher;
+
+TEST(Matcher, PlainValueIsCaseInsensitiveEquality) {
+  Matcher m("    sel:\n        eventName: ConsoleLogin\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"eventName":"ConsoleLogin"})"));
+  EXPECT_TRUE(m(R"({"eventName":"consolelogin"})"));
+  EXPECT_FALSE(m(R"({"eventName":"ConsoleLogin2"})"));
+  EXPECT_FALSE(m(R"({"eventName":"XConsoleLogin"})"));
+  EXPECT_FALSE(m(R"({"other":"ConsoleLogin"})"));
+}
+
+TEST(Matcher, CasedModifier) {
+  Matcher m("    sel:\n        userIdentity.type|cased: Root\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"userIdentity":{"type":"Root"}})"));
+  EXPECT_FALSE(m(R"({"userIdentity":{"type":"root"}})"));
+  Matcher c("    sel:\n        userAgent|contains|cased: Boto\n    condition: sel\n");
+  EXPECT_TRUE(c(R"({"userAgent":"aws Boto3/1.2"})"));
+  EXPECT_FALSE(c(R"({"userAgent":"aws boto3/1.2"})"));
+}
+
+TEST(Matcher, ContainsStartsWithEndsWith) {
+  Matcher c("    sel:\n        userAgent|contains: Boto3\n    condition: sel\n");
+  EXPECT_TRUE(c(R"({"userAgent":"aws-cli BOTO3/1.2"})"));
+  EXPECT_FALSE(c(R"({"userAgent":"aws-cli/2"})"));
+  Matcher s("    sel:\n        userIdentity.accessKeyId|startswith: AKIA\n    condition: sel\n");
+  EXPECT_TRUE(s(R"({"userIdentity":{"accessKeyId":"akiaEXAMPLE"}})"));
+  EXPECT_FALSE(s(R"({"userIdentity":{"accessKeyId":"ASIAAKIA"}})"));
+  Matcher e("    sel:\n        eventSource|endswith: .amazonaws.com\n    condition: sel\n");
+  EXPECT_TRUE(e(R"({"eventSource":"iam.amazonaws.com"})"));
+  EXPECT_FALSE(e(R"({"eventSource":"iam.amazonaws.com.evil"})"));
+}
+
+TEST(Matcher, WildcardsAndEscapes) {
+  Matcher m("    sel:\n        eventName: 'Delete*Trail?'\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"eventName":"DeleteTrails"})"));
+  EXPECT_TRUE(m(R"({"eventName":"DeleteOldTrailX"})"));
+  EXPECT_FALSE(m(R"({"eventName":"DeleteTrail"})"));  // '?' needs one character
+  Matcher star("    sel:\n        a: 'x\\*y'\n    condition: sel\n");
+  EXPECT_TRUE(star(R"({"a":"x*y"})"));
+  EXPECT_FALSE(star(R"({"a":"xzzy"})"));
+  Matcher q("    sel:\n        a: 'what\\?'\n    condition: sel\n");
+  EXPECT_TRUE(q(R"({"a":"what?"})"));
+  EXPECT_FALSE(q(R"({"a":"whats"})"));
+  Matcher bs("    sel:\n        a: 'c:\\\\dir\\*'\n    condition: sel\n");  // c:\\dir\* -> literal c:\dir*
+  EXPECT_TRUE(bs(R"({"a":"c:\\dir*"})"));
+  Matcher lone("    sel:\n        a: 'c:\\temp'\n    condition: sel\n");  // lone backslash stays literal
+  EXPECT_TRUE(lone(R"({"a":"c:\\temp"})"));
+  Matcher glob("    sel:\n        a|contains: 'b*d'\n    condition: sel\n");
+  EXPECT_TRUE(glob(R"({"a":"xxBxxDxx"})"));
+  EXPECT_FALSE(glob(R"({"a":"xxDxxBxx"})"));
+  Matcher any("    sel:\n        a: '*'\n    condition: sel\n");
+  EXPECT_TRUE(any(R"({"a":""})"));
+  EXPECT_FALSE(any(R"({"b":""})"));
+}
+
+TEST(Matcher, ListsAreOrAllMakesThemAnd) {
+  Matcher m("    sel:\n        eventName:\n            - StopLogging\n            - DeleteTrail\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"eventName":"DeleteTrail"})"));
+  EXPECT_FALSE(m(R"({"eventName":"StartLogging"})"));
+  Matcher a("    sel:\n        ua|contains|all:\n            - aws\n            - python\n    condition: sel\n");
+  EXPECT_TRUE(a(R"({"ua":"python aws-sdk"})"));
+  EXPECT_FALSE(a(R"({"ua":"aws-cli"})"));
+}
+
+TEST(Matcher, MapsAreAndListOfMapsIsOr) {
+  Matcher m("    sel:\n        a: 1\n        b: x\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"a":1,"b":"x"})"));
+  EXPECT_FALSE(m(R"({"a":1,"b":"y"})"));
+  Matcher l("    sel:\n        - a: 1\n        - b: x\n    condition: sel\n");
+  EXPECT_TRUE(l(R"({"a":2,"b":"x"})"));
+  EXPECT_TRUE(l(R"({"a":1})"));
+  EXPECT_FALSE(l(R"({"a":2,"b":"y"})"));
+}
+
+TEST(Matcher, NumbersMatchNumbersAndNumericStrings) {
+  Matcher m("    sel:\n        n: 5\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"n":5})"));
+  EXPECT_TRUE(m(R"({"n":"5"})"));
+  EXPECT_TRUE(m(R"({"n":5.0})"));
+  EXPECT_FALSE(m(R"({"n":50})"));
+  EXPECT_FALSE(m(R"({"n":"5x"})"));
+  EXPECT_FALSE(m(R"({"n":true})"));
+  Matcher s("    sel:\n        n: '5'\n    condition: sel\n");  // a quoted rule string matches integer text
+  EXPECT_TRUE(s(R"({"n":5})"));
+  EXPECT_TRUE(s(R"({"n":"5"})"));
+}
+
+TEST(Matcher, Booleans) {
+  Matcher m("    sel:\n        readOnly: false\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"readOnly":false})"));
+  EXPECT_TRUE(m(R"({"readOnly":"False"})"));
+  EXPECT_FALSE(m(R"({"readOnly":true})"));
+  EXPECT_FALSE(m(R"({"readOnly":0})"));
+  EXPECT_FALSE(m(R"({})"));
+}
+
+TEST(Matcher, NullMeansAbsentOrJsonNull) {
+  Matcher m("    sel:\n        requestParameters.userName: null\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"requestParameters":null})"));
+  EXPECT_TRUE(m(R"({"requestParameters":{}})"));
+  EXPECT_TRUE(m(R"({"requestParameters":{"userName":null}})"));
+  EXPECT_TRUE(m(R"({})"));
+  EXPECT_FALSE(m(R"({"requestParameters":{"userName":"bob"}})"));
+  EXPECT_FALSE(m(R"({"requestParameters":{"userName":""}})"));
+  Matcher empty("    sel:\n        a: ''\n    condition: sel\n");
+  EXPECT_TRUE(empty(R"({"a":""})"));
+  EXPECT_FALSE(empty(R"({})"));
+}
+
+TEST(Matcher, Exists) {
+  Matcher yes("    sel:\n        userIdentity.invokedBy|exists: true\n    condition: sel\n");
+  EXPECT_TRUE(yes(R"({"userIdentity":{"invokedBy":"signin.amazonaws.com"}})"));
+  EXPECT_TRUE(yes(R"({"userIdentity":{"invokedBy":""}})"));
+  EXPECT_FALSE(yes(R"({"userIdentity":{"invokedBy":null}})"));
+  EXPECT_FALSE(yes(R"({"userIdentity":{}})"));
+  Matcher no("    sel:\n        errorCode|exists: false\n    condition: sel\n");
+  EXPECT_TRUE(no(R"({"eventName":"x"})"));
+  EXPECT_FALSE(no(R"({"errorCode":"AccessDenied"})"));
+}
+
+TEST(Matcher, ArraysOnThePathAnyElementMatches) {
+  Matcher m("    sel:\n        requestParameters.eventSelectors.includeManagementEvents: false\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"requestParameters":{"eventSelectors":[{"includeManagementEvents":true},{"includeManagementEvents":false}]}})"));
+  EXPECT_FALSE(m(R"({"requestParameters":{"eventSelectors":[{"includeManagementEvents":true}]}})"));
+  Matcher leaf("    sel:\n        resources.ARN|contains: trail/org\n    condition: sel\n");
+  EXPECT_TRUE(leaf(R"({"resources":[{"ARN":"x"},{"ARN":"arn:aws:cloudtrail:::trail/org-trail"}]})"));
+  Matcher values("    sel:\n        alarmNames: RootAlarm\n    condition: sel\n");
+  EXPECT_TRUE(values(R"({"alarmNames":["a","rootalarm"]})"));
+  EXPECT_FALSE(values(R"({"alarmNames":["a","b"]})"));
+}
+
+TEST(Matcher, Regex) {
+  Matcher m("    sel:\n        userAgent|re: '^aws-cli/2\\.[0-9]+'\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"userAgent":"aws-cli/2.15.0 Python"})"));
+  EXPECT_FALSE(m(R"({"userAgent":"AWS-CLI/2.15.0"})"));  // re is case-sensitive
+  EXPECT_FALSE(m(R"({"userAgent":"x aws-cli/2.15.0"})"));
+  Matcher i("    sel:\n        userAgent|re|i: '^aws-cli/'\n    condition: sel\n");
+  EXPECT_TRUE(i(R"({"userAgent":"AWS-CLI/2.15.0"})"));
+  Matcher n("    sel:\n        code|re: '^4[0-9]{2}$'\n    condition: sel\n");
+  EXPECT_TRUE(n(R"({"code":403})"));
+  EXPECT_FALSE(n(R"({"code":503})"));
+}
+
+TEST(Matcher, Cidr) {
+  Matcher m("    sel:\n        sourceIPAddress|cidr:\n            - 10.0.0.0/8\n            - '2001:db8::/32'\n    condition: sel\n");
+  EXPECT_TRUE(m(R"({"sourceIPAddress":"10.1.2.3"})"));
+  EXPECT_TRUE(m(R"({"sourceIPAddress":"2001:db8:1::5"})"));
+  EXPECT_FALSE(m(R"({"sourceIPAddress":"11.1.2.3"})"));
+  EXPECT_FALSE(m(R"({"sourceIPAddress":"signin.amazonaws.com"})"));
+  EXPECT_FALSE(m(R"({"sourceIPAddress":"2001:db9::1"})"));
+  Matcher odd("    sel:\n        ip|cidr: 192.168.1.128/25\n    condition: sel\n");
+  EXPECT_TRUE(odd(R"({"ip":"192.168.1.200"})"));
+  EXPECT_FALSE(odd(R"({"ip":"192.168.1.100"})"));
+}
+
+TEST(Matcher, Comparisons) {
+  Matcher gt("    sel:\n        d|gt: 7\n    condition: sel\n");
+  EXPECT_TRUE(gt(R"({"d":8})"));
+  EXPECT_TRUE(gt(R"({"d":"7.5"})"));
+  EXPECT_FALSE(gt(R"({"d":7})"));
+  EXPECT_FALSE(gt(R"({"d":"x"})"));
+  Matcher gte("    sel:\n        d|gte: 7\n    condition: sel\n");
+  EXPECT_TRUE(gte(R"({"d":7})"));
+  Matcher lt("    sel:\n        d|lt: 7\n    condition: sel\n");
+  EXPECT_TRUE(lt(R"({"d":-1})"));
+  EXPECT_FALSE(lt(R"({"d":7})"));
+  Matcher lte("    sel:\n        d|lte: 7\n    condition: sel\n");
+  EXPECT_TRUE(lte(R"({"d":7})"));
+  EXPECT_FALSE(lte(R"({"d":7.01})"));
+}
+
+TEST(Matcher, KeywordsSearchEveryValue) {
+  Matcher m("    keywords:\n        - evil-tool\n        - 'bad*actor'\n    condition: keywords\n");
+  EXPECT_TRUE(m(R"({"userAgent":"x EVIL-TOOL/1.0"})"));
+  EXPECT_TRUE(m(R"({"a":{"b":["q","a BAD good ACTOR"]}})"));
+  EXPECT_FALSE(m(R"({"evil-tool":"key names are not searched"})"));
+  EXPECT_FALSE(m(R"({"a":"good"})"));
+}
+
+TEST(Matcher, ConditionForms) {
+  const std::string det =
+      "    sel_a:\n        a: 1\n    sel_b:\n        b: 1\n    filter_c:\n        c: 1\n    _aux:\n        d: 1\n";
+  Matcher one(det + "    condition: 1 of sel_*\n");
+  EXPECT_TRUE(one(R"({"b":1})"));
+  EXPECT_FALSE(one(R"({"c":1})"));
+  Matcher all(det + "    condition: all of sel_*\n");
+  EXPECT_TRUE(all(R"({"a":1,"b":1})"));
+  EXPECT_FALSE(all(R"({"a":1})"));
+  Matcher them(det + "    condition: 1 of them\n");
+  EXPECT_TRUE(them(R"({"c":1})"));
+  EXPECT_FALSE(them(R"({"d":1})"));  // names starting with '_' are not part of 'them'
+  Matcher allthem(det + "    condition: all of them\n");
+  EXPECT_TRUE(allthem(R"({"a":1,"b":1,"c":1})"));
+  EXPECT_FALSE(allthem(R"({"a":1,"b":1})"));
+  Matcher mixed(det + "    condition: (sel_a or sel_b) and not filter_c\n");
+  EXPECT_TRUE(mixed(R"({"a":1})"));
+  EXPECT_FALSE(mixed(R"({"a":1,"c":1})"));
+  Matcher list(det + "    condition:\n        - sel_a\n        - filter_c\n");
+  EXPECT_TRUE(list(R"({"c":1})"));
+  EXPECT_FALSE(list(R"({"b":1})"));
+}
+
+TEST(Matcher, SeverityForFailuresAndLevels) {
+  Result<CompiledRule> r = testing::compile_text(testing::rule_yaml(
+      "    sel:\n        eventName: [StopLogging, UpdateTrail]\n    _update:\n        eventName: UpdateTrail\n"
+      "    condition: sel\n",
+      "rootguard:\n    severity_when_failed: low\n    levels:\n        - {when: _update, level: medium}\n"));
+  ASSERT_TRUE(r) << r.error().str();
+  simdjson::dom::parser p;
+  auto sev = [&](const char* json) {
+    simdjson::padded_string s{std::string(json)};
+    return r->severity_for(p.parse(s).value());
+  };
+  EXPECT_EQ(sev(R"({"eventName":"StopLogging"})"), Severity::High);
+  EXPECT_EQ(sev(R"({"eventName":"UpdateTrail"})"), Severity::Medium);
+  EXPECT_EQ(sev(R"({"eventName":"StopLogging","errorCode":"AccessDenied"})"), Severity::Low);
+  EXPECT_EQ(sev(R"({"eventName":"StopLogging","errorCode":null})"), Severity::High);
+  EXPECT_EQ(sev(R"({"eventName":"PasswordUpdated","responseElements":{"PasswordUpdated":"Failure"}})"), Severity::Low);
+  EXPECT_EQ(sev(R"({"eventName":"PasswordUpdated","responseElements":{"PasswordUpdated":"Success"}})"), Severity::High);
+}
+
+}  // namespace
+}  // namespace rg::sigma

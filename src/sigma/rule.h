@@ -1,0 +1,96 @@
+// Rule: one Sigma rule as written, after YAML parsing and before compilation.
+//
+// Stage 1 of 2 (YAML -> Rule -> CompiledRule, see compile.h). parse_rule() checks the
+// shape (types, known modifiers, logsource) and records the YAML position of everything
+// it keeps, so the compile stage can report "file:line:col: what" too. It does not resolve
+// condition identifiers, build regexes or parse CIDRs: that is compile's job.
+// yaml-cpp exceptions never leave this file's functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/severity.h"
+#include "sigma/ruleset.h"
+
+namespace rg::sigma {
+
+// A position in a rule file, 1-based (0 = unknown).
+struct Mark {
+  int line = 0;
+  int col = 0;
+};
+
+// "file:line:col" (or "file" when the mark is unknown).
+std::string where(std::string_view file, Mark m);
+
+// One value of a detection item, with its YAML type.
+struct Value {
+  enum class Type { String, Number, Bool, Null };
+  Type type = Type::String;
+  std::string text;      // as written (strings: without quotes)
+  double number = 0;     // Number
+  bool is_integer = false;
+  bool boolean = false;  // Bool
+  Mark mark;
+};
+
+// `field|mod1|mod2: value(s)`. An empty field means a keyword (field-less) search.
+struct DetectionItem {
+  std::string field;
+  std::vector<std::string> modifiers;
+  std::vector<Value> values;  // a YAML list is several values (OR, or AND with `all`)
+  Mark mark;
+};
+
+// A named detection entry (`selection: ...`): alternatives (OR) of item groups (AND).
+struct Detection {
+  std::string name;
+  std::vector<std::vector<DetectionItem>> alternatives;
+  Mark mark;
+};
+
+// A severity override: when `condition` (over the rule's detection names) holds, the
+// match is reported with `level` instead of the rule's level. First one that holds wins.
+struct LevelOverride {
+  std::string condition;
+  Mark mark;
+  Severity level = Severity::Medium;
+};
+
+struct Rule {
+  RuleInfo info;                         // id, title, description, file, tags, tests, ...
+  bool has_level = false;                // `level` was present and valid
+  std::string level_text;                // `level` as written ("" when absent)
+  std::string status;
+  std::string author;
+  std::string date;
+  std::string logsource_product, logsource_service;
+  std::vector<Detection> detections;
+  std::vector<std::string> conditions;   // several conditions are ORed
+  std::vector<Mark> condition_marks;
+  bool condition_single_line = true;     // offsets in the text map to columns
+  std::vector<LevelOverride> levels;     // rootguard.levels
+  std::optional<Severity> severity_when_failed;
+  bool has_rootguard_block = false;
+  bool has_title = false;                // `title` was present (else title falls back to the id)
+  Mark id_mark, level_mark, logsource_mark;
+};
+
+// True when the logsource is product aws, service cloudtrail (any case).
+bool logsource_supported(const Rule& r);
+
+// Parses one rule file's text. Neither the logsource nor the level is judged here (the
+// loader refuses what it cannot run; `rules lint` reports each as its own concern). `file` names it in errors ("builtin:D01_x.yml" or a path).
+// Errors are ErrorKind::Corrupt (not YAML), Invalid (wrong shape) or Unsupported (a Sigma
+// feature rootguard does not implement, named in the message).
+Result<Rule> parse_rule(std::string_view text, std::string_view file);
+
+// Supported modifiers, and those Sigma defines that rootguard refuses by name.
+bool is_supported_modifier(std::string_view m);
+bool is_known_unsupported_modifier(std::string_view m);
+
+}  // namespace rg::sigma

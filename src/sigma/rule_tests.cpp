@@ -1,0 +1,46 @@
+#include "sigma/rule_tests.h"
+
+#include <simdjson.h>
+
+#include "core/strings.h"
+
+namespace rg::sigma {
+
+bool prefilter_passes(const std::vector<std::string>& lits, std::string_view bytes) {
+  for (const std::string& l : lits)
+    if (contains_icase(bytes, l)) return true;
+  return false;
+}
+
+TestReport run_rule_tests(const RuleSet& rules) {
+  TestReport report;
+  simdjson::dom::parser parser;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const RuleInfo& info = rules.info(i);
+    for (const RuleTest& t : info.tests) {
+      auto fail = [&](std::string what) { report.failures.push_back({info.id, info.file, t.name, std::move(what)}); };
+      simdjson::padded_string json(t.event_json);
+      simdjson::dom::element event;
+      if (auto err = parser.parse(json).get(event); err) {
+        fail(std::string("test event is not valid JSON: ") + simdjson::error_message(err));
+        continue;
+      }
+      cloudtrail::EventView ev{event, t.event_json, info.file, 0, 0};
+      std::optional<Severity> got = rules.evaluate(i, ev);
+      if (t.must_match && !got) {
+        fail("expected a match, got none");
+      } else if (!t.must_match && got) {
+        fail("expected no match, but the rule matched");
+      } else if (t.must_match && t.severity && *got != *t.severity) {
+        fail("expected severity " + std::string(to_string(*t.severity)) + ", got " + std::string(to_string(*got)));
+      } else if (t.must_match && rules.rule_literals(i) && !prefilter_passes(*rules.rule_literals(i), t.event_json)) {
+        fail("the event matches but none of the rule's prefilter literals occurs in it");
+      } else {
+        ++report.passed;
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace rg::sigma

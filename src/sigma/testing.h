@@ -1,0 +1,57 @@
+// Test helpers for the sigma stages (used by the *_test.cpp files beside this header only).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "sigma/compile.h"
+#include "sigma/rule.h"
+
+namespace rg::sigma::testing {
+
+// A minimal valid rule around a detection block (indented by 4 spaces in `detection`).
+inline std::string rule_yaml(const std::string& detection, const std::string& extra = "",
+                             const std::string& id = "00000000-0000-4000-8000-000000000001") {
+  return "title: t\nid: " + id + "\nlevel: high\n"
+         "logsource:\n    product: aws\n    service: cloudtrail\ndetection:\n" +
+         detection + extra;
+}
+
+inline Result<CompiledRule> compile_text(const std::string& yaml, const std::string& file = "t.yml") {
+  Result<Rule> r = parse_rule(yaml, file);
+  if (!r) return r.error();
+  return compile_rule(*r);
+}
+
+// Holds a compiled rule and matches JSON texts against it.
+class Matcher {
+ public:
+  explicit Matcher(const std::string& detection) {
+    Result<CompiledRule> r = compile_text(rule_yaml(detection));
+    if (!r) {
+      ADD_FAILURE() << r.error().str();
+      return;
+    }
+    rule_ = std::make_unique<CompiledRule>(std::move(r).value());
+  }
+  bool operator()(const std::string& json) {
+    if (!rule_) return false;
+    simdjson::padded_string p(json);
+    simdjson::dom::element e;
+    if (parser_.parse(p).get(e)) {
+      ADD_FAILURE() << "bad JSON in test: " << json;
+      return false;
+    }
+    return rule_->matches(e);
+  }
+  const CompiledRule& rule() const { return *rule_; }
+
+ private:
+  std::unique_ptr<CompiledRule> rule_;
+  simdjson::dom::parser parser_;
+};
+
+}  // namespace rg::sigma::testing
