@@ -525,15 +525,28 @@ void minimize_literals(std::vector<std::string>& v) {
 
 namespace {
 
-// Fewer literals first, then the longer shortest literal.
+// How often a literal may be expected in CloudTrail records, roughly: 2^-(its effective
+// length), where service endpoints ("iam.amazonaws.com") count only their service part and
+// words every record type carries count as short. The AND of several constraints keeps the
+// one whose literals pass the fewest records.
+double literal_cost(std::string_view l) {
+  static constexpr std::string_view kCommon[] = {"true",       "false",      "null",         "success",
+                                                 "failure",    "awsapicall", "aws",          "iamuser",
+                                                 "assumedrole", "awsconsolesignin", "awsserviceevent"};
+  std::size_t eff = l.size();
+  constexpr std::string_view kEndpoint = "amazonaws.com";
+  if (l.size() >= kEndpoint.size() && l.substr(l.size() - kEndpoint.size()) == kEndpoint) eff -= kEndpoint.size();
+  for (std::string_view c : kCommon)
+    if (l == c) eff = 2;
+  return 1.0 / static_cast<double>(1u << std::min<std::size_t>(eff, 24));
+}
+
 bool better(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.size() != b.size()) return a.size() < b.size();
-  auto minlen = [](const std::vector<std::string>& v) {
-    std::size_t m = SIZE_MAX;
-    for (const auto& s : v) m = std::min(m, s.size());
-    return m;
-  };
-  return minlen(a) > minlen(b);
+  double ca = 0, cb = 0;
+  for (const auto& s : a) ca += literal_cost(s);
+  for (const auto& s : b) cb += literal_cost(s);
+  if (ca != cb) return ca < cb;
+  return a.size() < b.size();
 }
 
 Lits best_of(const std::vector<Lits>& options) {

@@ -46,9 +46,15 @@ TEST(PrefilterLiterals, Derivation) {
             V{"arn:aws:iam::aws:policy"});
   EXPECT_EQ(lits_of("    s:\n        a: 'ab\"cdef'\n    condition: s\n"), V{"cdef"});
   EXPECT_EQ(lits_of("    s:\n        a: 'caf\xc3\xa9-terrasse'\n    condition: s\n"), V{"-terrasse"});
-  // AND picks the best single alternative: fewest literals, then the longest.
+  // AND keeps the alternative expected to pass the fewest records: long, specific literals;
+  // a service endpoint counts only by its service name.
   EXPECT_EQ(lits_of("    s:\n        a: Root\n        b: [x1, x2]\n        c: ConsoleLogin\n    condition: s\n"),
             V{"consolelogin"});
+  EXPECT_EQ(lits_of("    s:\n        eventSource: iam.amazonaws.com\n        eventName: [CreateAccessKey, "
+                    "DeleteAccessKey]\n    condition: s\n"),
+            (V{"createaccesskey", "deleteaccesskey"}));
+  EXPECT_EQ(lits_of("    s:\n        eventSource: cloudtrail.amazonaws.com\n        readOnly: false\n    condition: s\n"),
+            V{"cloudtrail.amazonaws.com"});
   // OR unions (minimised: a literal containing another one is dropped).
   EXPECT_EQ(lits_of("    s:\n        a: [StopLogging, DeleteTrail, StopLoggingNow]\n    condition: s\n"),
             (V{"deletetrail", "stoplogging"}));

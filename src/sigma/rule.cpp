@@ -16,8 +16,12 @@ namespace rg::sigma {
 std::string where(std::string_view file, Mark m) {
   std::string out(file);
   if (m.line > 0) {
-    out += ":" + std::to_string(m.line);
-    if (m.col > 0) out += ":" + std::to_string(m.col);
+    out += ':';
+    out += std::to_string(m.line);
+    if (m.col > 0) {
+      out += ':';
+      out += std::to_string(m.col);
+    }
   }
   return out;
 }
