@@ -1,18 +1,162 @@
-// rootguard scan (not built yet: replaced by the work that builds this command).
+// rootguard scan PATH...: find root activity and tampering in CloudTrail logs.
+// Parses flags, loads the rules, calls scan::run, prints the summary and maps the exit status.
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
+#include "core/severity.h"
+#include "core/time.h"
+#include "io/source.h"
+#include "respond/format/format.h"
+#include "scan/scan.h"
+#include "sigma/ruleset.h"
 
 namespace rg::cli {
+namespace {
+
+struct ScanFlags {
+  std::vector<std::string> paths;
+  std::vector<std::string> rule_dirs;
+  bool no_builtin = false;
+  std::string format = "text";
+  std::string since, until;
+  std::vector<std::string> accounts;
+  std::string min_severity = "info";
+  std::string fail_on = "info";
+  unsigned jobs = 0;
+  std::string color = "auto";
+  bool no_prefilter = false;
+};
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
+std::string summary(const scan::Report& r) {
+  std::string s = "rootguard: scanned " + std::to_string(r.files) + (r.files == 1 ? " file, " : " files, ") +
+                  std::to_string(r.records) + " events (" + human_bytes(static_cast<double>(r.bytes_in)) + " read, " +
+                  human_bytes(static_cast<double>(r.bytes_out)) + " decoded) in ";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f s (%.0f MB/s): ", r.elapsed_s, r.throughput_mb_s());
+  s += buf;
+  s += std::to_string(r.findings) + (r.findings == 1 ? " finding" : " findings");
+  std::string parts;
+  for (int i = 4; i >= 0; --i) {
+    if (!r.by_severity[static_cast<std::size_t>(i)]) continue;
+    if (!parts.empty()) parts += ", ";
+    parts += std::to_string(r.by_severity[static_cast<std::size_t>(i)]) + " " + std::string(to_string(static_cast<Severity>(i)));
+  }
+  if (!parts.empty()) s += " (" + parts + ")";
+  s += ", " + std::to_string(r.errors) + (r.errors == 1 ? " error" : " errors");
+  return s;
+}
+
+int usage(const std::string& what) {
+  std::fprintf(stderr, "rootguard: error: %s\n", what.c_str());
+  return kExitError;
+}
+
+int run_scan(const ScanFlags& f) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we handle quietly
+  auto fmt = respond::format::parse_format(f.format);
+  if (!fmt) return usage("--format must be text, jsonl or ocsf");
+  scan::Options opts;
+  opts.jobs = f.jobs;
+  opts.prefilter = !f.no_prefilter;
+  opts.accounts = f.accounts;
+  if (!f.since.empty()) {
+    opts.since_ms = parse_iso8601_ms(f.since);
+    if (!opts.since_ms) return usage("--since: not an ISO-8601 time: " + f.since);
+  }
+  if (!f.until.empty()) {
+    opts.until_ms = parse_iso8601_ms(f.until);
+    if (!opts.until_ms) return usage("--until: not an ISO-8601 time: " + f.until);
+  }
+  auto min = parse_severity(f.min_severity);
+  if (!min) return usage("--min-severity: unknown severity " + f.min_severity);
+  opts.min_severity = *min;
+  auto fail_on = parse_severity(f.fail_on);
+  if (!fail_on) return usage("--fail-on: unknown severity " + f.fail_on);
+
+  const bool err_tty = ::isatty(STDERR_FILENO) == 1;
+  bool progress_shown = false;
+  Diagnostics diag([&](Diagnostics::Level level, const std::string& line) {
+    const char* tag = level == Diagnostics::Level::Error ? "error" : level == Diagnostics::Level::Warning ? "warning" : "note";
+    std::fprintf(stderr, "%srootguard: %s: %s\n", progress_shown ? "\r\x1b[K" : "", tag, line.c_str());
+  });
+  if (err_tty) {
+    opts.progress = [&](const scan::Progress& p) {
+      if (p.elapsed_s < 2.0) return;
+      progress_shown = true;
+      std::fprintf(stderr, "\r\x1b[Krootguard: %llu/%llu files, %llu events, %s decoded (%.0f MB/s)",
+                   static_cast<unsigned long long>(p.files_done), static_cast<unsigned long long>(p.files_total),
+                   static_cast<unsigned long long>(p.records), human_bytes(static_cast<double>(p.bytes_out)).c_str(),
+                   p.elapsed_s > 0 ? static_cast<double>(p.bytes_out) / 1e6 / p.elapsed_s : 0.0);
+      std::fflush(stderr);
+    };
+  }
+
+  sigma::LoadOptions lo;
+  lo.builtin = !f.no_builtin;
+  for (const std::string& d : f.rule_dirs) lo.dirs.emplace_back(d);
+  sigma::RuleSet rules = sigma::load_rules(lo, diag);
+
+  std::vector<io::Source> sources = io::expand(f.paths, io::Env::posix(), diag);
+
+  respond::format::FormatOptions fo;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  fo.color = f.color == "always" ||
+             (f.color == "auto" && ::isatty(STDOUT_FILENO) == 1 && !(no_color && *no_color) &&
+              !(term && std::string(term) == "dumb"));
+  fo.product_version = RG_VERSION;
+  auto sink = respond::format::make_sink(*fmt, stdout, fo);
+
+  scan::Report report = scan::run(sources, rules, opts, *sink, diag);
+  if (progress_shown) std::fprintf(stderr, "\r\x1b[K");
+  if (sink->broken()) return diag.error_count() ? kExitError : kExitClean;  // the reader went away: quietly
+  report.errors = diag.error_count();  // rule and path errors count too
+  std::fprintf(stderr, "%s\n", summary(report).c_str());
+
+  if (diag.error_count()) return kExitError;
+  for (int s = static_cast<int>(*fail_on); s <= static_cast<int>(Severity::Critical); ++s)
+    if (report.by_severity[static_cast<std::size_t>(s)]) return kExitFound;
+  return kExitClean;
+}
+
+}  // namespace
 
 Command register_scan(CLI::App& root) {
+  auto flags = std::make_shared<ScanFlags>();
   Command c;
-  c.app = root.add_subcommand("scan", "(not built yet)");
-  c.app->allow_extras();
-  c.run = [] {
-    std::fprintf(stderr, "rootguard: error: 'scan' is not built yet\n");
-    return kExitError;
-  };
+  CLI::App* app = root.add_subcommand("scan", "Find root activity and tampering in CloudTrail logs");
+  c.app = app;
+  app->add_option("PATH", flags->paths, "Log files or directories (recursive; .gz by content; - for stdin)")->required();
+  app->add_option("--rules", flags->rule_dirs, "Add Sigma rules from this file or directory (repeatable)");
+  app->add_flag("--no-builtin", flags->no_builtin, "Leave out the built-in rules");
+  app->add_option("--format", flags->format, "Output: text, jsonl or ocsf")->check(CLI::IsMember({"text", "jsonl", "ocsf"}));
+  app->add_option("--since", flags->since, "Only events at or after this time (ISO-8601)");
+  app->add_option("--until", flags->until, "Only events before this time (ISO-8601)");
+  app->add_option("--account", flags->accounts, "Only this account id (repeatable)");
+  app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical");
+  app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)");
+  app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU)");
+  app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");
+  c.run = [flags] { return run_scan(*flags); };
   return c;
 }
 

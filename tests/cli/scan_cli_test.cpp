@@ -1,0 +1,211 @@
+// rootguard scan, driven through the real binary: examples, formats, filters, exit statuses.
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+#include <set>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace rg::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+std::set<std::string> rule_ids_in(const std::string& jsonl) {
+  std::set<std::string> ids;
+  simdjson::dom::parser p;
+  for (const std::string& l : lines_of(jsonl)) {
+    simdjson::dom::element e;
+    EXPECT_FALSE(p.parse(l).get(e)) << l;
+    std::string_view id;
+    EXPECT_FALSE(e["rule"].get_string().get(id)) << l;
+    ids.insert(std::string(id));
+  }
+  return ids;
+}
+
+std::set<std::string> builtin_rule_ids() {
+  std::set<std::string> ids;
+  for (const auto& e : fs::directory_iterator(source_dir() / "rules"))
+    if (e.path().extension() == ".yml") ids.insert(e.path().filename().string().substr(0, 3));
+  return ids;
+}
+
+fs::path examples() { return source_dir() / "examples/cloudtrail"; }
+fs::path clean_example() { return examples() / "clean"; }
+
+TEST(ScanCli, EveryBuiltinRuleFiresOnTheExamples) {
+  auto r = run_rootguard({"scan", "--format", "jsonl", examples().string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  std::set<std::string> want = builtin_rule_ids();
+  ASSERT_EQ(want.size(), 19u);
+  EXPECT_EQ(rule_ids_in(r.out), want);
+  EXPECT_EQ(r.err.find("error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(", 0 errors"), std::string::npos) << r.err;
+}
+
+TEST(ScanCli, TheCleanExampleGivesNothing) {
+  auto r = run_rootguard({"scan", clean_example().string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("scanned 1 file, 120 events"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0 findings, 0 errors"), std::string::npos) << r.err;
+}
+
+TEST(ScanCli, TextLinesSayWhoWhatWhereAndWhatNext) {
+  auto r = run_rootguard({"scan", "--color", "never", examples().string()});
+  EXPECT_EQ(r.status, 1);
+  bool seen = false;
+  for (const std::string& l : lines_of(r.out)) {
+    if (l.find(" D03 ") == std::string::npos) continue;
+    seen = true;
+    EXPECT_NE(l.find("2026-11-20T10:05:10Z  111122223333  us-east-1  CRITICAL  D03 "), std::string::npos) << l;
+    EXPECT_NE(l.find("by arn:aws:iam::111122223333:root from 203.0.113.66"), std::string::npos) << l;
+    EXPECT_NE(l.find("ConsoleLogin  MFA no"), std::string::npos) << l;
+    EXPECT_NE(l.find("next: "), std::string::npos) << l;
+  }
+  EXPECT_TRUE(seen) << r.out;
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos);
+  auto c = run_rootguard({"scan", "--color", "always", examples().string()});
+  EXPECT_NE(c.out.find("\x1b[1;31mCRITICAL\x1b[0m"), std::string::npos);
+}
+
+TEST(ScanCli, OutputIsTheSameWhateverTheJobs) {
+  std::vector<std::string> paths{examples().string()};
+  if (fs::exists(shared_testdata() / "cloudtrail-public")) paths.push_back((shared_testdata() / "cloudtrail-public").string());
+  std::vector<std::string> a{"scan", "--format", "jsonl", "-j", "1"}, b{"scan", "--format", "jsonl", "-j", "2"};
+  a.insert(a.end(), paths.begin(), paths.end());
+  b.insert(b.end(), paths.begin(), paths.end());
+  auto r1 = run_rootguard(a), r2 = run_rootguard(b);
+  EXPECT_EQ(r1.status, r2.status);
+  EXPECT_FALSE(r1.out.empty());
+  EXPECT_EQ(r1.out, r2.out);
+  // ordered by event time
+  std::string prev;
+  simdjson::dom::parser p;
+  for (const std::string& l : lines_of(r1.out)) {
+    simdjson::dom::element e;
+    ASSERT_FALSE(p.parse(l).get(e));
+    int64_t ms = 0;
+    ASSERT_FALSE(e["event"]["time_ms"].get_int64().get(ms));
+    std::string key = std::to_string(1000000000000000 + ms);
+    EXPECT_LE(prev, key);
+    prev = key;
+  }
+}
+
+TEST(ScanCli, StdinAndGzipByContent) {
+  std::string gz = read_file(examples() / "111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz");
+  auto r = run_rootguard({"scan", "--format", "jsonl", "-"}, gz);
+  EXPECT_EQ(r.status, 1) << r.err;
+  auto ids = rule_ids_in(r.out);
+  EXPECT_TRUE(ids.count("D03"));
+  EXPECT_TRUE(ids.count("D10"));
+  EXPECT_NE(r.out.find("\"input\":\"-:"), std::string::npos);
+}
+
+TEST(ScanCli, OcsfDetectionFindings) {
+  auto r = run_rootguard({"scan", "--format", "ocsf", examples().string()});
+  EXPECT_EQ(r.status, 1);
+  auto ls = lines_of(r.out);
+  ASSERT_FALSE(ls.empty());
+  simdjson::dom::parser p;
+  for (const std::string& l : ls) {
+    simdjson::dom::element e;
+    ASSERT_FALSE(p.parse(l).get(e)) << l;
+    int64_t cls = 0, sev = 0, type = 0;
+    EXPECT_FALSE(e["class_uid"].get_int64().get(cls));
+    EXPECT_EQ(cls, 2004);
+    EXPECT_FALSE(e["type_uid"].get_int64().get(type));
+    EXPECT_EQ(type, 200401);
+    EXPECT_FALSE(e["severity_id"].get_int64().get(sev));
+    EXPECT_GE(sev, 1);
+    EXPECT_LE(sev, 5);
+    std::string_view uid, provider;
+    EXPECT_FALSE(e["finding_info"]["analytic"]["uid"].get_string().get(uid));
+    EXPECT_EQ(uid.size(), 3u);
+    EXPECT_FALSE(e["cloud"]["provider"].get_string().get(provider));
+    EXPECT_EQ(provider, "AWS");
+  }
+}
+
+TEST(ScanCli, Filters) {
+  auto all = lines_of(run_rootguard({"scan", "--format", "jsonl", examples().string()}).out);
+  auto since = run_rootguard({"scan", "--format", "jsonl", "--since", "2026-11-20T12:00:00Z", "--until", "2026-11-20T13:00Z", examples().string()});
+  EXPECT_EQ(since.status, 1);
+  EXPECT_EQ(rule_ids_in(since.out), (std::set<std::string>{"D10", "D15", "D16", "D17", "D18", "D19"}));
+  auto acct = run_rootguard({"scan", "--format", "jsonl", "--account", "444455556666", examples().string()});
+  EXPECT_EQ(rule_ids_in(acct.out), (std::set<std::string>{"D11", "D12", "D13", "D14"}));
+  auto crit = run_rootguard({"scan", "--format", "jsonl", "--min-severity", "critical", examples().string()});
+  auto crit_lines = lines_of(crit.out);
+  EXPECT_LT(crit_lines.size(), all.size());
+  for (const std::string& l : crit_lines) EXPECT_NE(l.find("\"severity\":\"critical\""), std::string::npos) << l;
+  auto none = run_rootguard({"scan", "--account", "000000000000", examples().string()});
+  EXPECT_EQ(none.status, 0);
+  EXPECT_EQ(none.out, "");
+  EXPECT_EQ(run_rootguard({"scan", "--since", "yesterday", examples().string()}).status, 2);
+  EXPECT_EQ(run_rootguard({"scan", "--min-severity", "huge", examples().string()}).status, 2);
+}
+
+TEST(ScanCli, FailOnSetsTheThreshold) {
+  fs::path f = examples() / "athena-export-dev.jsonl";  // critical D10/D16 present
+  EXPECT_EQ(run_rootguard({"scan", "--fail-on", "critical", f.string()}).status, 1);
+  auto r = run_rootguard({"scan", "--fail-on", "critical", "--min-severity", "low", "--account", "000000000000", f.string()});
+  EXPECT_EQ(r.status, 0);
+}
+
+TEST(ScanCli, BadInputMeansExit2ButFindingsAreStillPrinted) {
+  TempDir dir;
+  write_file(dir / "broken.json.gz", gzip("{\"Records\":[{\"eventName\":\"x\"").substr(0, 20));
+  write_file(dir / "empty.json", "");
+  auto r = run_rootguard({"scan", "--format", "jsonl", (dir / "broken.json.gz").string(), (dir / "empty.json").string(),
+                          (dir / "missing.json").string(), examples().string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(rule_ids_in(r.out), builtin_rule_ids());
+  EXPECT_NE(r.err.find("broken.json.gz"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("empty.json: offset 0: empty input"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 errors"), std::string::npos) << r.err;
+}
+
+TEST(ScanCli, DigestFilesAreANoteNotAnError) {
+  fs::path d = shared_testdata() / "cloudtrail-public/elastic_integrations/packages/aws/data_stream/cloudtrail/_dev/test/pipeline/test-cloudtrail-digest-json.log";
+  if (!fs::exists(d)) GTEST_SKIP();
+  auto r = run_rootguard({"scan", d.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("note: "), std::string::npos);
+  EXPECT_NE(r.err.find("digest"), std::string::npos);
+}
+
+TEST(ScanCli, UserRulesAndNoBuiltin) {
+  TempDir dir;
+  write_file(dir / "r.yml", R"(title: Mallory did something
+id: 5d1c8c0e-0000-4000-8000-000000000001
+status: experimental
+level: low
+logsource:
+  product: aws
+  service: cloudtrail
+detection:
+  selection:
+    userIdentity.userName: mallory
+  condition: selection
+)");
+  auto r = run_rootguard({"scan", "--no-builtin", "--rules", (dir / "r.yml").string(), "--format", "jsonl", examples().string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  auto ls = lines_of(r.out);
+  EXPECT_EQ(ls.size(), 4u);
+  for (auto& l : ls) EXPECT_NE(l.find("Mallory did something"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::test
