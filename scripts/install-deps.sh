@@ -12,6 +12,7 @@ PKGS=(
   libhyperscan-dev
   clang libclang-rt-14-dev
   jq python3
+  chromium
 )
 
 missing=()

@@ -7,4 +7,8 @@ echo "== rootguard scan examples/cloudtrail/"
 "$bin" scan examples/cloudtrail/
 rc=$?
 if [ "$rc" -ge 2 ]; then echo "make run: scan failed with status $rc" >&2; exit "$rc"; fi
+echo "== rootguard audit examples/snapshots/org/ --config examples/rootguard.yaml"
+"$bin" audit examples/snapshots/org/ --config examples/rootguard.yaml
+rc=$?
+if [ "$rc" -ge 2 ]; then echo "make run: audit failed with status $rc" >&2; exit "$rc"; fi
 exit 0

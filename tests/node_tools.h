@@ -18,9 +18,13 @@ std::filesystem::path node_dir();
 struct CommandResult {
   int status = -1;
   std::string out;
+  std::string err;  // only with run_with_env
 };
 // Runs argv (no shell) and collects stdout; stderr goes to the test's stderr.
 CommandResult run_command(const std::vector<std::string>& argv);
+// Runs argv with exactly `env` ("NAME=value" each) as its environment, stdin closed,
+// collecting stdout and stderr.
+CommandResult run_with_env(const std::vector<std::string>& argv, const std::vector<std::string>& env);
 
 class NodeServer {
  public:

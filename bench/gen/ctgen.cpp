@@ -135,6 +135,16 @@ void iso(std::string& o, std::int64_t t) {
   o.push_back('Z');
 }
 
+// The date format STS and IAM responses use in CloudTrail: "Nov 2, 2026, 1:05:09 PM".
+void aws_date(std::string& o, std::int64_t t) {
+  static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const Civil c = civil(t);
+  char b[64];
+  const int n = std::snprintf(b, sizeof b, "%s %u, %d, %u:%02u:%02u %s", mon[c.m - 1], c.d, c.y, (c.hh % 12) ? c.hh % 12 : 12,
+                              c.mm, c.ss, c.hh < 12 ? "AM" : "PM");
+  o.append(b, static_cast<std::size_t>(n));
+}
+
 // ---------------------------------------------------------------- the world
 struct Principal { std::string name, id, key; };  // id: AIDA.../AROA..., key: AKIA... (users)
 
@@ -242,7 +252,6 @@ struct Rec {
   const char* source = "";
   const char* name = "";
   const char* user_agent = "";
-  std::string ua;  // when the user agent is composed
   const char* event_type = "AwsApiCall";
   const char* category = "Management";
   int read_only = -1;  // -1 absent
@@ -254,7 +263,7 @@ struct Rec {
   void reset() {
     version = "1.08";
     identity.clear(); source_ip.clear(); request = "null"; response = "null"; additional.clear(); resources.clear();
-    error_code.clear(); error_message.clear(); tls_host.clear(); ua.clear();
+    error_code.clear(); error_message.clear(); tls_host.clear();
     source = name = user_agent = "";
     event_type = "AwsApiCall"; category = "Management"; read_only = -1; management = true; request_id = true;
     shared_event_id = false; console = false; api_version = nullptr;
@@ -418,7 +427,6 @@ struct Gen {
     if (!global) { rec.tls_host += '.'; rec.tls_host += region; }
     rec.tls_host += ".amazonaws.com";
   }
-  void region_global() { /* global-service events are recorded in us-east-1 */ }
   void resource(const char* type, const std::string& arn, bool first = true) {
     rec.resources += first ? "[" : ",";
     rec.resources += "{\"accountId\":\""; rec.resources += a.id; rec.resources += "\",\"type\":\"";
@@ -510,9 +518,7 @@ struct Gen {
     s = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(s, r, 16); s += "\",\"sessionToken\":\"IQoJb3JpZ2luX2VjE";
     b64(s, r, 420 + static_cast<int>(r.below(200)));
     s += "\",\"expiration\":\"";
-    { Civil c = civil(t + 3600); char b[64]; static const char* const mon[] = {"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec"};
-      int n = std::snprintf(b, sizeof b, "%s %u, %d, %u:%02u:%02u %s", mon[c.m - 1], c.d, c.y, (c.hh % 12) ? c.hh % 12 : 12, c.mm, c.ss, c.hh < 12 ? "AM" : "PM");
-      s.append(b, static_cast<std::size_t>(n)); }
+    aws_date(s, t + 3600);
     s += "\"},\"assumedRoleUser\":{\"assumedRoleId\":\""; s += role.id; s += ':'; s += session;
     s += "\",\"arn\":\"arn:aws:sts::"; s += a.id; s += ":assumed-role/"; s += role.name; s += '/'; s += session; s += "\"}}";
   }
@@ -532,6 +538,45 @@ struct Gen {
     assume_role_response(role, "session");
     resource("AWS::IAM::Role", "arn:aws:iam::" + a.id + ":role/" + role.name); rec.resources += ']';
     tls("sts");
+  }
+  // Sign-ins through an identity provider: SAML federation, and IAM Identity Center portal calls.
+  void ev_federation() {
+    const std::string& who = r.pick(a.people);
+    rec.source_ip = r.pick(a.ips);
+    if (r.chance(0.5)) {
+      rec.source = "sts.amazonaws.com"; rec.name = "AssumeRoleWithSAML"; rec.read_only = 1; tls("sts", true);
+      rec.user_agent = r.pick(kBrowsers);
+      auto& s = rec.identity;
+      s = "{\"type\":\"SAMLUser\",\"principalId\":\""; b64(s, r, 28); s += "=:"; s += who; s += "\",\"userName\":\""; s += who;
+      s += "\",\"identityProvider\":\""; b64(s, r, 27); s += "=\"}";
+      const Principal& role = a.roles[0];
+      rec.request = "{\"sAMLAssertionID\":\"_"; hex(rec.request, r, 32); rec.request += "\",\"roleSessionName\":\""; rec.request += who;
+      rec.request += "\",\"roleArn\":\"arn:aws:iam::"; rec.request += a.id; rec.request += ":role/"; rec.request += role.name;
+      rec.request += "\",\"principalArn\":\"arn:aws:iam::"; rec.request += a.id; rec.request += ":saml-provider/Okta\",\"durationSeconds\":3600}";
+      assume_role_response(role, who);
+      rec.response.pop_back();
+      rec.response += ",\"subjectType\":\"persistent\",\"issuer\":\"http://www.okta.com/exk";
+      alnum(rec.response, r, 17);
+      rec.response += "\",\"audience\":\"https://signin.aws.amazon.com/saml\",\"nameQualifier\":\""; b64(rec.response, r, 27);
+      rec.response += "=\",\"subject\":\""; rec.response += who; rec.response += "\"}";
+      resource("AWS::IAM::Role", "arn:aws:iam::" + a.id + ":role/" + role.name);
+      rec.resources += ",{\"accountId\":\""; rec.resources += a.id; rec.resources += "\",\"type\":\"AWS::IAM::SAMLProvider\",\"ARN\":\"arn:aws:iam::";
+      rec.resources += a.id; rec.resources += ":saml-provider/Okta\"}]";
+      return;
+    }
+    static const char* const names[] = {"GetRoleCredentials", "ListAccountRoles", "ListAccounts"};
+    rec.source = "sso.amazonaws.com"; rec.name = r.pick(names); rec.read_only = 1; rec.version = "1.10";
+    rec.user_agent = r.pick(kBrowsers); rec.tls_host = "portal.sso." + region + ".amazonaws.com";
+    auto& s = rec.identity;
+    s = "{\"type\":\"IdentityCenterUser\",\"accountId\":\""; s += a.id; s += "\",\"onBehalfOf\":{\"userId\":\"";
+    uuid(s, r); s += "\",\"identityStoreArn\":\"arn:aws:identitystore::"; s += a.id;
+    s += ":identitystore/d-9067"; hex(s, r, 6); s += "\"},\"credentialId\":\""; b64(s, r, 40); s += "\"}";
+    if (rec.name[0] == 'G') {
+      rec.request = "{\"roleName\":\""; rec.request += r.pick(a.sso_roles).name.substr(15, 19);
+      rec.request += "\",\"accountId\":\""; rec.request += a.id; rec.request += "\"}";
+    } else if (rec.name[4] == 'A' && rec.name[11] == 'R') {
+      rec.request = "{\"accountId\":\""; rec.request += a.id; rec.request += "\"}";
+    }
   }
   void ev_kms() {
     static const char* const names[] = {"Decrypt", "Decrypt", "Decrypt", "GenerateDataKey", "Encrypt", "DescribeKey"};
@@ -796,8 +841,7 @@ struct Gen {
       case RK_CREATE_KEY:
         rec.source = "iam.amazonaws.com"; rec.name = "CreateAccessKey"; rec.read_only = 0; tls("iam", true); console_api();
         rec.response = "{\"accessKey\":{\"userName\":\""; rec.response += a.alias; rec.response += "\",\"accessKeyId\":\"AKIA"; upper(rec.response, r, 16);
-        rec.response += "\",\"status\":\"Active\",\"createDate\":\""; { Civil c = civil(t); char b[64];
-          int n = std::snprintf(b, sizeof b, "Nov %u, %d %u:%02u:%02u PM", c.d, c.y, c.hh % 12, c.mm, c.ss); rec.response.append(b, static_cast<std::size_t>(n)); }
+        rec.response += "\",\"status\":\"Active\",\"createDate\":\""; aws_date(rec.response, t);
         rec.response += "\"}}";
         break;
       case RK_MFA_DEACTIVATE: case RK_MFA_DELETE_VIRTUAL: case RK_MFA_ENABLE: case RK_MFA_CREATE_VIRTUAL: case RK_LOGIN_PROFILE_ASSUMEDROOT: {
@@ -807,7 +851,7 @@ struct Gen {
         if (k == RK_LOGIN_PROFILE_ASSUMEDROOT) {
           id_root('S', true); rec.user_agent = kUserAgents[0]; rec.source_ip = r.pick(a.ips);
           rec.request = "{\"passwordResetRequired\":true}";
-          rec.response = "{\"loginProfile\":{\"createDate\":\"Nov 1, 2026 12:00:00 PM\",\"passwordResetRequired\":true}}";
+          rec.response = "{\"loginProfile\":{\"createDate\":\""; aws_date(rec.response, t); rec.response += "\",\"passwordResetRequired\":true}}";
         } else {
           console_api();
           if (k == RK_MFA_CREATE_VIRTUAL) rec.request = "{\"virtualMFADeviceName\":\"root-account-mfa-device\",\"path\":\"/\"}";
@@ -829,7 +873,7 @@ struct Gen {
         if (k == RK_GET_SESSION_TOKEN) { rec.name = "GetSessionToken"; rec.request = "{\"durationSeconds\":3600}"; }
         else { rec.name = "GetFederationToken"; rec.request = "{\"name\":\"breakglass\",\"durationSeconds\":3600}"; }
         rec.response = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(rec.response, r, 16); rec.response += "\",\"sessionToken\":\"FwoGZXIvYXdzE";
-        b64(rec.response, r, 400); rec.response += "\",\"expiration\":\"Nov 2, 2026, 1:00:00 AM\"}}";
+        b64(rec.response, r, 400); rec.response += "\",\"expiration\":\""; aws_date(rec.response, t + 3600); rec.response += "\"}}";
         break;
       case RK_CREDENTIAL_CHALLENGE:
         signin_common(); rec.event_type = "AwsServiceEvent"; rec.name = r.chance(0.5) ? "CredentialChallenge" : "CredentialVerification";
@@ -901,7 +945,8 @@ struct Gen {
         std::string target = std::to_string(100000000000ull + r.below(1u << 31));
         rec.request = "{\"targetPrincipal\":\"" + target + "\",\"taskPolicyArn\":{\"arn\":\"arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy\"},\"durationSeconds\":900}";
         rec.response = "{\"credentials\":{\"accessKeyId\":\"ASIA"; upper(rec.response, r, 16); rec.response += "\",\"sessionToken\":\"IQoJb3JpZ2luX2Vj";
-        b64(rec.response, r, 500); rec.response += "\",\"expiration\":\"Nov 1, 2026, 12:15:00 PM\"},\"sourceIdentity\":\"\"}";
+        b64(rec.response, r, 500); rec.response += "\",\"expiration\":\""; aws_date(rec.response, t + 900);
+        rec.response += "\"},\"sourceIdentity\":\"\"}";
         break;
       }
       case AK_FEDERATED_FROM_ROOT:
@@ -948,7 +993,8 @@ struct Gen {
     if (v < 0.25) ev_ec2_describe();
     else if (v < 0.30) ev_ec2_write();
     else if (v < 0.38) ev_assume_role_by_service();
-    else if (v < 0.42) ev_assume_role_by_role();
+    else if (v < 0.405) ev_assume_role_by_role();
+    else if (v < 0.42) ev_federation();
     else if (v < 0.57) ev_kms();
     else if (v < 0.66) ev_iam_read();
     else if (v < 0.72) ev_s3_mgmt();
@@ -963,7 +1009,7 @@ struct Gen {
     o += "{\"eventVersion\":\""; o += rec.version; o += "\",\"userIdentity\":"; o += rec.identity;
     o += ",\"eventTime\":\""; iso(o, t); o += "\",\"eventSource\":\""; o += rec.source; o += "\",\"eventName\":\""; o += rec.name;
     o += "\",\"awsRegion\":\""; o += region; o += "\",\"sourceIPAddress\":\""; o += rec.source_ip; o += "\",\"userAgent\":\"";
-    o += rec.ua.empty() ? std::string_view(rec.user_agent) : std::string_view(rec.ua); o += '"';
+    o += rec.user_agent; o += '"';
     if (!rec.error_code.empty()) { o += ",\"errorCode\":\""; o += rec.error_code; o += '"'; }
     if (!rec.error_message.empty()) { o += ",\"errorMessage\":\""; o += rec.error_message; o += '"'; }
     o += ",\"requestParameters\":"; o += rec.request; o += ",\"responseElements\":"; o += rec.response;

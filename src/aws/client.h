@@ -55,7 +55,7 @@ class Limits {
 };
 
 struct ClientOptions {
-  int max_attempts = 8;        // AWS_MAX_ATTEMPTS / max_attempts override it
+  int max_attempts = 6;        // AWS_MAX_ATTEMPTS / max_attempts override it
   long base_delay_ms = 100;    // full jitter: sleep uniform(0, min(cap, base * 2^attempt))
   long max_delay_ms = 20000;
   long timeout_ms = 60000;     // per attempt

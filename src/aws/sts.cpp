@@ -2,6 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include "aws/client.h"
+
 #include "aws/http.h"
 #include "core/time.h"
 
@@ -16,42 +18,36 @@ std::pair<std::string, std::string> xml_error(const std::string& body) {
 }
 
 Result<Credentials> sts_assume_role(const Credentials& source, const AssumeRoleRequest& r) {
-  std::string region = r.region.empty() ? "us-east-1" : r.region;
-  std::string endpoint = r.endpoint_url;
-  if (endpoint.empty())
-    endpoint = r.region.empty() ? "https://sts.amazonaws.com" : "https://sts." + r.region + ".amazonaws.com";
-  while (endpoint.ends_with("/")) endpoint.pop_back();
-  Params params = {{"Action", "AssumeRole"}, {"Version", "2011-06-15"}, {"RoleArn", r.role_arn},
-                   {"RoleSessionName", r.role_session_name}};
-  if (!r.external_id.empty()) params.emplace_back("ExternalId", r.external_id);
-  if (r.duration_seconds > 0) params.emplace_back("DurationSeconds", std::to_string(r.duration_seconds));
+  Settings settings;
+  settings.endpoint_flag = r.endpoint_url;
+  settings.region = r.region;
+  // Without a region the CLI's STS endpoint is the global one, signed for us-east-1.
+  if (r.region.empty() && r.endpoint_url.empty()) settings.endpoint_flag = "https://sts.amazonaws.com";
+  Client client([source] { return Result<Credentials>(source); }, settings, ClientOptions{});
+  Request call{"sts", "AssumeRole"};
+  call.params = {{"RoleArn", r.role_arn}, {"RoleSessionName", r.role_session_name}};
+  if (!r.external_id.empty()) call.params.emplace_back("ExternalId", r.external_id);
+  if (r.duration_seconds > 0) call.params.emplace_back("DurationSeconds", std::to_string(r.duration_seconds));
   if (!r.serial_number.empty()) {
-    params.emplace_back("SerialNumber", r.serial_number);
-    params.emplace_back("TokenCode", r.token_code);
+    call.params.emplace_back("SerialNumber", r.serial_number);
+    call.params.emplace_back("TokenCode", r.token_code);
   }
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint + "/";
-  req.body = canonical_query(params);
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  req.sign = SigV4Key{source.access_key_id, source.secret_access_key, source.session_token, region, "sts"};
-  req.timeout_ms = 30000;
-  auto resp = http_perform(req);
-  if (!resp.ok()) return resp.take_error();
-  if (resp->status != 200) {
-    auto [code, message] = xml_error(resp->body);
-    return make_error(resp->status == 403 ? ErrorKind::Denied : ErrorKind::Remote, "",
-                      (code.empty() ? "HTTP " + std::to_string(resp->status) : code) + ": " + message);
+  CallResult res = client.call(call);
+  if (!res.ok) {
+    bool denied = res.error_code.find("AccessDenied") != std::string::npos || res.error_code == "InvalidClientTokenId" ||
+                  res.error_code == "SignatureDoesNotMatch" || res.error_code == "ExpiredToken";
+    return make_error(denied ? ErrorKind::Denied : ErrorKind::Remote, "", res.error_code + ": " + res.error_message);
   }
-  pugi::xml_document doc;
-  if (!doc.load_buffer(resp->body.data(), resp->body.size()))
-    return make_error(ErrorKind::Corrupt, "", "AssumeRole answer is not XML");
-  pugi::xml_node c = doc.child("AssumeRoleResponse").child("AssumeRoleResult").child("Credentials");
+  const Json* c = res.response.find("Credentials");
+  auto field = [&](const char* k) {
+    const Json* v = c ? c->find(k) : nullptr;
+    return v && v->is_string() ? v->str() : std::string();
+  };
   Credentials out;
-  out.access_key_id = c.child_value("AccessKeyId");
-  out.secret_access_key = c.child_value("SecretAccessKey");
-  out.session_token = c.child_value("SessionToken");
-  if (auto ms = rg::parse_iso8601_ms(c.child_value("Expiration"))) out.expiration_ms = *ms;
+  out.access_key_id = field("AccessKeyId");
+  out.secret_access_key = field("SecretAccessKey");
+  out.session_token = field("SessionToken");
+  if (auto ms = rg::parse_iso8601_ms(field("Expiration"))) out.expiration_ms = *ms;
   out.source = "assume-role";
   if (out.access_key_id.empty() || out.secret_access_key.empty())
     return make_error(ErrorKind::Corrupt, "", "AssumeRole answer has no credentials");

@@ -1,5 +1,5 @@
-// sts: the STS AssumeRole call (query protocol, XML answer) used by role profiles and by the
-// Organization fan-out. Endpoint: the request's endpoint_url, else
+// sts: the STS AssumeRole call (query protocol, XML answer, retried as every call) used by
+// role profiles and by the Organization fan-out. Endpoint: the request's endpoint_url, else
 // https://sts.<region>.amazonaws.com (https://sts.amazonaws.com without a region).
 #pragma once
 

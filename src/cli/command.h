@@ -31,5 +31,6 @@ Command register_harden(CLI::App& root);
 Command register_password(CLI::App& root);
 Command register_emails(CLI::App& root);
 Command register_collect(CLI::App& root);
+Command register_case(CLI::App& root);
 
 }  // namespace rg::cli

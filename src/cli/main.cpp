@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   const Registrar registrars[] = {
       register_scan, register_rules, register_audit, register_harden, register_password, register_emails,
       register_collect,
+      register_case,
   };
   std::vector<Command> commands;
   for (Registrar r : registrars) commands.push_back(r(app));

@@ -80,18 +80,20 @@ Result<Kind> RecordParser::parse(std::string_view text, Kind kind, simdjson::dom
     event = root;
     if (kind == Kind::EventBridge) kind = Kind::Event;  // had the key somewhere, but no envelope
   }
+  // CloudTrail Insights events have neither eventName nor userIdentity: they are valid events
+  std::string_view type, category;
+  bool insight = (!event["eventType"].get_string().get(type) && type == "AwsCloudTrailInsight") ||
+                 (!event["eventCategory"].get_string().get(category) && category == "Insight") ||
+                 !event["insightDetails"].error();
+  if (insight) return kind;
   std::string_view name;
   if (event["eventName"].get_string().get(name)) {
     if (!event["digestStartTime"].error() || !event["logFiles"].error()) return Kind::Digest;
     return make_error(ErrorKind::Invalid, "", "event without eventName, skipped");
   }
   simdjson::dom::object who;
-  if (event["userIdentity"].get_object().get(who)) {
-    std::string_view category;
-    bool insight = (!event["eventCategory"].get_string().get(category) && category == "Insight") ||
-                   !event["insightDetails"].error();
-    if (!insight) return make_error(ErrorKind::Invalid, "", "event without userIdentity, skipped");
-  }
+  if (event["userIdentity"].get_object().get(who))
+    return make_error(ErrorKind::Invalid, "", std::string(kNoUserIdentity));
   return kind;
 }
 

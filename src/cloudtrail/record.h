@@ -32,6 +32,10 @@ enum class Kind : std::uint8_t { Event, EventBridge, Lookup, Digest };
 // bare events; other containers are searched for the envelope keys).
 Kind sniff(const RawRecord& r);
 
+// The error text parse() returns for an event without userIdentity (the engine reports these
+// once per file, with their count: anonymised exports strip the field from every event).
+inline constexpr std::string_view kNoUserIdentity = "event without userIdentity, skipped";
+
 class RecordParser {
  public:
   RecordParser();

@@ -255,14 +255,16 @@ bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
     return any_scalar(event, f);
   }
   if (vt.op == ValueTest::Op::Null || vt.op == ValueTest::Op::Exists) {
+    // null: no value, or JSON null. exists: the field is there, whatever its value (Sigma
+    // checks presence only, "be it empty or null").
     bool present = false;
+    const bool exists = vt.op == ValueTest::Op::Exists;
     auto f = [&](element v) {
-      if (v.type() != element_type::NULL_VALUE) present = true;
+      if (exists || v.type() != element_type::NULL_VALUE) present = true;
       return present;
     };
     any_at_path(event, ft.path, 0, f);
-    if (vt.op == ValueTest::Op::Null) return !present;
-    return present == vt.flag;
+    return exists ? present == vt.flag : !present;
   }
   auto f = [&](element v) { return value_matches(vt, v); };
   return any_at_path(event, ft.path, 0, f);
@@ -345,6 +347,33 @@ int regex_depth(std::string_view re) {
   return max;
 }
 
+// `re|s`: ECMAScript has no dot-all flag, so an unescaped '.' outside a bracket expression
+// becomes "[\s\S]".
+std::string dot_all(std::string_view re) {
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\' && i + 1 < re.size()) {
+      out += c;
+      out += re[++i];
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+      out += c;
+    } else if (c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < re.size() && re[i + 1] == '^') out += re[++i];
+      if (i + 1 < re.size() && re[i + 1] == ']') out += re[++i];  // a leading ']' is literal
+    } else if (c == '.') {
+      out += "[\\s\\S]";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 bool has(const std::vector<std::string>& mods, std::string_view m) {
   return std::find(mods.begin(), mods.end(), m) != mods.end();
 }
@@ -366,7 +395,8 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
   const std::string name = item.field.empty() ? std::string("keywords") : "'" + item.field + "'";
   if (contains + starts + ends > 1 || kinds > 1 || cmp > 1)
     cfail(r, item.mark, "modifiers of " + name + " do not combine");
-  if ((has(mods, "i") || has(mods, "m")) && !re) cfail(r, item.mark, "modifiers 'i' and 'm' need 're'");
+  if ((has(mods, "i") || has(mods, "m") || has(mods, "s")) && !re)
+    cfail(r, item.mark, "modifiers 'i', 'm' and 's' need 're'");
   if (cased && (re || cidr || exists || cmp)) cfail(r, item.mark, "'cased' applies to string matching only");
   if (item.field.empty() && kinds > 0) cfail(r, item.mark, "keywords take no modifiers");
 
@@ -393,7 +423,7 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
       if (has(mods, "i")) flags |= std::regex::icase;
       if (has(mods, "m")) flags |= std::regex::multiline;
       try {
-        t.regex = std::make_shared<const std::regex>(v.text, flags);
+        t.regex = std::make_shared<const std::regex>(has(mods, "s") ? dot_all(v.text) : v.text, flags);
       } catch (const std::exception& e) {
         cfail(r, v.mark, "bad regex '" + v.text + "': " + e.what());
       }

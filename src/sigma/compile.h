@@ -13,7 +13,7 @@
 //    the decimal text of JSON integers and `true`/`false`.
 //  - A rule number matches a JSON number of equal value and a string holding that number.
 //  - A rule boolean matches JSON true/false and the strings "true"/"false" (any case).
-//  - null matches an absent field or JSON null; `|exists: true` means present and not null.
+//  - null matches an absent field or JSON null; `|exists: true` means present (even if null).
 //  - Lists are OR (AND with `|all`); the items of a mapping are AND; keywords (values with no
 //    field) match when any string or integer anywhere in the record contains them.
 #pragma once

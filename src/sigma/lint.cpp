@@ -118,27 +118,27 @@ std::vector<std::string> lint_checks() {
 std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
   std::vector<LintIssue> out;
   std::vector<RuleSource> sources = rule_sources(opts, diag);
-  std::vector<Rule> rules;
+  std::vector<Result<Rule>> parsed;
+  std::vector<std::string> ids;
   for (const RuleSource& src : sources) {
-    Result<Rule> r = parse_rule(src.text, src.file);
+    parsed.push_back(parse_rule(src.text, src.file));
+    if (parsed.back()) {
+      ids.push_back(parsed.back()->info.id);
+      ids.push_back(parsed.back()->info.uuid);
+    }
+  }
+  // Issues come out in file order.
+  std::vector<Seen> before;
+  for (const Result<Rule>& r : parsed) {
     if (!r) {
       out.push_back(LintIssue{true, r.error().where, r.error().what, "load"});
       continue;
     }
-    rules.push_back(std::move(r).value());
-  }
-  std::vector<std::string> ids;
-  for (const Rule& r : rules) {
-    ids.push_back(r.info.id);
-    ids.push_back(r.info.uuid);
-  }
-  std::vector<Seen> before;
-  for (const Rule& r : rules) {
-    Result<CompiledRule> compiled = compile_rule(r);
+    Result<CompiledRule> compiled = compile_rule(*r);
     if (!compiled) out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
-    Context c{r, compiled ? &compiled.value() : nullptr, before, ids, out};
+    Context c{*r, compiled ? &compiled.value() : nullptr, before, ids, out};
     for (const Named& n : kChecks) n.check(c);
-    before.push_back(Seen{r.info.id, r.info.uuid, r.info.file});
+    before.push_back(Seen{r->info.id, r->info.uuid, r->info.file});
   }
   return out;
 }

@@ -154,6 +154,15 @@ TEST(LoadRules, OtherRefusals) {
   expect_one_error(std::string("\x00\xff\xfe garbage", 11), "b_bad.yml", "");
 }
 
+// yaml-cpp's LoadAll loops forever on these (found by fuzzing): they must fail fast.
+TEST(ParseRule, MalformedStreamsEndWithAnError) {
+  for (const char* text : {",itt`", ",a", "a: 1\n---\n,b"}) {
+    Result<Rule> r = parse_rule(text, "f.yml");
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().where.rfind("f.yml", 0), 0u);
+  }
+}
+
 TEST(LoadRules, MissingPathAndSymlinkLoop) {
   rg::test::TempDir dir;
   fs::create_directories(dir / "d");

@@ -120,7 +120,7 @@ TEST(Matcher, Exists) {
   Matcher yes("    sel:\n        userIdentity.invokedBy|exists: true\n    condition: sel\n");
   EXPECT_TRUE(yes(R"({"userIdentity":{"invokedBy":"signin.amazonaws.com"}})"));
   EXPECT_TRUE(yes(R"({"userIdentity":{"invokedBy":""}})"));
-  EXPECT_FALSE(yes(R"({"userIdentity":{"invokedBy":null}})"));
+  EXPECT_TRUE(yes(R"({"userIdentity":{"invokedBy":null}})"));  // presence only, as Sigma says
   EXPECT_FALSE(yes(R"({"userIdentity":{}})"));
   Matcher no("    sel:\n        errorCode|exists: false\n    condition: sel\n");
   EXPECT_TRUE(no(R"({"eventName":"x"})"));
@@ -145,6 +145,11 @@ TEST(Matcher, Regex) {
   EXPECT_FALSE(m(R"({"userAgent":"x aws-cli/2.15.0"})"));
   Matcher i("    sel:\n        userAgent|re|i: '^aws-cli/'\n    condition: sel\n");
   EXPECT_TRUE(i(R"({"userAgent":"AWS-CLI/2.15.0"})"));
+  Matcher dot("    sel:\n        a|re: 'x.y'\n    condition: sel\n");
+  EXPECT_FALSE(dot(R"({"a":"x\ny"})"));
+  Matcher s("    sel:\n        a|re|s: 'x.y[.]z'\n    condition: sel\n");
+  EXPECT_TRUE(s(R"({"a":"x\ny.z"})"));
+  EXPECT_FALSE(s(R"({"a":"x\nyqz"})"));
   Matcher n("    sel:\n        code|re: '^4[0-9]{2}$'\n    condition: sel\n");
   EXPECT_TRUE(n(R"({"code":403})"));
   EXPECT_FALSE(n(R"({"code":503})"));
@@ -184,6 +189,9 @@ TEST(Matcher, KeywordsSearchEveryValue) {
   EXPECT_TRUE(m(R"({"a":{"b":["q","a BAD good ACTOR"]}})"));
   EXPECT_FALSE(m(R"({"evil-tool":"key names are not searched"})"));
   EXPECT_FALSE(m(R"({"a":"good"})"));
+  Matcher all("    keywords:\n        '|all':\n            - evil\n            - tool\n    condition: keywords\n");
+  EXPECT_TRUE(all(R"({"a":"tool","b":["EVIL"]})"));
+  EXPECT_FALSE(all(R"({"a":"tool"})"));
 }
 
 TEST(Matcher, ConditionForms) {

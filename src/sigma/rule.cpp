@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <exception>
 
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
@@ -21,11 +24,11 @@ std::string where(std::string_view file, Mark m) {
 
 namespace {
 
-constexpr std::string_view kSupported[] = {"contains", "startswith", "endswith", "all", "re", "i", "m",
+constexpr std::string_view kSupported[] = {"contains", "startswith", "endswith", "all", "re", "i", "m", "s",
                                            "cidr",     "exists",     "cased",    "gt",  "gte", "lt", "lte"};
 constexpr std::string_view kKnownUnsupported[] = {
     "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "windash", "expand", "fieldref",
-    "neq",    "s",            "minute",  "hour",    "day",   "week", "month",   "year"};
+    "neq",    "minute",  "hour",    "day",   "week", "month",   "year"};
 constexpr std::size_t kMaxEventJson = 1 << 20;  // a test event larger than this is refused
 constexpr int kMaxNesting = 64;
 
@@ -378,6 +381,42 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
   return r;
 }
 
+// Counts the non-empty documents of a YAML stream and notices when the parser is stuck.
+struct DocCounter : YAML::EventHandler {
+  int documents = 0;
+  bool stuck = false;
+  bool content = false;
+  int depth = 0;
+  std::size_t last_pos = static_cast<std::size_t>(-1);
+  Mark last, second;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    const std::size_t pos = static_cast<std::size_t>(m.pos);
+    if (pos == last_pos) stuck = true;
+    last_pos = pos;
+    last = Mark{m.line + 1, m.column + 1};
+    content = false;
+  }
+  void OnDocumentEnd() override {
+    if (content && ++documents == 2) second = last;
+  }
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {
+    if (depth > 0) content = true;
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { content = true; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    content = true;
+    ++depth;
+  }
+  void OnSequenceEnd() override { --depth; }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    content = true;
+    ++depth;
+  }
+  void OnMapEnd() override { --depth; }
+};
+
 }  // namespace
 
 bool logsource_supported(const Rule& r) {
@@ -397,16 +436,25 @@ bool is_known_unsupported_modifier(std::string_view m) {
 
 Result<Rule> parse_rule(std::string_view text, std::string_view file) {
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    std::size_t n = 0;
-    for (const YAML::Node& d : docs)
-      if (d && !d.IsNull()) ++n;
-    if (n == 0) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
-    if (n > 1)
-      return Error{ErrorKind::Unsupported, where(file, mark_of(docs[1])),
+    // Count the documents first: yaml-cpp's LoadAll never ends on some malformed inputs
+    // (it keeps returning empty documents without consuming anything), so the loop is
+    // ours, stops when the parser makes no progress, and only then is the rule loaded.
+    std::string owned(text);
+    std::stringstream in(owned);
+    YAML::Parser parser(in);
+    DocCounter counter;
+    int calls = 0;
+    while (parser.HandleNextDocument(counter)) {
+      if (++calls > 16 || counter.stuck)
+        return Error{ErrorKind::Corrupt, where(file, counter.last), "invalid YAML: the parser cannot advance"};
+    }
+    if (counter.documents == 0) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
+    if (counter.documents > 1)
+      return Error{ErrorKind::Unsupported, where(file, counter.second),
                    "unsupported: several YAML documents in one rule file (rule collection or correlation)"};
-    for (const YAML::Node& d : docs)
-      if (d && !d.IsNull()) return parse_document(file, d);
+    YAML::Node doc = YAML::Load(owned);
+    if (!doc || doc.IsNull()) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
+    return parse_document(file, doc);
   } catch (const Fail& f) {
     return f.error;
   } catch (const YAML::Exception& e) {
@@ -415,7 +463,6 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file) {
   } catch (const std::exception& e) {
     return Error{ErrorKind::Invalid, std::string(file), std::string("cannot read rule: ") + e.what()};
   }
-  return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
 }
 
 }  // namespace rg::sigma

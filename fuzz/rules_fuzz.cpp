@@ -1,0 +1,51 @@
+// libFuzzer target: one input is one rule file. It is parsed (YAML -> Rule), compiled
+// (Rule -> CompiledRule) and, when that succeeds, matched against a fixed CloudTrail record
+// and against the rule's own test events. Nothing may crash, hang or leak; errors are fine.
+// Builds with clang -fsanitize=fuzzer, or with any compiler against a standalone main that
+// calls LLVMFuzzerTestOneInput on each corpus file.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "sigma/compile.h"
+#include "sigma/rule.h"
+
+namespace {
+
+constexpr std::size_t kMaxInput = 64 * 1024;
+
+const char kEvent[] =
+    R"({"eventVersion":"1.09","userIdentity":{"type":"Root","principalId":"111122223333",)"
+    R"("arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":"AKIAEXAMPLEKEY000001",)"
+    R"("sessionContext":{"attributes":{"mfaAuthenticated":"false"}}},"eventTime":"2026-11-20T10:00:00Z",)"
+    R"("eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1",)"
+    R"("sourceIPAddress":"203.0.113.10","userAgent":"Mozilla/5.0","requestParameters":null,)"
+    R"("responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"No","n":5,"f":1.5},)"
+    R"("resources":[{"ARN":"arn:aws:s3:::bucket","type":"AWS::S3::Bucket"},{"ARN":null}],"readOnly":false,)"
+    R"("errorCode":null,"eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})";
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > kMaxInput) return 0;
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  rg::Result<rg::sigma::Rule> rule = rg::sigma::parse_rule(text, "fuzz.yml");
+  if (!rule) return 0;
+  rg::Result<rg::sigma::CompiledRule> compiled = rg::sigma::compile_rule(*rule);
+  if (!compiled) return 0;
+
+  static simdjson::dom::parser parser;
+  static const simdjson::padded_string event(std::string_view(kEvent, sizeof kEvent - 1));
+  simdjson::dom::element e;
+  if (parser.parse(event).get(e) == simdjson::SUCCESS) {
+    if (compiled->matches(e)) (void)compiled->severity_for(e);
+  }
+  for (const rg::sigma::RuleTest& t : compiled->info.tests) {
+    simdjson::padded_string json(t.event_json);
+    if (parser.parse(json).get(e) == simdjson::SUCCESS && compiled->matches(e)) (void)compiled->severity_for(e);
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+#include <gtest/gtest.h>
+
+#include "posture_fixture.h"
+
+namespace rg::posture::checks {
+extern const Check R02_root_mfa;
+namespace {
+
+using rg::test::run_fixture;
+constexpr auto kPass = FindingStatus::Pass;
+constexpr auto kFail = FindingStatus::Fail;
+constexpr auto kUnknown = FindingStatus::Unknown;
+constexpr auto kNa = FindingStatus::NotApplicable;
+constexpr auto kAttest = FindingStatus::Attest;
+#define HAS(s, sub) EXPECT_NE(std::string(s).find(sub), std::string::npos) << (s)
+
+
+TEST(R02, PassWithMfa) { EXPECT_EQ(run_fixture(R02_root_mfa, "R02/pass").first().status, kPass); }
+TEST(R02, FailPasswordWithoutMfa) {
+  auto r = run_fixture(R02_root_mfa, "R02/fail");
+  EXPECT_EQ(r.first().status, kFail);
+  HAS(r.first().reason, "AccountPasswordPresent=1");
+}
+TEST(R02, NotApplicableWithoutCredentials) {
+  auto r = run_fixture(R02_root_mfa, "R02/na");
+  EXPECT_EQ(r.first().status, kNa);
+}
+// Section 5 fact 1: password_enabled=not_supported is not "no password"; with no
+// AccountPasswordPresent the answer is UNKNOWN, never N_A or PASS.
+TEST(R02, TriStatePasswordNotSupportedIsUnknown) {
+  auto r = run_fixture(R02_root_mfa, "R02/password_unknown");
+  EXPECT_EQ(r.first().status, kUnknown);
+  HAS(r.first().reason, "password_enabled=not_supported");
+}
+
+}  // namespace
+}  // namespace rg::posture::checks

@@ -1,0 +1,351 @@
+// The scan engine: workers over files, one ordered hand-over to the sink.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "cloudtrail/framing.h"
+#include "cloudtrail/record.h"
+#include "core/strings.h"
+#include "core/time.h"
+#include "io/gzip.h"
+#include "scan/prefilter.h"
+#include "scan/scan.h"
+
+namespace rg::scan {
+
+namespace {
+
+using cloudtrail::Container;
+using cloudtrail::Kind;
+using cloudtrail::Shape;
+
+struct Candidate {
+  Finding finding;
+  std::size_t file = 0;
+  std::uint64_t offset = 0;
+  bool addendum = false;
+};
+
+struct Shared {
+  const std::vector<io::Source>& sources;
+  const Detector& rules;
+  const Options& opts;
+  Diagnostics& diag;
+  std::shared_ptr<const Prefilter> prefilter;
+  std::vector<std::size_t> order;
+  std::atomic<std::size_t> next{0};
+  std::vector<FileReport> reports;
+  std::vector<std::vector<Candidate>> found;
+  std::atomic<std::uint64_t> files_done{0}, bytes_in{0}, bytes_out{0}, records{0};
+};
+
+// Counts decoded bytes for the progress line as they flow.
+class CountingReader : public io::Reader {
+ public:
+  CountingReader(io::Decoder& d, Shared& sh) : d_(d), sh_(sh) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    std::uint64_t before = d_.bytes_in();
+    auto r = d_.read(buf, n);
+    sh_.bytes_in.fetch_add(d_.bytes_in() - before, std::memory_order_relaxed);
+    if (r) sh_.bytes_out.fetch_add(*r, std::memory_order_relaxed);
+    return r;
+  }
+
+ private:
+  io::Decoder& d_;
+  Shared& sh_;
+};
+
+std::string_view account_of(const simdjson::dom::element& e) {
+  std::string_view a;
+  if (!e["recipientAccountId"].get_string().get(a) && !a.empty()) return a;
+  simdjson::dom::element who;
+  if (!e["userIdentity"].get(who) && !who["accountId"].get_string().get(a)) return a;
+  return {};
+}
+
+class Worker {
+ public:
+  explicit Worker(Shared& sh) : sh_(sh), scratch_(sh.prefilter->make_scratch()) {}
+
+  void scan_file(std::size_t idx) {
+    const io::Source& src = sh_.sources[idx];
+    FileReport& rep = sh_.reports[idx];
+    rep.name = src.name;
+    auto raw = src.open ? src.open() : Result<std::unique_ptr<io::Reader>>(make_error(ErrorKind::Io, src.name, "no way to open this input"));
+    if (!raw) {
+      sh_.diag.error(raw.error());
+      rep.errors = 1;
+      rep.shape = Shape::Invalid;
+      return;
+    }
+    io::Decoder dec(std::move(*raw), src.name);
+    CountingReader counted(dec, sh_);
+    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing);
+
+    bool first = true, digest = false, first_multiline = false;
+    Container first_container = Container::TopValue;
+    Kind first_kind = Kind::Event;
+    std::uint64_t digests = 0;
+    std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
+    const Options& o = sh_.opts;
+
+    framer.run(counted, [&](const cloudtrail::RawRecord& r) -> bool {
+      Kind k = cloudtrail::sniff(r);
+      if (first) {
+        first_container = r.container;
+        first_kind = k;
+        first_multiline = std::memchr(r.bytes.data(), '\n', r.bytes.size()) != nullptr;
+      }
+      bool was_first = first;
+      first = false;
+      if (k == Kind::Digest) {
+        digest = true;
+        ++digests;
+        return true;
+      }
+      std::string_view text = r.bytes;
+      if (k == Kind::Lookup) {
+        auto u = parser_.unwrap_lookup(r);
+        if (!u) {
+          framer.error(r.offset, r.line, u.error().what);
+          return true;
+        }
+        text = *u;
+      }
+      if (!sh_.prefilter->maybe(text, *scratch_)) return true;
+      ++rep.parsed;
+      simdjson::dom::element ev;
+      auto kr = parser_.parse(text, k, ev);
+      if (!kr) {
+        if (kr.error().what == cloudtrail::kNoUserIdentity) {
+          if (no_identity++ == 0) {
+            no_identity_offset = r.offset;
+            no_identity_line = r.line;
+          }
+        } else {
+          framer.error(r.offset, r.line, kr.error().what);
+        }
+        return true;
+      }
+      if (*kr == Kind::Digest) {
+        digest = true;
+        ++digests;
+        return true;
+      }
+      if (was_first && *kr == Kind::EventBridge) first_kind = Kind::EventBridge;
+      if (o.since_ms || o.until_ms) {
+        std::string_view t;
+        if (ev["eventTime"].get_string().get(t)) return true;
+        auto ms = parse_iso8601_ms(t);
+        if (!ms || (o.since_ms && *ms < *o.since_ms) || (o.until_ms && *ms >= *o.until_ms)) return true;
+      }
+      if (!o.accounts.empty()) {
+        std::string_view a = account_of(ev);
+        if (std::find(o.accounts.begin(), o.accounts.end(), a) == o.accounts.end()) return true;
+      }
+      cloudtrail::EventView view;
+      view.event = ev;
+      view.raw = text;
+      view.input = src.name;
+      view.offset = r.offset;
+      view.line = r.container == Container::TopValue ? r.line : 0;
+      matches_.clear();
+      sh_.rules.match(view, matches_);
+      for (const sigma::Match& m : matches_) {
+        if (m.severity < o.min_severity) continue;
+        Candidate c;
+        c.finding = make_finding(view, sh_.rules.info(m.rule), m.severity);
+        c.file = idx;
+        c.offset = r.offset;
+        c.addendum = !ev["addendum"].error();
+        sh_.found[idx].push_back(std::move(c));
+      }
+      return true;
+    });
+
+    if (no_identity > 0) {
+      framer.error(no_identity_offset, no_identity_line,
+                   no_identity == 1 ? std::string(cloudtrail::kNoUserIdentity)
+                                    : "events without userIdentity skipped: " + std::to_string(no_identity) +
+                                          " in this file, the first here");
+    }
+    const cloudtrail::FramerStats& st = framer.stats();
+    rep.gzip = dec.gzip();
+    rep.bytes_in = dec.bytes_in();
+    rep.bytes_out = dec.bytes_out();
+    rep.records = st.records - digests;
+    rep.errors = st.errors;
+    sh_.records.fetch_add(rep.records, std::memory_order_relaxed);
+    if (digest && rep.records == 0) {
+      rep.shape = Shape::Digest;
+      sh_.diag.note(src.name, "CloudTrail digest file (no events), skipped");
+    } else if (rep.records == 0) {
+      rep.shape = st.errors > 0 ? Shape::Invalid : Shape::Empty;
+    } else {
+      switch (first_container) {
+        case Container::RecordsArray: rep.shape = Shape::S3Records; break;
+        case Container::EventsArray: rep.shape = Shape::LookupEvents; break;
+        case Container::TopArray:
+          rep.shape = first_kind == Kind::EventBridge ? Shape::EventBridge
+                      : first_kind == Kind::Lookup    ? Shape::LookupEvents
+                                                      : Shape::JsonArray;
+          break;
+        case Container::TopValue:
+          rep.shape = first_kind == Kind::EventBridge ? Shape::EventBridge
+                      : first_kind == Kind::Lookup    ? Shape::LookupEvents
+                      : st.json_lines || !first_multiline ? Shape::JsonLines
+                                                      : Shape::SingleEvent;
+          break;
+      }
+    }
+  }
+
+  void loop() {
+    for (;;) {
+      std::size_t i = sh_.next.fetch_add(1);
+      if (i >= sh_.order.size()) return;
+      std::size_t idx = sh_.order[i];
+      try {
+        scan_file(idx);
+      } catch (const std::exception& e) {  // e.g. out of memory: this file only
+        sh_.diag.error(ErrorKind::Io, sh_.sources[idx].name, std::string("scan failed: ") + e.what());
+        ++sh_.reports[idx].errors;
+      }
+      sh_.files_done.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+ private:
+  Shared& sh_;
+  cloudtrail::RecordParser parser_;
+  std::unique_ptr<Prefilter::Scratch> scratch_;
+  std::vector<sigma::Match> matches_;
+};
+
+}  // namespace
+
+Report run(const std::vector<io::Source>& sources, const Detector& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t errors_before = diag.error_count();
+  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}};
+  if (opts.prefilter) {
+    auto p = Prefilter::compile(rules.prefilter_literals());
+    if (p) {
+      sh.prefilter = *p;
+    } else {
+      diag.warning("prefilter", p.error().what + "; scanning without it");
+      sh.prefilter = Prefilter::pass_all();
+    }
+  } else {
+    sh.prefilter = Prefilter::pass_all();
+  }
+  sh.reports.resize(sources.size());
+  sh.found.resize(sources.size());
+  sh.order.resize(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) sh.order[i] = i;
+  // biggest first, so one large file does not start last
+  std::stable_sort(sh.order.begin(), sh.order.end(),
+                   [&](std::size_t a, std::size_t b) { return sources[a].size_hint > sources[b].size_hint; });
+
+  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, sources.size())));
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread monitor;
+  if (opts.progress) {
+    monitor = std::thread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return done; })) {
+        Progress p;
+        p.files_done = sh.files_done.load();
+        p.files_total = sources.size();
+        p.bytes_in = sh.bytes_in.load();
+        p.bytes_out = sh.bytes_out.load();
+        p.records = sh.records.load();
+        p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        opts.progress(p);
+      }
+    });
+  }
+
+  if (jobs <= 1) {
+    Worker(sh).loop();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back([&sh] { Worker(sh).loop(); });
+    for (auto& t : threads) t.join();
+  }
+  if (monitor.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+    monitor.join();
+  }
+
+  // De-duplicate re-deliveries (same event, same rule: keep the addendum copy), then order.
+  std::vector<Candidate> all;
+  for (auto& v : sh.found)
+    for (auto& c : v) all.push_back(std::move(c));
+  std::unordered_map<std::string, std::size_t> best;
+  std::vector<bool> keep(all.size(), true);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Finding& f = all[i].finding;
+    if (f.event.event_id.empty()) continue;
+    std::string key = f.event.event_id + '\x1f' + f.id + '\x1f' + f.account;
+    auto [it, fresh] = best.emplace(key, i);
+    if (fresh) continue;
+    std::size_t j = it->second;
+    if (all[i].addendum && !all[j].addendum) {
+      keep[j] = false;
+      it->second = i;
+    } else {
+      keep[i] = false;
+    }
+  }
+  std::vector<Candidate*> out;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (keep[i]) out.push_back(&all[i]);
+  std::stable_sort(out.begin(), out.end(), [](const Candidate* a, const Candidate* b) {
+    if (finding_less(a->finding, b->finding)) return true;
+    if (finding_less(b->finding, a->finding)) return false;
+    return std::tie(a->file, a->offset) < std::tie(b->file, b->offset);
+  });
+
+  Report rep;
+  sink.begin();
+  for (const Candidate* c : out) {
+    ++rep.findings;
+    ++rep.by_severity[static_cast<std::size_t>(c->finding.severity)];
+    if (!sink.on_finding(c->finding)) {
+      rep.stopped = true;
+      break;
+    }
+  }
+  sink.finish();
+
+  for (const FileReport& f : sh.reports) {
+    ++rep.files;
+    rep.records += f.records;
+    rep.parsed += f.parsed;
+    rep.bytes_in += f.bytes_in;
+    rep.bytes_out += f.bytes_out;
+  }
+  rep.per_file = std::move(sh.reports);
+  rep.errors = diag.error_count() - errors_before;
+  rep.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+}  // namespace rg::scan

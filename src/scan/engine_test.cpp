@@ -1,0 +1,419 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "core/strings.h"
+#include "core/time.h"
+#include "io/source.h"
+#include "scan/prefilter.h"
+#include "scan/scan.h"
+#include "test_util.h"
+
+namespace rg::scan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A test-only detector (the real rules live in sigma/): rule 0 fires on any Root event,
+// rule 1 on ConsoleLogin (critical when it failed).
+class TestDetector : public Detector {
+ public:
+  TestDetector() {
+    infos_.resize(2);
+    infos_[0].id = "T01";
+    infos_[0].title = "Root activity";
+    infos_[0].severity = Severity::High;
+    infos_[0].practice = "P1";
+    infos_[0].next_step = "Check it";
+    infos_[1].id = "T02";
+    infos_[1].title = "Console login";
+    infos_[1].severity = Severity::Medium;
+    literals_ = std::vector<std::string>{"root", "consolelogin"};
+  }
+  const std::optional<std::vector<std::string>>& prefilter_literals() const override { return literals_; }
+  void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const override {
+    std::string_view type, name, login;
+    if (!ev.event["userIdentity"]["type"].get_string().get(type) && iequals(type, "root"))
+      out.push_back({0, Severity::High});
+    if (!ev.event["eventName"].get_string().get(name) && iequals(name, "consolelogin")) {
+      bool failed = !ev.event["responseElements"]["ConsoleLogin"].get_string().get(login) && login == "Failure";
+      out.push_back({1, failed ? Severity::Critical : Severity::Medium});
+    }
+  }
+  const sigma::RuleInfo& info(std::size_t i) const override { return infos_[i]; }
+
+ private:
+  std::vector<sigma::RuleInfo> infos_;
+  std::optional<std::vector<std::string>> literals_;
+};
+
+class CollectSink : public FindingSink {
+ public:
+  bool on_finding(const Finding& f) override {
+    findings.push_back(f);
+    return true;
+  }
+  std::vector<Finding> findings;
+};
+
+struct ScanRun {
+  Report report;
+  std::vector<Finding> findings;
+  std::vector<std::string> lines;
+};
+
+ScanRun scan_paths(const std::vector<std::string>& paths, Options o = {}, const Detector* d = nullptr) {
+  static TestDetector det;
+  ScanRun r;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { r.lines.push_back(l); });
+  auto srcs = io::expand(paths, io::Env::posix(), diag);
+  CollectSink sink;
+  r.report = run(srcs, d ? *d : det, o, sink, diag);
+  r.findings = sink.findings;
+  return r;
+}
+
+std::string key(const Finding& f) {
+  return f.id + "|" + std::string(to_string(f.severity)) + "|" + f.event.event_time + "|" + f.event.event_id + "|" +
+         f.account + "|" + f.event.input + "|" + f.reason;
+}
+std::vector<std::string> keys(const std::vector<Finding>& fs) {
+  std::vector<std::string> k;
+  for (auto& f : fs) k.push_back(key(f));
+  return k;
+}
+
+const char* kRootLogin = R"({"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""},"eventTime":"2026-03-01T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No"},"eventID":"e-1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})";
+const char* kUserCall = R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"},"eventTime":"2026-03-01T09:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.9","eventID":"e-0","eventType":"AwsApiCall","recipientAccountId":"111122223333"})";
+const char* kRootKey = R"({"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::444455556666:root","accountId":"444455556666","accessKeyId":"AKIAEXAMPLEROOTKEY01","sessionContext":{"attributes":{"mfaAuthenticated":"true"}}},"eventTime":"2026-02-01T08:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","requestParameters":{"userName":"backdoor"},"eventID":"e-2","eventType":"AwsApiCall","recipientAccountId":"444455556666"})";
+
+TEST(Scan, FindingCarriesTheEvidence) {
+  test::TempDir dir;
+  test::write_file(dir / "t.json.gz", test::gzip(std::string("{\"Records\":[") + kUserCall + "," + kRootLogin + "]}"));
+  auto r = scan_paths({(dir / "t.json.gz").string()});
+  EXPECT_TRUE(r.lines.empty());
+  ASSERT_EQ(r.findings.size(), 2u);  // T01 and T02 on the same event
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.id, "T01");
+  EXPECT_EQ(f.severity, Severity::High);
+  EXPECT_EQ(f.account, "111122223333");
+  EXPECT_EQ(f.region, "us-east-1");
+  EXPECT_EQ(f.event.principal, "arn:aws:iam::111122223333:root");
+  EXPECT_EQ(f.event.source_ip, "198.51.100.7");
+  EXPECT_EQ(f.event.mfa, "no");
+  EXPECT_EQ(f.event.event_name, "ConsoleLogin");
+  EXPECT_EQ(f.event.event_type, "AwsConsoleSignIn");
+  EXPECT_EQ(f.event.time_ms, 1772359200000);
+  EXPECT_EQ(f.practice, "P1");
+  EXPECT_EQ(f.next_step, "Check it");
+  std::size_t off = std::string("{\"Records\":[").size() + std::strlen(kUserCall) + 1;
+  EXPECT_EQ(f.event.input, (dir / "t.json.gz").string() + ":" + std::to_string(off));
+  EXPECT_NE(f.reason.find("Root ConsoleLogin"), std::string::npos) << f.reason;
+  EXPECT_NE(f.reason.find("198.51.100.7"), std::string::npos) << f.reason;
+  EXPECT_EQ(r.report.files, 1u);
+  EXPECT_EQ(r.report.records, 2u);
+  EXPECT_EQ(r.report.per_file[0].shape, cloudtrail::Shape::S3Records);
+  EXPECT_TRUE(r.report.per_file[0].gzip);
+  EXPECT_EQ(r.report.by_severity[static_cast<int>(Severity::High)], 1u);
+}
+
+TEST(Scan, EnvelopesAreRemovedBeforeRulesSeeTheEvent) {
+  test::TempDir dir;
+  std::string eb = std::string(R"({"version":"0","id":"x","detail-type":"AWS Console Sign In via CloudTrail","source":"aws.signin","account":"111122223333","time":"2026-03-01T10:00:00Z","region":"us-east-1","resources":[],"detail":)") + kRootLogin + "}";
+  test::write_file(dir / "eb.jsonl", eb + "\n" + eb + "\n");
+  std::string lookup = std::string(R"({"Events":[{"EventId":"e-2","EventName":"CreateUser","CloudTrailEvent":")") + json_escape(kRootKey) + "\"}]}";
+  test::write_file(dir / "lookup.json", lookup);
+  Options o;
+  o.min_severity = Severity::High;
+  auto r = scan_paths({dir.path().string()}, o);
+  EXPECT_TRUE(r.lines.empty()) << r.lines[0];
+  ASSERT_EQ(r.findings.size(), 2u);  // the EventBridge copy is de-duplicated by eventID
+  EXPECT_EQ(r.findings[0].event.event_name, "CreateUser");
+  EXPECT_EQ(r.findings[0].event.mfa, "yes");
+  EXPECT_EQ(r.findings[0].event.access_key_id, "AKIAEXAMPLEROOTKEY01");
+  EXPECT_EQ(r.findings[0].resource, "backdoor");
+  EXPECT_EQ(r.findings[1].event.event_name, "ConsoleLogin");
+  EXPECT_EQ(r.findings[1].event.input, (dir / "eb.jsonl").string() + ":1");
+  EXPECT_EQ(r.report.per_file[0].shape, cloudtrail::Shape::EventBridge);
+  EXPECT_EQ(r.report.per_file[1].shape, cloudtrail::Shape::LookupEvents);
+}
+
+TEST(Scan, FiltersAndOrderAreIndependentOfJobs) {
+  test::TempDir dir;
+  for (int i = 0; i < 12; ++i) {
+    std::string recs;
+    for (int k = 0; k < 5; ++k) {
+      std::string e = kRootKey;
+      e = std::regex_replace(e, std::regex("e-2"), "e-" + std::to_string(i * 10 + k));
+      e = std::regex_replace(e, std::regex("2026-02-01T08"), "2026-02-" + std::string(i < 9 ? "0" : "") +
+                                                                 std::to_string(i + 1) + "T0" + std::to_string(k));
+      recs += (k ? "," : "") + e;
+    }
+    test::write_file(dir / ("f" + std::to_string(i) + ".json"), "{\"Records\":[" + recs + "]}");
+  }
+  Options o1, o4;
+  o1.jobs = 1;
+  o4.jobs = 4;
+  auto a = scan_paths({dir.path().string()}, o1);
+  auto b = scan_paths({dir.path().string()}, o4);
+  ASSERT_EQ(a.findings.size(), 60u);
+  EXPECT_EQ(keys(a.findings), keys(b.findings));
+  for (std::size_t i = 1; i < a.findings.size(); ++i) EXPECT_FALSE(finding_less(a.findings[i], a.findings[i - 1]));
+
+  Options f;
+  f.since_ms = *parse_iso8601_ms("2026-02-03");
+  f.until_ms = *parse_iso8601_ms("2026-02-05");
+  EXPECT_EQ(scan_paths({dir.path().string()}, f).findings.size(), 10u);
+  f = {};
+  f.accounts = {"999999999999"};
+  EXPECT_EQ(scan_paths({dir.path().string()}, f).findings.size(), 0u);
+  f.accounts = {"444455556666"};
+  EXPECT_EQ(scan_paths({dir.path().string()}, f).findings.size(), 60u);
+  f = {};
+  f.min_severity = Severity::Critical;
+  EXPECT_EQ(scan_paths({dir.path().string()}, f).findings.size(), 0u);
+}
+
+TEST(Scan, AddendumRedeliveryKeepsOneFindingPerEvent) {
+  test::TempDir dir;
+  std::string again = std::string(kRootKey);
+  again.insert(again.size() - 1, R"(,"addendum":{"reason":"DELIVERY_DELAY","updatedFields":"sourceIPAddress"})");
+  again = std::regex_replace(again, std::regex("192.0.2.1"), "192.0.2.99");
+  test::write_file(dir / "a.json", std::string("{\"Records\":[") + kRootKey + "]}");
+  test::write_file(dir / "b.json", "{\"Records\":[" + again + "]}");
+  auto r = scan_paths({dir.path().string()});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].event.source_ip, "192.0.2.99");
+}
+
+// Produces a 200 MB single-line record without holding it.
+class BigLineReader : public io::Reader {
+ public:
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    static const std::string head = "{\"Records\":[{\"eventName\":\"X\",\"userIdentity\":{\"type\":\"Root\"},\"pad\":\"";
+    static const std::string tail = std::string("\"},") + std::regex_replace(std::string(kRootLogin), std::regex("e-1"), "big") + "]}";
+    const std::uint64_t body = 200ull << 20, total = head.size() + body + tail.size();
+    std::size_t k = 0;
+    while (k < n && pos_ < total) {
+      if (pos_ < head.size()) {
+        buf[k++] = head[pos_++];
+      } else if (pos_ < head.size() + body) {
+        std::size_t run = static_cast<std::size_t>(std::min<std::uint64_t>(n - k, head.size() + body - pos_));
+        std::memset(buf + k, 'a', run);
+        k += run;
+        pos_ += run;
+      } else {
+        buf[k++] = tail[pos_++ - head.size() - body];
+      }
+    }
+    return k;
+  }
+
+ private:
+  std::uint64_t pos_ = 0;
+};
+
+std::string root_login(const std::string& id) {
+  return std::regex_replace(std::string(kRootLogin), std::regex("\"e-1\""), "\"" + id + "\"");
+}
+
+TEST(Scan, EveryBadInputCostsOneLineAndTheRestIsScanned) {
+  test::TempDir dir;
+  std::string good = "{\"Records\":[" + root_login("g") + "]}";
+  std::string gz = test::gzip(std::string("{\"Records\":[") + kRootKey + "," + kUserCall + "," + kUserCall + "]}");
+  test::write_file(dir / "00-good.json", good);
+  test::write_file(dir / "01-truncated.json.gz", gz.substr(0, gz.size() - 20));
+  std::string crc = test::gzip(std::string("{\"Records\":[") + std::regex_replace(std::string(kRootKey), std::regex("e-2"), "e-3") + "]}");
+  crc[crc.size() - 6] ^= 1;
+  test::write_file(dir / "02-badcrc.json.gz", crc);
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>(i * 131 % 256));
+  test::write_file(dir / "03-garbage.bin", "\x89PNG" + garbage);
+  test::write_file(dir / "04-empty.json", "");
+  test::write_file(dir / "05-invalid-mid.jsonl", std::string(kUserCall) + "\n{\"userIdentity\":{\"type\":\"Root\"},\"eventName\":tru}\n" + root_login("i") + "\n");
+  test::write_file(dir / "06-nonobject.json", "{\"Records\":[\"Root\"," + root_login("n") + "]}");
+  test::write_file(dir / "07-noname.json", R"({"Records":[{"userIdentity":{"type":"Root"}},{"eventName":"Root"}]})");
+  test::write_file(dir / "08-deep.json", "{\"Records\":[{\"root\":" + std::string(100000, '[') + std::string(100000, ']') + "}]}");
+  fs::create_symlink(dir / "09-loop", dir / "09-loop");
+
+  ScanRun r;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { r.lines.push_back(l); });
+  auto srcs = io::expand({dir.path().string()}, io::Env::posix(), diag);
+  io::Source big;
+  big.name = "10-biggest-line.json";
+  big.open = []() -> Result<std::unique_ptr<io::Reader>> { return std::unique_ptr<io::Reader>(new BigLineReader()); };
+  srcs.push_back(big);
+  CollectSink sink;
+  Options o;
+  o.jobs = 2;
+  TestDetector det;
+  r.report = run(srcs, det, o, sink, diag);
+  r.findings = sink.findings;
+
+  std::map<std::string, int> per_file;
+  for (const std::string& l : r.lines) {
+    auto p = l.find(dir.path().string());
+    std::string name = p == std::string::npos ? l.substr(0, l.find(':')) : fs::path(l.substr(p, l.find(':', p) - p)).filename().string();
+    ++per_file[name];
+  }
+  for (const char* n : {"01-truncated.json.gz", "02-badcrc.json.gz", "03-garbage.bin", "04-empty.json",
+                        "05-invalid-mid.jsonl", "06-nonobject.json", "08-deep.json", "09-loop", "10-biggest-line.json"}) {
+    EXPECT_EQ(per_file[n], 1) << n;
+  }
+  EXPECT_EQ(per_file["07-noname.json"], 2);  // one per bad event
+  EXPECT_EQ(per_file["00-good.json"], 0);
+  auto has = [&](const std::string& needle) {
+    for (auto& l : r.lines)
+      if (l.find(needle) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("truncated gzip"));
+  EXPECT_TRUE(has("CRC"));
+  EXPECT_TRUE(has("05-invalid-mid.jsonl: line 2: invalid JSON"));
+  EXPECT_TRUE(has("without eventName"));
+  EXPECT_TRUE(has("without userIdentity"));
+  EXPECT_TRUE(has("10-biggest-line.json: offset 12: record larger than"));
+  // findings from the good parts, including what came before the gzip damage
+  std::map<std::string, int> found;
+  for (auto& f : r.findings) ++found[fs::path(f.event.input.substr(0, f.event.input.rfind(':'))).filename().string()];
+  EXPECT_EQ(found["00-good.json"], 2);
+  EXPECT_EQ(found["01-truncated.json.gz"], 1);
+  EXPECT_EQ(found["02-badcrc.json.gz"], 1);
+  EXPECT_EQ(found["05-invalid-mid.jsonl"], 2);
+  EXPECT_EQ(found["06-nonobject.json"], 2);
+  EXPECT_EQ(found["10-biggest-line.json"], 2);
+  EXPECT_EQ(r.report.errors, r.lines.size() - 1);  // the symlink loop was found before the scan
+  if (HasFailure())
+    for (auto& l : r.lines) std::cerr << l << "\n";
+}
+
+// --- the public corpus: shape and event count of every file, as INDEX.md lists them ---
+
+struct Expect {
+  std::string file;
+  std::string shape;  // "" = not CloudTrail (skipped)
+  std::uint64_t events = 0;
+};
+
+std::vector<Expect> index_table() {
+  std::vector<Expect> out;
+  std::ifstream in(test::shared_testdata() / "cloudtrail-public/INDEX.md");
+  std::string line, folder;
+  std::regex heading("^### ([^/]+)/\\s*$");
+  std::regex row("^\\| `([^`]+)` \\| [^|]* \\| ([^|]*) \\| ([^|]*) \\| [^|]* \\| (yes|no) \\|");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, heading)) folder = m[1];
+    if (!std::regex_search(line, m, row) || folder.empty()) continue;
+    Expect e;
+    e.file = folder + "/" + m[1].str();
+    std::string fmt = m[2];
+    auto has = [&](const char* s) { return fmt.find(s) != std::string::npos; };
+    if (has("LookupEvents")) e.shape = "lookup-events";
+    else if (has("Records wrapper")) e.shape = "s3-records";
+    else if (has("JSON array")) e.shape = "json-array";
+    else if (has("one event per line")) e.shape = "json-lines";
+    else if (has("single event object")) e.shape = "single-event";
+    else if (has("digest")) e.shape = "digest";
+    else if (has("not valid JSON")) e.shape = "invalid";
+    else continue;  // zip, CSV, DDL, credential reports: not CloudTrail logs
+    e.events = std::strtoull(m[3].str().c_str(), nullptr, 10);
+    out.push_back(e);
+  }
+  return out;
+}
+
+class NoRules : public Detector {
+ public:
+  const std::optional<std::vector<std::string>>& prefilter_literals() const override { return none_; }
+  void match(const cloudtrail::EventView&, std::vector<sigma::Match>&) const override {}
+  const sigma::RuleInfo& info(std::size_t) const override { std::abort(); }
+
+ private:
+  std::optional<std::vector<std::string>> none_;
+};
+
+TEST(PublicCorpus, EveryFileHasTheRightShapeAndEventCount) {
+  fs::path root = test::shared_testdata() / "cloudtrail-public";
+  if (!fs::exists(root / "INDEX.md")) GTEST_SKIP() << "no shared test data";
+  auto table = index_table();
+  ASSERT_GT(table.size(), 150u);
+  std::vector<std::string> paths;
+  for (auto& e : table) paths.push_back((root / e.file).string());
+  Options o;
+  o.prefilter = false;  // parse every record: every event must be valid
+  o.jobs = 2;
+  NoRules none;
+  ScanRun r = scan_paths(paths, o, &none);
+  ASSERT_EQ(r.report.per_file.size(), table.size());
+  std::size_t invalid = 0;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const FileReport& f = r.report.per_file[i];
+    EXPECT_EQ(cloudtrail::to_string(f.shape), table[i].shape) << table[i].file;
+    if (table[i].shape != "invalid") {
+      EXPECT_EQ(f.records, table[i].events) << table[i].file;
+      // Permiso's anonymised sessions have no userIdentity: one line per file says so
+      bool stripped = table[i].file.starts_with("Permiso");
+      EXPECT_EQ(f.errors, stripped ? 1u : 0u) << table[i].file;
+    } else {
+      ++invalid;
+      EXPECT_EQ(f.errors, 1u) << table[i].file;
+    }
+  }
+  EXPECT_EQ(invalid, 1u);
+  // the broken file: one error line; the digest: one note
+  std::size_t errors = 0, digest_notes = 0;
+  for (auto& l : r.lines) {
+    if (l.find("bad_cloudtrail.json") != std::string::npos) ++errors;
+    if (l.find("digest") != std::string::npos && l.find("skipped") != std::string::npos) ++digest_notes;
+  }
+  EXPECT_EQ(errors, 1u);
+  EXPECT_EQ(digest_notes, 1u);
+  std::size_t stripped_lines = 0;
+  for (auto& l : r.lines) stripped_lines += l.find("Permiso") != std::string::npos && l.find("without userIdentity") != std::string::npos;
+  EXPECT_EQ(r.report.errors, 1u + stripped_lines);
+  if (HasFailure())
+    for (std::size_t i = 0; i < r.lines.size() && i < 40; ++i) std::cerr << r.lines[i] << "\n";
+}
+
+TEST(PublicCorpus, PrefilterNeverChangesTheFindings) {
+  fs::path root = test::shared_testdata() / "cloudtrail-public";
+  if (!fs::exists(root)) GTEST_SKIP() << "no shared test data";
+  std::vector<std::string> paths{root.string()};
+  if (fs::exists(test::source_dir() / "examples")) paths.push_back((test::source_dir() / "examples").string());
+  Options on, off;
+  off.prefilter = false;
+  auto a = scan_paths(paths, on);
+  auto b = scan_paths(paths, off);
+  EXPECT_GT(a.findings.size(), 5u);
+  EXPECT_EQ(keys(a.findings), keys(b.findings));
+  EXPECT_LT(a.report.parsed, b.report.parsed / 5);
+}
+
+TEST(Prefilter, HyperscanAndScalarAgree) {
+  auto p = Prefilter::compile(std::vector<std::string>{"root", "ConsoleLogin", "stoplogging"});
+  ASSERT_TRUE(p.ok());
+  auto scratch = (*p)->make_scratch();
+  std::mt19937 rng(3);
+  const std::string words[] = {"ROOT", "roo", "t", "consolelogin", "StopLoggin", "g", "x", "\\u0052", "\"", " "};
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    int n = static_cast<int>(rng() % 8);
+    for (int k = 0; k < n; ++k) s += words[rng() % std::size(words)];
+    EXPECT_EQ((*p)->maybe(s, *scratch), (*p)->maybe_scalar(s)) << s;
+  }
+  EXPECT_TRUE((*p)->maybe("xxRoOtxx", *scratch));
+  EXPECT_TRUE((*p)->maybe("\\u0052oot", *scratch));  // an escape could hide a literal: let it through
+  EXPECT_FALSE((*p)->maybe("IAMUser ListBuckets", *scratch));
+  EXPECT_TRUE(Prefilter::compile(std::nullopt).value()->passes_everything());
+  EXPECT_TRUE(Prefilter::compile(std::vector<std::string>{"a", ""}).value()->passes_everything());
+}
+
+}  // namespace
+}  // namespace rg::scan

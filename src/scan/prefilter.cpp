@@ -1,0 +1,130 @@
+#include "scan/prefilter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/strings.h"
+
+#ifdef RG_HAVE_HYPERSCAN
+#include <hs/hs.h>
+#endif
+
+namespace rg::scan {
+
+struct Prefilter::Hs {
+#ifdef RG_HAVE_HYPERSCAN
+  hs_database_t* db = nullptr;
+  hs_scratch_t* proto = nullptr;
+  ~Hs() {
+    if (proto) hs_free_scratch(proto);
+    if (db) hs_free_database(db);
+  }
+#endif
+};
+
+Prefilter::~Prefilter() = default;
+
+Prefilter::Scratch::~Scratch() {
+#ifdef RG_HAVE_HYPERSCAN
+  if (hs_scratch_) hs_free_scratch(static_cast<hs_scratch_t*>(hs_scratch_));
+#endif
+}
+
+std::shared_ptr<const Prefilter> Prefilter::pass_all() {
+  std::shared_ptr<Prefilter> p(new Prefilter());
+  p->all_ = true;
+  return p;
+}
+
+Result<std::shared_ptr<const Prefilter>> Prefilter::compile(const std::optional<std::vector<std::string>>& literals) {
+  if (!literals) return pass_all();
+  std::shared_ptr<Prefilter> p(new Prefilter());
+  for (const std::string& l : *literals) {
+    if (l.empty()) return pass_all();
+    p->lits_.push_back(to_lower(l));
+  }
+  if (p->lits_.empty()) return std::shared_ptr<const Prefilter>(p);  // no rule can match anything
+  p->lits_.push_back("\\u");
+  std::sort(p->lits_.begin(), p->lits_.end());
+  p->lits_.erase(std::unique(p->lits_.begin(), p->lits_.end()), p->lits_.end());
+#ifdef RG_HAVE_HYPERSCAN
+  std::vector<const char*> exprs;
+  std::vector<std::size_t> lens;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < p->lits_.size(); ++i) {
+    exprs.push_back(p->lits_[i].data());
+    lens.push_back(p->lits_[i].size());
+    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  auto hs = std::make_unique<Hs>();
+  hs_compile_error_t* cerr = nullptr;
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
+                           HS_MODE_BLOCK, nullptr, &hs->db, &cerr) != HS_SUCCESS) {
+    std::string what = cerr && cerr->message ? cerr->message : "unknown error";
+    if (cerr) hs_free_compile_error(cerr);
+    return make_error(ErrorKind::Unsupported, "prefilter", "cannot compile literals: " + what);
+  }
+  if (hs_alloc_scratch(hs->db, &hs->proto) != HS_SUCCESS)
+    return make_error(ErrorKind::Io, "prefilter", "cannot allocate matcher scratch space");
+  p->hs_ = std::move(hs);
+#endif
+  return std::shared_ptr<const Prefilter>(p);
+}
+
+std::unique_ptr<Prefilter::Scratch> Prefilter::make_scratch() const {
+  std::unique_ptr<Scratch> s(new Scratch());
+#ifdef RG_HAVE_HYPERSCAN
+  if (hs_) {
+    hs_scratch_t* c = nullptr;
+    if (hs_clone_scratch(hs_->proto, &c) == HS_SUCCESS) s->hs_scratch_ = c;
+  }
+#endif
+  return s;
+}
+
+#ifdef RG_HAVE_HYPERSCAN
+namespace {
+int on_match(unsigned, unsigned long long, unsigned long long, unsigned, void*) { return 1; }  // stop at the first
+}  // namespace
+#endif
+
+bool Prefilter::maybe(std::string_view bytes, Scratch& scratch) const {
+  if (all_) return true;
+  if (lits_.empty()) return false;
+#ifdef RG_HAVE_HYPERSCAN
+  if (hs_ && scratch.hs_scratch_ && bytes.size() <= 0xffffffffu) {
+    hs_error_t e = hs_scan(hs_->db, bytes.data(), static_cast<unsigned>(bytes.size()), 0,
+                           static_cast<hs_scratch_t*>(scratch.hs_scratch_), on_match, nullptr);
+    if (e == HS_SCAN_TERMINATED) return true;
+    if (e == HS_SUCCESS) return false;
+    return true;  // the matcher failed: let the record through
+  }
+#else
+  (void)scratch;
+#endif
+  return maybe_scalar(bytes);
+}
+
+bool Prefilter::maybe_scalar(std::string_view bytes) const {
+  if (all_) return true;
+  for (const std::string& lit : lits_) {
+    if (lit.size() > bytes.size()) continue;
+    const unsigned char first = static_cast<unsigned char>(lit[0]);
+    const char alt = static_cast<char>(first >= 'a' && first <= 'z' ? first - 32 : first);
+    const char* p = bytes.data();
+    const char* end = bytes.data() + bytes.size() - lit.size() + 1;
+    while (p < end) {
+      const void* a = std::memchr(p, lit[0], static_cast<std::size_t>(end - p));
+      const void* b = alt != lit[0] ? std::memchr(p, alt, static_cast<std::size_t>(end - p)) : nullptr;
+      const char* hit = static_cast<const char*>(a);
+      if (!hit || (b && static_cast<const char*>(b) < hit)) hit = static_cast<const char*>(b);
+      if (!hit) break;
+      if (iequals(std::string_view(hit, lit.size()), lit)) return true;
+      p = hit + 1;
+    }
+  }
+  return false;
+}
+
+}  // namespace rg::scan

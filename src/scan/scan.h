@@ -1,0 +1,100 @@
+// scan::run: the detection engine's one front door.
+//
+//   sources (io/source.h) -> decode (gzip by magic) -> frame (cloudtrail/framing.h)
+//     -> prefilter (bytes) -> parse survivors -> rules -> Finding -> sort -> FindingSink
+//
+// Files are scanned in parallel (Options::jobs workers, each with its own buffers, simdjson
+// parser and prefilter scratch); findings are collected, de-duplicated, ordered by
+// rg::finding_less (eventTime, then eventID) and handed to the sink from the calling thread
+// only, so output is the same whatever the number of jobs. Bad input is reported to
+// Diagnostics (one line each, naming file and offset or line) and skipped; the scan goes on.
+// Nothing here reads the environment or the clock except to time the run.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloudtrail/event.h"
+#include "cloudtrail/record.h"
+#include "core/diagnostics.h"
+#include "core/severity.h"
+#include "core/sink.h"
+#include "io/source.h"
+#include "sigma/ruleset.h"
+
+namespace rg::scan {
+
+// Live counters for a progress line (read from another thread while the scan runs).
+struct Progress {
+  std::uint64_t files_done = 0, files_total = 0;
+  std::uint64_t bytes_in = 0, bytes_out = 0, records = 0;
+  double elapsed_s = 0;
+};
+
+struct Options {
+  unsigned jobs = 0;                          // workers; 0 = one per hardware thread
+  std::optional<std::int64_t> since_ms;       // keep events with eventTime >= since
+  std::optional<std::int64_t> until_ms;       // keep events with eventTime <  until
+  std::vector<std::string> accounts;          // keep only these accounts (recipientAccountId or
+                                              // userIdentity.accountId); empty = all
+  Severity min_severity = Severity::Info;     // drop findings below this
+  bool prefilter = true;                      // false: parse and evaluate every record
+  cloudtrail::FramerOptions framing;          // record size cap, depth limit, ...
+  // Called about every 250 ms from a monitor thread while the scan runs (optional).
+  std::function<void(const Progress&)> progress;
+};
+
+// What the engine needs from the rules. sigma::RuleSet is the real one (the overload of run()
+// below adapts it); tests and fuzzers may bring their own.
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual const std::optional<std::vector<std::string>>& prefilter_literals() const = 0;
+  virtual void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const = 0;
+  virtual const sigma::RuleInfo& info(std::size_t rule) const = 0;
+};
+
+struct FileReport {
+  std::string name;
+  cloudtrail::Shape shape = cloudtrail::Shape::Empty;
+  bool gzip = false;
+  std::uint64_t bytes_in = 0;    // as read (compressed size for gzip)
+  std::uint64_t bytes_out = 0;   // decoded
+  std::uint64_t records = 0;     // records framed (events, envelopes removed)
+  std::uint64_t parsed = 0;      // records that passed the prefilter and were parsed
+  std::uint32_t errors = 0;      // error lines reported for this file
+};
+
+struct Report {
+  std::uint64_t files = 0;
+  std::uint64_t records = 0;
+  std::uint64_t parsed = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t findings = 0;                 // after filters and de-duplication
+  std::array<std::uint64_t, 5> by_severity{}; // indexed by Severity
+  std::uint64_t errors = 0;                   // input errors reported during the scan
+  double elapsed_s = 0;
+  bool stopped = false;                       // the sink asked to stop (e.g. closed pipe)
+  std::vector<FileReport> per_file;           // in source order
+
+  // Decoded megabytes (10^6 bytes) per second.
+  double throughput_mb_s() const { return elapsed_s > 0 ? static_cast<double>(bytes_out) / 1e6 / elapsed_s : 0; }
+};
+
+Report run(const std::vector<io::Source>& sources, const Detector& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag);
+
+// The front door: scan with the loaded Sigma rules.
+Report run(const std::vector<io::Source>& sources, const sigma::RuleSet& rules, const Options& opts,
+           FindingSink& sink, Diagnostics& diag);
+
+// The Finding for one rule match on one event (exposed for watch and tests).
+// Finding::event.input is "file:line" when ev.line is set (JSON lines), else "file:offset".
+Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity);
+
+}  // namespace rg::scan

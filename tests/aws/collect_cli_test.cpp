@@ -1,0 +1,186 @@
+// `rootguard collect` through the binary against the local AWS endpoint (tests/node), which
+// checks every request's SigV4 signature with AWS's own signer and can inject faults.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/strings.h"
+#include "node_tools.h"
+#include "test_util.h"
+
+namespace fs = std::filesystem;
+using rg::test::NodeServer;
+using rg::test::TempDir;
+
+namespace {
+
+const std::string kKeyId = "AKIDCANARYKEY0000000";
+const std::string kSecret = "CanarySecret/Key+0123456789abcdefghijKLMN";
+const std::string kToken = "CanarySessionToken0123456789+/abcdefghijklmnopqrstuvwxyzABCDEFGHIJ==";
+
+struct Endpoint {
+  TempDir dir;
+  std::unique_ptr<NodeServer> server;
+  explicit Endpoint(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--data", (rg::test::shared_testdata() / "aws-responses").string(), "--log",
+                                     (dir / "requests.jsonl").string(), "--key", kKeyId + ":" + kSecret};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server = std::make_unique<NodeServer>("aws_endpoint.mjs", args);
+  }
+  std::vector<std::string> log() const {
+    if (!fs::exists(dir / "requests.jsonl")) return {};
+    std::vector<std::string> lines;
+    for (auto& l : rg::split(rg::test::read_file(dir / "requests.jsonl"), '\n'))
+      if (!l.empty()) lines.push_back(l);
+    return lines;
+  }
+};
+
+std::vector<std::string> aws_env(const TempDir& home, bool with_token = true) {
+  std::vector<std::string> env = {"HOME=" + home.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=" + kKeyId,
+                                  "AWS_SECRET_ACCESS_KEY=" + kSecret, "AWS_REGION=us-east-1",
+                                  "AWS_EC2_METADATA_DISABLED=true"};
+  if (with_token) env.push_back("AWS_SESSION_TOKEN=" + kToken);
+  return env;
+}
+
+rg::test::CommandResult collect(const Endpoint& ep, const fs::path& out, const std::vector<std::string>& extra,
+                                const TempDir& home) {
+  std::vector<std::string> argv = {RG_BINARY, "collect", "--endpoint-url", ep.server->url(), "--out", out.string()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return rg::test::run_with_env(argv, aws_env(home));
+}
+
+bool ready() { return rg::test::node_ready() && fs::exists(rg::test::shared_testdata() / "aws-responses"); }
+
+}  // namespace
+
+TEST(CollectCli, OneAccountSnapshotIsCompletePrivateAndShapedAsTheCli) {
+  if (!ready()) GTEST_SKIP() << "node, tests/node/node_modules or shared test data absent";
+  Endpoint ep;
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, out;
+  auto r = collect(ep, out / "snap", {}, home);
+  ASSERT_EQ(r.status, 0) << r.err;
+  fs::path snap = out / "snap";
+  for (const char* f : {"iam.GetAccountSummary.json", "iam.GetCredentialReport.json", "iam.ListVirtualMFADevices.json",
+                        "account.GetContactInformation.json", "account.GetAlternateContact.SECURITY.json",
+                        "us-east-1/cloudtrail.DescribeTrails.json", "us-east-1/cloudtrail.GetTrailStatus.Trail1.json",
+                        "us-east-1/cloudtrail.GetEventSelectors.Trail1.json", "us-east-1/logs.DescribeMetricFilters.json",
+                        "us-east-1/cloudwatch.DescribeAlarms.json",
+                        "us-east-1/sns.ListSubscriptionsByTopic.myHighCpuAlarm.json", "rootguard.Collect.json"}) {
+    SCOPED_TRACE(f);
+    ASSERT_TRUE(fs::exists(snap / f));
+    struct stat st {};
+    ASSERT_EQ(stat((snap / f).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
+  struct stat dst {};
+  ASSERT_EQ(stat((snap / "us-east-1").c_str(), &dst), 0);
+  EXPECT_EQ(dst.st_mode & 0777, 0700u);
+
+  // The XML answers come out as the CLI prints them: typed, lists as arrays, all pages merged.
+  std::string summary = rg::test::read_file(snap / "iam.GetAccountSummary.json");
+  EXPECT_NE(summary.find("\"AccountMFAEnabled\": 0,"), std::string::npos) << summary;
+  std::string mfa = rg::test::read_file(snap / "iam.ListVirtualMFADevices.json");
+  EXPECT_NE(mfa.find("arn:aws:iam::123456789012:mfa/ExampleMFADevice"), std::string::npos);
+  EXPECT_NE(mfa.find("arn:aws:iam::123456789012:mfa/Fred"), std::string::npos);
+  EXPECT_EQ(mfa.find("IsTruncated"), std::string::npos);
+  std::string alarms = rg::test::read_file(snap / "us-east-1/cloudwatch.DescribeAlarms.json");
+  EXPECT_NE(alarms.find("\"Threshold\": 70.0,"), std::string::npos);
+  EXPECT_NE(alarms.find("\"ActionsEnabled\": true"), std::string::npos);
+  EXPECT_NE(alarms.find("\"OKActions\": [],"), std::string::npos);
+  // An error answer is kept as the error, so "not set" differs from "not collected".
+  std::string billing = rg::test::read_file(snap / "account.GetAlternateContact.BILLING.json");
+  EXPECT_NE(billing.find("\"Code\": \"ResourceNotFoundException\""), std::string::npos);
+  // The credential report's age is recorded.
+  std::string meta = rg::test::read_file(snap / "rootguard.Collect.json");
+  EXPECT_NE(meta.find("\"CredentialReportAgeSeconds\""), std::string::npos);
+
+  // Every request was signed, and the signature verified by AWS's own signer.
+  auto log = ep.log();
+  EXPECT_GT(log.size(), 15u);
+  for (const auto& l : log) EXPECT_EQ(l.find("\"error\""), std::string::npos) << l;
+}
+
+TEST(CollectCli, UnsignedOrMissignedRequestsAreRejectedByTheEndpoint) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep;
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, out;
+  auto env = aws_env(home);
+  for (auto& e : env)
+    if (e.starts_with("AWS_SECRET_ACCESS_KEY=")) e = "AWS_SECRET_ACCESS_KEY=not-the-secret";
+  auto r = rg::test::run_with_env({RG_BINARY, "collect", "--endpoint-url", ep.server->url(), "--out", (out / "s").string()}, env);
+  EXPECT_EQ(r.status, 0);  // every call answered; each kept as its error
+  std::string summary = rg::test::read_file(out / "s" / "iam.GetAccountSummary.json");
+  EXPECT_NE(summary.find("SignatureDoesNotMatch"), std::string::npos) << summary;
+}
+
+TEST(CollectCli, OrganizationFanOutSurvivesThrottlingErrorsAndDrops) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep({"--accounts", "25", "--throttle", "0.12", "--error500", "0.04", "--drop", "0.04", "--deny-account",
+               "200000000007"});
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, out;
+  auto r = collect(ep, out / "org", {"--org", "--role", "OrganizationAccountAccessRole", "--concurrency", "6"}, home);
+  EXPECT_EQ(r.status, 2) << r.err;  // one member could not be entered
+  fs::path org = out / "org";
+  EXPECT_TRUE(fs::exists(org / "organizations.DescribeOrganization.json"));
+  EXPECT_TRUE(fs::exists(org / "organizations.ListPolicies.SERVICE_CONTROL_POLICY.json"));
+  EXPECT_TRUE(fs::exists(org / "iam.ListOrganizationsFeatures.json"));
+  std::string accounts = rg::test::read_file(org / "organizations.ListAccounts.json");
+  EXPECT_NE(accounts.find("200000000024"), std::string::npos);  // second page merged
+  EXPECT_NE(accounts.find("\"JoinedTimestamp\": \"2016-12-15T19:30:15.450000+00:00\""), std::string::npos);
+  int members = 0;
+  for (const auto& e : fs::directory_iterator(org)) {
+    if (!e.is_directory()) continue;
+    ++members;
+    std::string id = e.path().filename().string();
+    if (id == "200000000007") {
+      EXPECT_NE(rg::test::read_file(e.path() / "rootguard.Collect.json").find("AssumeRoleFailed"), std::string::npos);
+      continue;
+    }
+    // Injected throttling, 500s and drops were all retried away.
+    for (const auto& f : fs::recursive_directory_iterator(e.path())) {
+      if (!f.is_regular_file()) continue;
+      std::string text = rg::test::read_file(f.path());
+      EXPECT_EQ(text.find("Throttling"), std::string::npos) << f.path();
+      EXPECT_EQ(text.find("InternalFailure"), std::string::npos) << f.path();
+      EXPECT_EQ(text.find("ConnectionError"), std::string::npos) << f.path();
+    }
+    EXPECT_TRUE(fs::exists(e.path() / "iam.GetCredentialReport.json")) << id;
+  }
+  EXPECT_EQ(members, 25);
+  EXPECT_NE(r.err.find("200000000007"), std::string::npos);
+  int faults = 0;
+  for (const auto& l : ep.log()) faults += l.find("\"fault\"") != std::string::npos;
+  EXPECT_GT(faults, 10);
+}
+
+TEST(CollectCli, CanarySecretAndTokenNeverAppearAnywhere) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep({"--accounts", "3", "--deny-account", "200000000002", "--throttle", "0.05"});
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, out;
+  std::vector<rg::test::CommandResult> runs;
+  runs.push_back(collect(ep, out / "org", {"--org", "--role", "R"}, home));
+  // Error paths: an endpoint that is not there, a bad flag combination.
+  auto quick = aws_env(home);
+  quick.push_back("AWS_MAX_ATTEMPTS=2");
+  runs.push_back(rg::test::run_with_env(
+      {RG_BINARY, "collect", "--endpoint-url", "http://127.0.0.1:1", "--out", (out / "x").string()}, quick));
+  runs.push_back(rg::test::run_with_env({RG_BINARY, "collect", "--org", "--out", (out / "y").string()}, aws_env(home)));
+  std::string everything;
+  for (const auto& r : runs) everything += r.out + r.err;
+  for (const auto& f : fs::recursive_directory_iterator(out.path()))
+    if (f.is_regular_file()) everything += rg::test::read_file(f.path());
+  EXPECT_FALSE(everything.empty());
+  EXPECT_EQ(everything.find(kSecret), std::string::npos);
+  EXPECT_EQ(everything.find(kToken), std::string::npos);
+  EXPECT_EQ(everything.find("CanarySecret"), std::string::npos);
+  EXPECT_EQ(everything.find("CanarySessionToken"), std::string::npos);
+}
