@@ -287,7 +287,7 @@ Result<EmailPlan> plan_emails(const std::vector<OrgAccount>& accounts, const Ema
   }
   plan.accounts = std::move(out);
   plan.prerequisites = {
-      "Send a test message to " + address("test") + " and check it reaches " + plan.mailbox.str() +
+      "Send a test message to " + address("delivery-check") + " and check it reaches " + plan.mailbox.str() +
           " (some providers need subaddressing turned on, or use '-' as the delimiter).",
       "aws organizations enable-aws-service-access --service-principal account.amazonaws.com"
       "   # once, from the management account: lets it change member accounts' primary e-mail"};

@@ -36,18 +36,20 @@ const std::vector<EventBranch>& eventbridge_branches() {
       {"D12", "root console password set or removed (D12)"},
       {"D11", "root MFA device changed, by root or on 'AWS ROOT USER' (D11)"},
       {"D13", "sts:AssumeRoot session started (D13)"},
-      {"D14", "centralized root access turned off (D14)"},
+      {"D14", "centralized root access turned off or on (D14)"},
   };
   return branches;
 }
 
 Doc eventbridge_pattern() {
   Doc any = Doc::array();
-  // D02-D05: every root ConsoleLogin; the alert says whether it succeeded and used MFA.
+  // D02-D05: every root ConsoleLogin, successful or not; the alert says which and whether MFA
+  // was used.
   any.push(branch(Doc::object()
                       .set("eventSource", strings({"signin.amazonaws.com"}))
                       .set("eventName", strings({"ConsoleLogin"}))
-                      .set("userIdentity", root_identity())));
+                      .set("userIdentity", root_identity())
+                      .set("responseElements", Doc::object().set("ConsoleLogin", strings({"Success", "Failure"})))));
   // D06/D07: only root's "Forgot your password?" flow emits these events.
   any.push(branch(Doc::object()
                       .set("eventSource", strings({"signin.amazonaws.com"}))
@@ -82,11 +84,13 @@ Doc eventbridge_pattern() {
   any.push(branch(Doc::object()
                       .set("eventSource", strings({"sts.amazonaws.com"}))
                       .set("eventName", strings({"AssumeRoot"}))));
-  // D14 (the dangerous direction only).
+  // D14: either direction (turning it off is the dangerous one; the alert text says which).
   any.push(branch(Doc::object()
                       .set("eventSource", strings({"iam.amazonaws.com"}))
                       .set("eventName", strings({"DisableOrganizationsRootCredentialsManagement",
-                                                 "DisableOrganizationsRootSessions"}))));
+                                                 "DisableOrganizationsRootSessions",
+                                                 "EnableOrganizationsRootCredentialsManagement",
+                                                 "EnableOrganizationsRootSessions"}))));
   return Doc::object()
       .set("source", strings({"aws.signin", "aws.iam", "aws.sts"}))
       .set("detail-type", strings({"AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"}))

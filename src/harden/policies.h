@@ -38,7 +38,8 @@ const std::vector<EventBranch>& eventbridge_branches();
 
 // The EventBridge event pattern: root console sign-ins (success and failure), password
 // recovery, password change, root access-key creation, root console password set/removed,
-// root MFA changes, AssumeRoot, and centralized root access being turned off.
+// root MFA changes, AssumeRoot, and centralized root access being turned off or on: the
+// events of built-in rules D02-D09 and D11-D14.
 Doc eventbridge_pattern();
 
 // AWS's documented SCP that denies every action to the root user of member accounts

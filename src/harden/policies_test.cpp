@@ -8,6 +8,7 @@
 
 #include "harden/ct_samples.h"
 #include "harden/eventbridge_eval.h"
+#include "sigma/ruleset.h"
 #include "test_util.h"
 
 namespace rg::harden {
@@ -32,13 +33,18 @@ bool expected_by_detections(element e) {
                                             "CreateVirtualMFADevice", "ResyncMFADevice"};
   static const std::set<std::string> profile = {"CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"};
   if (src == "signin.amazonaws.com") {
-    if (name == "ConsoleLogin" || name == "PasswordUpdated") return root;
+    if (name == "ConsoleLogin") {
+      const std::string outcome = str({"responseElements", "ConsoleLogin"});
+      return root && (outcome == "Success" || outcome == "Failure");
+    }
+    if (name == "PasswordUpdated") return root;
     return name == "PasswordRecoveryRequested" || name == "PasswordRecoveryCompleted";
   }
   if (src == "iam.amazonaws.com") {
     if (name == "CreateAccessKey" || profile.count(name)) return root && no_user;
     if (mfa.count(name)) return root || str({"requestParameters", "userName"}) == "AWS ROOT USER";
-    return name == "DisableOrganizationsRootCredentialsManagement" || name == "DisableOrganizationsRootSessions";
+    return name == "DisableOrganizationsRootCredentialsManagement" || name == "DisableOrganizationsRootSessions" ||
+           name == "EnableOrganizationsRootCredentialsManagement" || name == "EnableOrganizationsRootSessions";
   }
   return src == "sts.amazonaws.com" && name == "AssumeRoot";
 }
@@ -82,7 +88,7 @@ TEST_F(EventBridgePattern, ListedRootEventsFireAndLookalikesDoNot) {
   const std::vector<Case> cases = {
       {"root console login success", ev("signin.amazonaws.com", "ConsoleLogin", "Root", R"(,"responseElements":{"ConsoleLogin":"Success"})"), true},
       {"root console login failure", ev("signin.amazonaws.com", "ConsoleLogin", "Root", R"(,"responseElements":{"ConsoleLogin":"Failure"})"), true},
-      {"IAM user console login", ev("signin.amazonaws.com", "ConsoleLogin", "IAMUser"), false},
+      {"IAM user console login", ev("signin.amazonaws.com", "ConsoleLogin", "IAMUser", R"(,"responseElements":{"ConsoleLogin":"Success"})"), false},
       {"password recovery requested", ev("signin.amazonaws.com", "PasswordRecoveryRequested", "Root"), true},
       {"password recovery completed", ev("signin.amazonaws.com", "PasswordRecoveryCompleted", "Root"), true},
       {"root password changed", ev("signin.amazonaws.com", "PasswordUpdated", "Root"), true},
@@ -99,7 +105,8 @@ TEST_F(EventBridgePattern, ListedRootEventsFireAndLookalikesDoNot) {
       {"AssumeRoot", ev("sts.amazonaws.com", "AssumeRoot", "AssumedRole", R"(,"requestParameters":{"targetPrincipal":"444455556666"})"), true},
       {"AssumeRole", ev("sts.amazonaws.com", "AssumeRole", "AssumedRole"), false},
       {"root sessions turned off", ev("iam.amazonaws.com", "DisableOrganizationsRootSessions", "AssumedRole"), true},
-      {"root sessions turned on", ev("iam.amazonaws.com", "EnableOrganizationsRootSessions", "AssumedRole"), false},
+      {"root sessions turned on", ev("iam.amazonaws.com", "EnableOrganizationsRootSessions", "AssumedRole"), true},
+      {"centralized access listed", ev("iam.amazonaws.com", "ListOrganizationsFeatures", "AssumedRole"), false},
       {"other root API call (the CIS alarm's job)", ev("s3.amazonaws.com", "PutBucketVersioning", "Root"), false},
   };
   for (const auto& c : cases) {
@@ -132,6 +139,50 @@ TEST_F(EventBridgePattern, PublicSamplesFireExactlyOnTheCoveredRootEvents) {
   // root EnableMFADevice, root PasswordUpdated.
   EXPECT_EQ(fired, 5u);
   EXPECT_EQ(fired_names, (std::set<std::string>{"ConsoleLogin", "EnableMFADevice", "PasswordUpdated"}));
+}
+
+// The rule fires on exactly the events that the built-in rules it covers (D02-D09, D11-D14)
+// match: over the public samples and over every built-in rule's own test events.
+TEST_F(EventBridgePattern, FiresExactlyWhenTheCoveredBuiltInRulesMatch) {
+  Diagnostics diag(Diagnostics::silent());
+  sigma::LoadOptions lo;
+  const sigma::RuleSet rules = sigma::load_rules(lo, diag);
+  ASSERT_EQ(diag.error_count(), 0u);
+  static const std::set<std::string> covered = {"D02", "D03", "D04", "D05", "D06", "D07", "D08",
+                                                "D09", "D11", "D12", "D13", "D14"};
+  std::vector<std::size_t> idx;
+  std::set<std::string> found;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    if (covered.count(rules.info(i).id)) {
+      idx.push_back(i);
+      found.insert(rules.info(i).id);
+    }
+  ASSERT_EQ(found, covered) << "a covered built-in rule is missing";
+  for (const auto& b : eventbridge_branches()) EXPECT_TRUE(covered.count(b.rule_id)) << b.rule_id;
+
+  std::vector<std::pair<std::string, std::string>> events;  // label, record
+  for (const auto& s : rg::test::cloudtrail_samples()) events.emplace_back(s.file, s.json);
+  std::size_t rule_tests = 0;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    for (const auto& t : rules.info(i).tests) {
+      events.emplace_back(rules.info(i).id + " test " + t.name, t.event_json);
+      ++rule_tests;
+    }
+  ASSERT_GT(rule_tests, 20u);
+  std::size_t fired = 0;
+  simdjson::dom::parser p;
+  for (const auto& [label, json] : events) {
+    element rec;
+    ASSERT_FALSE(p.parse(json).get(rec)) << label;
+    cloudtrail::EventView view{rec, json, label, 0, 0};
+    std::string by;
+    for (std::size_t i : idx)
+      if (rules.evaluate(i, view)) by += rules.info(i).id + " ";
+    const bool got = fires(json);
+    fired += got;
+    EXPECT_EQ(got, !by.empty()) << label << ": built-in rules [" << by << "], pattern " << got << "\n" << json;
+  }
+  EXPECT_GT(fired, 20u);
 }
 
 TEST_F(EventBridgePattern, TargetsSignInAndApiCallEventsOnly) {

@@ -285,7 +285,7 @@ Doc cloudformation_doc(const TemplateOptions& o) {
                      Doc::object()
                          .set("AlarmName", sub("${NamePrefix}-root-usage"))
                          .set("AlarmDescription", "The root user was used (CIS AWS Foundations root-usage monitoring). "
-                                                  "Find the events with: rootguard scan <trail logs> --principal root")
+                                                  "Find the events with: rootguard scan <CloudTrail logs>")
                          .set("ActionsEnabled", true)
                          .set("AlarmActions", Doc::array({ref("RootAlarmTopic")}))
                          .set("Namespace", ref("MetricNamespace"))
@@ -543,7 +543,7 @@ Doc terraform_doc(const TemplateOptions& o) {
         Doc::object()
             .set("alarm_name", "${var.name_prefix}-root-usage")
             .set("alarm_description", "The root user was used (CIS AWS Foundations root-usage monitoring). "
-                                      "Find the events with: rootguard scan <trail logs> --principal root")
+                                      "Find the events with: rootguard scan <CloudTrail logs>")
             .set("actions_enabled", true)
             .set("alarm_actions", strs({"${aws_sns_topic.root_alarm.arn}"}))
             .set("namespace", "${aws_cloudwatch_log_metric_filter.root_usage.metric_transformation[0].namespace}")

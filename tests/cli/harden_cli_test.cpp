@@ -87,6 +87,27 @@ TEST(HardenCli, FromAuditGeneratesOnlyWhatFailed) {
   EXPECT_EQ(clean.out, "") << "nothing failed: nothing to deploy";
 }
 
+// The real pipeline: rootguard audit's JSON report feeds harden --from-audit.
+TEST(HardenCli, FromRealAuditReport) {
+  TempDir d;
+  const std::string snap = (source_dir() / "tests/fixtures/posture/R06/fail").string();
+  auto audit = run_rootguard({"audit", snap, "--format", "json"});
+  ASSERT_TRUE(audit.status == 0 || audit.status == 1) << audit.err;
+  write_file(d / "audit.json", audit.out);
+  auto cfn = run_rootguard({"harden", "--from-audit", (d / "audit.json").string(), "--format", "cloudformation"});
+  ASSERT_EQ(cfn.status, 0) << cfn.err;
+  YAML::Node t = YAML::Load(cfn.out);
+  EXPECT_TRUE(t["Resources"]["RootUsageMetricFilter"].IsDefined()) << cfn.err;
+  EXPECT_FALSE(t["Resources"]["Trail"].IsDefined()) << "R07 passes in this snapshot: no new trail";
+  EXPECT_NE(cfn.err.find("R06 failed"), std::string::npos) << cfn.err;
+
+  auto pass = run_rootguard({"audit", (source_dir() / "tests/fixtures/posture/R06/pass").string(), "--format", "json"});
+  write_file(d / "pass.json", pass.out);
+  auto none = run_rootguard({"harden", "terraform", "--from-audit", (d / "pass.json").string()});
+  EXPECT_EQ(none.status, 0) << none.err;
+  EXPECT_EQ(none.out.find("aws_cloudwatch_metric_alarm"), std::string::npos) << "R06 passes: no alarm chain";
+}
+
 TEST(PasswordCli, OnlyThePasswordOnStdout) {
   auto r = run_rootguard({"password"});
   ASSERT_EQ(r.status, 0) << r.err;
