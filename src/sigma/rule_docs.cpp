@@ -8,11 +8,19 @@
 namespace rg::sigma {
 namespace {
 
-std::string json_str(std::string_view s) { return "\"" + json_escape(s) + "\""; }
+std::string json_str(std::string_view s) {
+  std::string out = "\"";
+  out += json_escape(s);
+  out += '"';
+  return out;
+}
 
 std::string json_list(const std::vector<std::string>& v) {
   std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json_str(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += json_str(v[i]);
+  }
   return out + "]";
 }
 
@@ -54,9 +62,14 @@ std::string json(const RuleSet& rules) {
            ",\"severity_when_failed\":" +
            (r.severity_when_failed ? json_str(to_string(*r.severity_when_failed)) : std::string("null")) +
            ",\"severity_levels\":[";
-    for (std::size_t k = 0; k < r.severity_levels.size(); ++k)
-      out += (k ? "," : "") + std::string("{\"when\":") + json_str(r.severity_levels[k].first) +
-             ",\"level\":" + json_str(to_string(r.severity_levels[k].second)) + "}";
+    for (std::size_t k = 0; k < r.severity_levels.size(); ++k) {
+      if (k) out += ',';
+      out += "{\"when\":";
+      out += json_str(r.severity_levels[k].first);
+      out += ",\"level\":";
+      out += json_str(to_string(r.severity_levels[k].second));
+      out += '}';
+    }
     out += "],\"tests\":{\"match\":" + std::to_string(count_tests(r, true)) +
            ",\"no_match\":" + std::to_string(count_tests(r, false)) + "}}";
   }
