@@ -96,16 +96,62 @@ long retry_after_ms(const std::string& header) {
 
 }  // namespace
 
-CallResult Client::attempt_loop(const ServiceInfo& s, const Request& r) {
-  CallResult out;
-  std::string region = r.region.empty() ? region_ : r.region;
-  auto [base, signing_region] = endpoint(s, region);
+RawResult Client::send(const ServiceInfo& s, const std::string& region, HttpRequest http) {
+  RawResult out;
+  const std::string signing_region = endpoint(s, region).second;
   thread_local std::mt19937_64 rng(std::random_device{}());
-
-  HttpRequest http;
-  http.method = r.method;
   http.timeout_ms = options_.timeout_ms;
   http.connect_timeout_ms = options_.connect_timeout_ms;
+  for (int attempt = 1;; ++attempt) {
+    out.attempts = attempt;
+    auto creds = credentials_();
+    if (!creds.ok()) {
+      out.error_code = "CredentialsError";
+      out.error_message = rg::redact_secrets(creds.error().str());
+      return out;
+    }
+    http.sign = SigV4Key{creds->access_key_id, creds->secret_access_key, creds->session_token, signing_region,
+                         s.signing_name};
+    options_.limits->acquire(s);
+    auto resp = http_perform(http);
+    options_.limits->release(s);
+    http.sign.reset();
+
+    bool retry = false;
+    long wait_hint = -1;
+    if (!resp.ok()) {
+      out.error_code = "ConnectionError";
+      out.error_message = resp.error().str();
+      retry = true;
+    } else if (resp->status >= 200 && resp->status < 300) {
+      out.ok = true;
+      out.response = std::move(*resp);
+      out.error_code.clear();
+      out.error_message.clear();
+      return out;
+    } else {
+      auto [code, message] = parse_error(resp->body, resp->header("x-amzn-ErrorType"));
+      out.error_code = code.empty() ? "HTTP" + std::to_string(resp->status) : code;
+      out.error_message = message.empty() ? "HTTP status " + std::to_string(resp->status) : message;
+      retry = resp->status >= 500 || resp->status == 429 || retryable_code(code);
+      wait_hint = retry_after_ms(resp->header("Retry-After"));
+      out.response = std::move(*resp);
+    }
+    if (!retry || attempt >= options_.max_attempts) break;
+    long cap = std::min(options_.max_delay_ms, options_.base_delay_ms << std::min(attempt - 1, 20));
+    long delay = std::uniform_int_distribution<long>(0, std::max(0L, cap))(rng);
+    if (wait_hint >= 0) delay = std::min(std::max(delay, wait_hint), options_.max_delay_ms);
+    options_.sleep(delay);
+  }
+  out.error_message = rg::redact_secrets(out.error_message);
+  return out;
+}
+
+CallResult Client::attempt_loop(const ServiceInfo& s, const Request& r) {
+  std::string region = r.region.empty() ? region_ : r.region;
+  const std::string base = endpoint(s, region).first;
+  HttpRequest http;
+  http.method = r.method;
   switch (s.protocol) {
     case Protocol::Query: {
       Params p = {{"Action", r.operation}, {"Version", s.api_version}};
@@ -131,56 +177,22 @@ CallResult Client::attempt_loop(const ServiceInfo& s, const Request& r) {
       http.url = base + r.path + (r.params.empty() ? "" : "?" + canonical_query(r.params));
       break;
   }
-
-  for (int attempt = 1;; ++attempt) {
-    out.attempts = attempt;
-    auto creds = credentials_();
-    if (!creds.ok()) {
-      out.error_code = "CredentialsError";
-      out.error_message = rg::redact_secrets(creds.error().str());
-      break;
+  RawResult raw = send(s, region, std::move(http));
+  CallResult out;
+  out.attempts = raw.attempts;
+  if (raw.ok) {
+    Result<Json> j = s.protocol == Protocol::Query ? query_xml_to_json(raw.response.body, r.operation)
+                                                   : json_protocol_to_cli(raw.response.body);
+    if (j.ok()) {
+      out.ok = true;
+      out.response = std::move(*j);
+      return out;
     }
-    http.sign = SigV4Key{creds->access_key_id, creds->secret_access_key, creds->session_token, signing_region,
-                         s.signing_name};
-    options_.limits->acquire(s);
-    auto resp = http_perform(http);
-    options_.limits->release(s);
-    http.sign.reset();
-
-    bool retry = false;
-    long wait_hint = -1;
-    if (!resp.ok()) {
-      out.error_code = "ConnectionError";
-      out.error_message = resp.error().str();
-      retry = true;
-    } else if (resp->status >= 200 && resp->status < 300) {
-      Result<Json> j = s.protocol == Protocol::Query ? query_xml_to_json(resp->body, r.operation)
-                                                     : json_protocol_to_cli(resp->body);
-      if (j.ok()) {
-        out.response = std::move(*j);
-        out.ok = true;
-        out.error_code.clear();
-        out.error_message.clear();
-        return out;
-      }
-      out.error_code = "InvalidResponse";
-      out.error_message = j.error().str();
-      retry = true;
-    } else {
-      auto [code, message] = parse_error(resp->body, resp->header("x-amzn-ErrorType"));
-      out.error_code = code.empty() ? "HTTP" + std::to_string(resp->status) : code;
-      out.error_message = message.empty() ? "HTTP status " + std::to_string(resp->status) : message;
-      retry = resp->status >= 500 || resp->status == 429 || retryable_code(code);
-      wait_hint = retry_after_ms(resp->header("Retry-After"));
-    }
-    if (!retry || attempt >= options_.max_attempts) break;
-    long cap = std::min(options_.max_delay_ms, options_.base_delay_ms << std::min(attempt - 1, 20));
-    long delay = std::uniform_int_distribution<long>(0, std::max(0L, cap))(rng);
-    if (wait_hint >= 0) delay = std::min(std::max(delay, wait_hint), options_.max_delay_ms);
-    options_.sleep(delay);
+    raw.error_code = "InvalidResponse";
+    raw.error_message = j.error().str();
   }
-  out.ok = false;
-  out.error_message = rg::redact_secrets(out.error_message);
+  out.error_code = raw.error_code;
+  out.error_message = raw.error_message;
   out.response = error_json(out.error_code, out.error_message);
   return out;
 }

@@ -18,6 +18,7 @@
 
 #include "aws/config.h"
 #include "aws/credentials.h"
+#include "aws/http.h"
 #include "aws/json.h"
 #include "aws/sigv4.h"
 
@@ -91,6 +92,15 @@ struct Paging {
   std::string output_token;
 };
 
+// The raw answer of a call (S3 answers are read as they are, not turned into CLI JSON).
+struct RawResult {
+  bool ok = false;
+  HttpResponse response;  // the final answer when one came (also for errors)
+  std::string error_code;
+  std::string error_message;
+  int attempts = 0;
+};
+
 class Client {
  public:
   Client(CredentialsFn credentials, const Settings& settings, ClientOptions options);
@@ -98,6 +108,10 @@ class Client {
   CallResult call(const Request& request);
   // Every page, list members concatenated, tokens removed: what the CLI prints by default.
   CallResult call_all(Request request, const Paging& paging);
+
+  // Signs and sends `http` (its url, method, headers and body set by the caller) to a service
+  // in `region`, with the retries and limits above; ok when the final status is 2xx.
+  RawResult send(const ServiceInfo& s, const std::string& region, HttpRequest http);
 
   // The endpoint (no trailing slash) and signing region for a service.
   std::pair<std::string, std::string> endpoint(const ServiceInfo& s, const std::string& region) const;

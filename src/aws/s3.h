@@ -1,0 +1,56 @@
+// s3: CloudTrail logs in S3 as scan sources, listed with ListObjectsV2 and pruned by
+// CloudTrail's key layout before anything else is listed:
+//   <prefix>AWSLogs/[o-<org>/]<account>/CloudTrail/<region>/<YYYY>/<MM>/<DD>/<file>.json.gz
+// Each level is listed with Delimiter=/ and only the accounts, regions and days that pass the
+// filter are descended into; the objects of a kept day are listed in full. Each object
+// becomes an io::Source whose opener fetches it (GetObject, retried like every call) when a
+// scan worker picks it up, so as many objects are in flight as the scan has workers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/client.h"
+#include "core/diagnostics.h"
+#include "io/source.h"
+
+namespace rg::aws {
+
+struct S3Location {
+  std::string bucket;
+  std::string prefix;  // may be empty
+};
+// "s3://bucket/prefix" -> {bucket, prefix}.
+Result<S3Location> parse_s3_url(std::string_view url);
+
+struct TrailFilter {
+  std::optional<std::int64_t> since_ms, until_ms;  // days outside [since, until] are skipped
+  std::vector<std::string> accounts;               // empty: all
+  std::vector<std::string> regions;                // empty: all
+};
+
+struct S3Object {
+  std::string key;
+  std::uint64_t size = 0;
+};
+
+struct S3Listing {
+  std::vector<S3Object> objects;
+  int list_calls = 0;
+};
+
+// Lists what the filter keeps. A listing that fails costs one error line (the rest goes on).
+S3Listing list_trail_objects(Client& client, const S3Location& where, const TrailFilter& filter, Diagnostics& diag);
+
+// One scan Source per object ("s3://bucket/key"); the client must outlive the sources.
+std::vector<io::Source> s3_sources(std::shared_ptr<Client> client, const std::string& bucket,
+                                   const std::vector<S3Object>& objects);
+
+// The URL of an object or of the bucket (path style when an endpoint is configured,
+// virtual-hosted style on AWS), key encoded as S3 signs it.
+std::string s3_url(const Client& client, const std::string& bucket, const std::string& key);
+
+}  // namespace rg::aws
