@@ -32,5 +32,6 @@ Command register_password(CLI::App& root);
 Command register_emails(CLI::App& root);
 Command register_collect(CLI::App& root);
 Command register_case(CLI::App& root);
+Command register_timeline(CLI::App& root);
 
 }  // namespace rg::cli

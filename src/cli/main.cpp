@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       register_scan, register_rules, register_audit, register_harden, register_password, register_emails,
       register_collect,
       register_case,
+      register_timeline,
   };
   std::vector<Command> commands;
   for (Registrar r : registrars) commands.push_back(r(app));

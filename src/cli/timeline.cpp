@@ -1,0 +1,62 @@
+// rootguard timeline: the forensic timeline of a root session or an account (respond/timeline.h).
+#include <cstdio>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/diagnostics.h"
+#include "core/time.h"
+#include "io/source.h"
+#include "respond/timeline.h"
+
+namespace rg::cli {
+
+namespace {
+
+struct TimelineFlags {
+  std::vector<std::string> paths;
+  std::string account, from, to, session, format = "text";
+  bool root_only = false;
+};
+
+int run_timeline(const TimelineFlags& f) {
+  respond::TimelineOptions o;
+  o.account = f.account;
+  o.session = f.session;
+  o.root_only = f.root_only;
+  for (auto [flag, text, out] : {std::tuple{"--from", &f.from, &o.from_ms}, std::tuple{"--to", &f.to, &o.to_ms}}) {
+    if (text->empty()) continue;
+    auto ms = parse_iso8601_ms(*text);
+    if (!ms) {
+      std::fprintf(stderr, "rootguard: error: %s: not an ISO-8601 time: %s\n", flag, text->c_str());
+      return kExitError;
+    }
+    *out = *ms;
+  }
+  Diagnostics diag;
+  auto sources = io::expand(f.paths, io::Env::posix(), diag);
+  respond::Timeline t = respond::build_timeline(sources, o, diag);
+  std::string out = f.format == "jsonl" ? respond::timeline_jsonl(t)
+                    : f.format == "html" ? respond::timeline_html(t)
+                                         : respond::timeline_text(t);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return diag.error_count() ? kExitError : kExitClean;
+}
+
+}  // namespace
+
+Command register_timeline(CLI::App& root) {
+  auto f = std::make_shared<TimelineFlags>();
+  Command c;
+  c.app = root.add_subcommand("timeline", "forensic timeline of a root session or an account, grouped by session");
+  c.app->add_option("PATH", f->paths, "CloudTrail files or directories (.json, .json.gz, JSON lines, '-')")->required();
+  c.app->add_option("--account", f->account, "only this account");
+  c.app->add_option("--from", f->from, "from this time (ISO-8601, inclusive)");
+  c.app->add_option("--to", f->to, "to this time (exclusive)");
+  c.app->add_option("--session", f->session, "only this session: access key id or source IP");
+  c.app->add_flag("--root", f->root_only, "only root events (and the AssumeRoot calls behind them)");
+  c.app->add_option("--format", f->format, "text|jsonl|html")->check(CLI::IsMember({"text", "jsonl", "html"}));
+  c.run = [f] { return run_timeline(*f); };
+  return c;
+}
+
+}  // namespace rg::cli

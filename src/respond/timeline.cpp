@@ -1,0 +1,288 @@
+#include "respond/timeline.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "cloudtrail/framing.h"
+#include "cloudtrail/record.h"
+#include "core/strings.h"
+#include "core/time.h"
+#include "io/gzip.h"
+#include "respond/json_out.h"
+
+namespace rg::respond {
+
+namespace {
+
+using simdjson::dom::element;
+
+std::string str_at(const element& e, std::initializer_list<std::string_view> path) {
+  element cur = e;
+  for (std::string_view k : path)
+    if (!cur.is_object() || cur[k].get(cur)) return {};
+  std::string_view s;
+  if (cur.get_string().get(s)) return {};
+  std::string out;
+  for (char c : s.substr(0, 512)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  return out;
+}
+
+bool starts(std::string_view s, std::initializer_list<std::string_view> prefixes) {
+  for (auto p : prefixes)
+    if (s.substr(0, p.size()) == p) return true;
+  return false;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string classify_action(std::string_view source, std::string_view name, bool read_only) {
+  if (source == "signin.amazonaws.com" || name == "ConsoleLogin" || name == "CheckMfa") return "sign-in";
+  if (starts(name, {"Get", "List", "Describe", "Head", "Lookup", "Search", "Select", "Scan", "Query", "BatchGet",
+                    "Download", "Validate", "Simulate", "Decrypt", "Generate", "Estimate", "View", "Preview"}))
+    return "read";
+  if (starts(name, {"Delete", "Remove", "Detach", "Disable", "Deregister", "Terminate", "Stop", "Revoke", "Deactivate",
+                    "Disassociate", "Cancel", "Leave", "Close", "Purge", "Reject", "Release", "Unsubscribe"}))
+    return "delete";
+  if (starts(name, {"Create", "Add", "Attach", "Enable", "Register", "Run", "Start", "Import", "Allocate", "Issue",
+                    "Request", "Subscribe", "Invite", "Accept", "Copy", "Upload", "Publish", "Send", "Assume",
+                    "Activate", "Launch", "Provision"}))
+    return "create";
+  if (starts(name, {"Update", "Modify", "Set", "Change", "Put", "Reset", "Associate", "Tag", "Untag", "Replace",
+                    "Rotate", "Resync", "Restore", "Move", "Edit", "Apply", "Configure"}))
+    return "change";
+  return read_only ? "read" : "change";
+}
+
+Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOptions& opts, Diagnostics& diag) {
+  std::vector<TimelineEvent> all;
+  cloudtrail::RecordParser parser;
+  for (const io::Source& src : sources) {
+    auto raw = src.open();
+    if (!raw.ok()) {
+      diag.error(raw.error());
+      continue;
+    }
+    io::Decoder dec(std::move(*raw), src.name);
+    cloudtrail::Framer framer(src.name, diag);
+    framer.run(dec, [&](const cloudtrail::RawRecord& r) {
+      cloudtrail::Kind kind = cloudtrail::sniff(r);
+      std::string_view text = r.bytes;
+      if (kind == cloudtrail::Kind::Lookup) {
+        auto u = parser.unwrap_lookup(r);
+        if (!u.ok()) {
+          diag.error(ErrorKind::Corrupt, src.name + ":" + std::to_string(r.offset), u.error().what);
+          return true;
+        }
+        text = *u;
+      }
+      element e;
+      auto k = parser.parse(text, kind, e);
+      if (!k.ok()) {
+        diag.error(ErrorKind::Corrupt, src.name + ":" + std::to_string(r.offset), k.error().what);
+        return true;
+      }
+      if (*k == cloudtrail::Kind::Digest) return true;
+      TimelineEvent ev;
+      ev.time = str_at(e, {"eventTime"});
+      ev.time_ms = parse_iso8601_ms(ev.time).value_or(0);
+      if (opts.from_ms && ev.time_ms < *opts.from_ms) return true;
+      if (opts.to_ms && ev.time_ms >= *opts.to_ms) return true;
+      ev.event_id = str_at(e, {"eventID"});
+      ev.name = str_at(e, {"eventName"});
+      ev.source = str_at(e, {"eventSource"});
+      ev.account = str_at(e, {"recipientAccountId"});
+      if (ev.account.empty()) ev.account = str_at(e, {"userIdentity", "accountId"});
+      ev.region = str_at(e, {"awsRegion"});
+      ev.identity_type = str_at(e, {"userIdentity", "type"});
+      ev.principal = str_at(e, {"userIdentity", "arn"});
+      if (ev.principal.empty()) ev.principal = ev.identity_type;
+      ev.access_key = str_at(e, {"userIdentity", "accessKeyId"});
+      ev.source_ip = str_at(e, {"sourceIPAddress"});
+      ev.user_agent = str_at(e, {"userAgent"});
+      bool ro = false;
+      element rov;
+      if (!e["readOnly"].get(rov)) {
+        std::string_view s;
+        if (rov.get_bool().get(ro) != simdjson::SUCCESS && !rov.get_string().get(s)) ro = iequals(s, "true");
+      }
+      ev.action = classify_action(ev.source, ev.name, ro);
+      ev.error = str_at(e, {"errorCode"});
+      if (ev.error.empty()) ev.error = str_at(e, {"errorMessage"});
+      std::string outcome = str_at(e, {"responseElements", ev.name});
+      if (ev.error.empty() && iequals(outcome, "Failure")) ev.error = "Failure";
+      ev.failed = !ev.error.empty();
+      ev.input = src.name + ":" + std::to_string(r.container == cloudtrail::Container::TopValue && r.line ? r.line : r.offset);
+      if (ev.name == "AssumeRoot") {
+        ev.issued_key = str_at(e, {"responseElements", "credentials", "accessKeyId"});
+        ev.target = str_at(e, {"requestParameters", "targetPrincipal"});
+        ev.task_policy = str_at(e, {"requestParameters", "taskPolicyArn", "arn"});
+      }
+      all.push_back(std::move(ev));
+      return true;
+    });
+  }
+  // AssumeRoot issuances: issued key -> the call.
+  std::map<std::string, const TimelineEvent*> issued;
+  for (const auto& ev : all)
+    if (!ev.issued_key.empty()) issued[ev.issued_key] = &ev;
+
+  Timeline t;
+  std::set<std::string> keep_assume;  // AssumeRoot calls whose member-account session is shown
+  for (const auto& ev : all) {
+    bool is_root = ev.identity_type == "Root";
+    if (opts.root_only && !is_root && ev.name != "AssumeRoot") continue;
+    bool acct_ok = opts.account.empty() || ev.account == opts.account ||
+                   (ev.name == "AssumeRoot" && ev.target == opts.account);
+    if (!acct_ok) continue;
+    if (!opts.session.empty() && ev.access_key != opts.session && ev.source_ip != opts.session &&
+        ev.issued_key != opts.session)
+      continue;
+    t.events.push_back(ev);
+    auto it = issued.find(ev.access_key);
+    if (it != issued.end()) keep_assume.insert(it->second->event_id);
+  }
+  // Bring in the AssumeRoot call behind a shown member-account session, even from another account's trail.
+  for (const auto& ev : all)
+    if (!ev.issued_key.empty() && keep_assume.count(ev.event_id) &&
+        std::none_of(t.events.begin(), t.events.end(), [&](const TimelineEvent& x) { return x.event_id == ev.event_id; }))
+      t.events.push_back(ev);
+  std::sort(t.events.begin(), t.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
+    return std::tie(a.time_ms, a.event_id) < std::tie(b.time_ms, b.event_id);
+  });
+  std::map<std::string, std::size_t> by_key;
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    const TimelineEvent& ev = t.events[i];
+    std::string key = !ev.access_key.empty() ? ev.access_key : ev.source_ip + "|" + ev.user_agent;
+    auto [pos, fresh] = by_key.emplace(key, t.sessions.size());
+    if (fresh) {
+      TimelineSession s;
+      s.key = key;
+      s.access_key = ev.access_key;
+      s.source_ip = ev.source_ip;
+      s.user_agent = ev.user_agent;
+      s.account = ev.account;
+      s.principal = ev.principal;
+      s.first_ms = ev.time_ms;
+      auto it = issued.find(ev.access_key);
+      if (!ev.access_key.empty() && it != issued.end()) {
+        s.assumed_by = it->second->principal;
+        s.assumed_from_account = it->second->account;
+        s.assume_event_id = it->second->event_id;
+        s.task_policy = it->second->task_policy;
+      }
+      t.sessions.push_back(std::move(s));
+    }
+    TimelineSession& s = t.sessions[pos->second];
+    s.events.push_back(i);
+    s.last_ms = ev.time_ms;
+    if (ev.action == "read") ++s.reads;
+    else if (ev.action == "create") ++s.creates;
+    else if (ev.action == "change") ++s.changes;
+    else if (ev.action == "delete") ++s.deletes;
+    else ++s.signins;
+    if (ev.failed) ++s.failures;
+  }
+  return t;
+}
+
+namespace {
+
+std::string session_header(const TimelineSession& s) {
+  std::string h = "Session " + (s.access_key.empty() ? "(no key) source " + s.source_ip : s.access_key + " from " + s.source_ip);
+  h += "  account " + (s.account.empty() ? "-" : s.account) + "  by " + s.principal;
+  h += "\n  " + format_iso8601(s.first_ms) + " .. " + format_iso8601(s.last_ms) + "  " + std::to_string(s.events.size()) +
+       " events: " + std::to_string(s.reads) + " read, " + std::to_string(s.creates) + " create, " +
+       std::to_string(s.changes) + " change, " + std::to_string(s.deletes) + " delete, " + std::to_string(s.signins) +
+       " sign-in, " + std::to_string(s.failures) + " failed";
+  if (!s.user_agent.empty()) h += "\n  user agent " + s.user_agent;
+  if (!s.assumed_by.empty())
+    h += "\n  AssumeRoot session: issued to " + s.assumed_by + " in account " + s.assumed_from_account + " (event " +
+         s.assume_event_id + (s.task_policy.empty() ? "" : ", task policy " + s.task_policy) + ")";
+  return h;
+}
+
+}  // namespace
+
+std::string timeline_text(const Timeline& t) {
+  std::string o;
+  if (t.events.empty()) return "no events\n";
+  for (const TimelineSession& s : t.sessions) {
+    o += session_header(s) + "\n";
+    for (std::size_t i : s.events) {
+      const TimelineEvent& e = t.events[i];
+      std::string action = e.action;
+      action.resize(8, ' ');
+      o += "    " + (e.time.empty() ? std::string("-") : e.time) + "  " + action + e.source + " " + e.name;
+      if (!e.region.empty()) o += "  " + e.region;
+      if (e.failed) o += "  FAILED " + e.error;
+      if (!e.issued_key.empty()) o += "  -> issued " + e.issued_key + " for " + e.target;
+      o += "\n";
+    }
+    o += "\n";
+  }
+  return o;
+}
+
+std::string timeline_jsonl(const Timeline& t) {
+  std::string o;
+  for (std::size_t si = 0; si < t.sessions.size(); ++si) {
+    const TimelineSession& s = t.sessions[si];
+    for (std::size_t i : s.events) {
+      const TimelineEvent& e = t.events[i];
+      JsonOut j;
+      j.obj().kv("time", e.time).kv("event_id", e.event_id).kv("event_source", e.source).kv("event_name", e.name);
+      j.kv("action", e.action).key("failed").boolean(e.failed).kv_opt("error", e.error);
+      j.kv("account", e.account).kv("region", e.region).kv("identity_type", e.identity_type).kv("principal", e.principal);
+      j.kv("access_key_id", e.access_key).kv("source_ip", e.source_ip).kv("user_agent", e.user_agent);
+      j.kv("session", s.key).kv_opt("assumed_by", s.assumed_by).kv_opt("assume_event_id", s.assume_event_id);
+      j.kv_opt("issued_key", e.issued_key).kv_opt("target", e.target).kv_opt("task_policy", e.task_policy);
+      j.kv("input", e.input).end();
+      o += j.take() + "\n";
+    }
+  }
+  return o;
+}
+
+std::string timeline_html(const Timeline& t) {
+  std::string o =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rootguard timeline</title>\n<style>"
+      "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:.5em 0 2em}"
+      "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}.failed{color:#b00020;font-weight:bold}"
+      ".a-delete{color:#b00020}.a-create{color:#2b8a3e}.a-change{color:#d9480f}pre{margin:0}</style></head><body>\n"
+      "<h1>rootguard timeline</h1>\n";
+  if (t.events.empty()) o += "<p>No events.</p>\n";
+  for (const TimelineSession& s : t.sessions) {
+    o += "<h2>" + html_escape(s.access_key.empty() ? "source " + s.source_ip : s.access_key) + "</h2>\n<pre>" +
+         html_escape(session_header(s)) + "</pre>\n<table><tr><th>Time</th><th>Action</th><th>Event</th><th>Region</th>"
+         "<th>Result</th></tr>\n";
+    for (std::size_t i : s.events) {
+      const TimelineEvent& e = t.events[i];
+      o += "<tr><td>" + html_escape(e.time) + "</td><td class=\"a-" + html_escape(e.action) + "\">" + html_escape(e.action) +
+           "</td><td>" + html_escape(e.source + " " + e.name) +
+           (e.issued_key.empty() ? "" : " &rarr; issued " + html_escape(e.issued_key) + " for " + html_escape(e.target)) +
+           "</td><td>" + html_escape(e.region) + "</td><td>" +
+           (e.failed ? "<span class=\"failed\">FAILED " + html_escape(e.error) + "</span>" : std::string("ok")) + "</td></tr>\n";
+    }
+    o += "</table>\n";
+  }
+  o += "</body></html>\n";
+  return o;
+}
+
+}  // namespace rg::respond

@@ -1,0 +1,49 @@
+#include "respond/timeline.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "test_util.h"
+
+namespace rg::respond {
+namespace {
+
+const char* kTrail = R"TRAIL({"Records":[
+{"eventVersion":"1.09","eventTime":"2026-11-20T10:00:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRoot","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.5","userAgent":"aws-cli","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::999988887777:assumed-role/Admin/alice","accountId":"999988887777","accessKeyId":"ASIACALLER"},"requestParameters":{"targetPrincipal":"111122223333","taskPolicyArn":{"arn":"arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"}},"responseElements":{"credentials":{"accessKeyId":"ASIAISSUED"}},"eventID":"e1","recipientAccountId":"999988887777"},
+{"eventVersion":"1.09","eventTime":"2026-11-20T10:01:00Z","eventSource":"s3.amazonaws.com","eventName":"DeleteBucketPolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.5","userAgent":"aws-cli","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":"ASIAISSUED"},"eventID":"e2","recipientAccountId":"111122223333"},
+{"eventVersion":"1.09","eventTime":"2026-11-20T10:02:00Z","eventSource":"iam.amazonaws.com","eventName":"ListUsers","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.5","userAgent":"aws-cli","errorCode":"AccessDenied","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":"ASIAISSUED"},"eventID":"e3","recipientAccountId":"111122223333"}
+]}
+)TRAIL";
+
+TEST(Timeline, ClassifiesActions) {
+  EXPECT_EQ(classify_action("iam.amazonaws.com", "ListUsers", true), "read");
+  EXPECT_EQ(classify_action("iam.amazonaws.com", "CreateAccessKey", false), "create");
+  EXPECT_EQ(classify_action("iam.amazonaws.com", "UpdateLoginProfile", false), "change");
+  EXPECT_EQ(classify_action("iam.amazonaws.com", "DeactivateMFADevice", false), "delete");
+  EXPECT_EQ(classify_action("signin.amazonaws.com", "ConsoleLogin", false), "sign-in");
+}
+
+TEST(Timeline, LinksAssumeRootToTheMemberAccountSessionAndFlagsFailures) {
+  rg::test::TempDir d;
+  rg::test::write_file(d / "trail.json", kTrail);
+  auto r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--account", "111122223333"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("AssumeRoot session: issued to arn:aws:sts::999988887777:assumed-role/Admin/alice"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("delete  s3.amazonaws.com DeleteBucketPolicy"), std::string::npos);
+  EXPECT_NE(r.out.find("FAILED AccessDenied"), std::string::npos);
+  EXPECT_LT(r.out.find("AssumeRoot  us-east-1"), r.out.find("DeleteBucketPolicy")) << "in time order";
+  r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--from", "2026-11-20T10:01:30Z", "--format", "jsonl"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("\"failed\":true"), std::string::npos);
+  r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), (d / "missing.json").string()});
+  EXPECT_EQ(r.status, 2) << "a missing input costs one line, the rest is shown";
+  EXPECT_NE(r.out.find("DeleteBucketPolicy"), std::string::npos);
+  r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--format", "html"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("<!DOCTYPE html>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::respond
