@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "core/strings.h"
+
 namespace rg::aws {
 
 Json Json::boolean(bool b) { Json j; j.kind_ = Kind::Bool; j.b_ = b; return j; }
@@ -40,25 +42,7 @@ void Json::erase(std::string_view key) {
 namespace {
 void escape(std::string& out, const std::string& s) {
   out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  out += json_escape(s);
   out.push_back('"');
 }
 void indent(std::string& out, int depth) { out.append(static_cast<size_t>(depth) * 4, ' '); }
