@@ -20,4 +20,14 @@ struct FixtureRun {
 FixtureRun run_fixture(const posture::Check& check, const std::string& rel, const std::string& account = "",
                        std::int64_t now_ms = 0);
 
+// Shorthands shared by the check tests.
+inline constexpr auto kPass = FindingStatus::Pass;
+inline constexpr auto kFail = FindingStatus::Fail;
+inline constexpr auto kUnknown = FindingStatus::Unknown;
+inline constexpr auto kNa = FindingStatus::NotApplicable;
+inline constexpr auto kAttest = FindingStatus::Attest;
+
 }  // namespace rg::test
+
+// Expects `sub` inside the string `s` (a finding's reason), printing `s` when it is not.
+#define HAS(s, sub) EXPECT_NE(std::string(s).find(sub), std::string::npos) << (s)

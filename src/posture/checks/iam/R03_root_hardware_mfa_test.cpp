@@ -6,13 +6,7 @@ namespace rg::posture::checks {
 extern const Check R03_root_hardware_mfa;
 namespace {
 
-using rg::test::run_fixture;
-constexpr auto kPass = FindingStatus::Pass;
-constexpr auto kFail = FindingStatus::Fail;
-constexpr auto kUnknown = FindingStatus::Unknown;
-constexpr auto kNa = FindingStatus::NotApplicable;
-constexpr auto kAttest = FindingStatus::Attest;
-#define HAS(s, sub) EXPECT_NE(std::string(s).find(sub), std::string::npos) << (s)
+using namespace rg::test;  // run_fixture, kPass/kFail/..., HAS
 
 
 // Section 5 fact 5: a user device named root-account-mfa-device is not root's (pass fixture).

@@ -6,13 +6,7 @@ namespace rg::posture::checks {
 extern const Check R10_central_root_access;
 namespace {
 
-using rg::test::run_fixture;
-constexpr auto kPass = FindingStatus::Pass;
-constexpr auto kFail = FindingStatus::Fail;
-constexpr auto kUnknown = FindingStatus::Unknown;
-constexpr auto kNa = FindingStatus::NotApplicable;
-constexpr auto kAttest = FindingStatus::Attest;
-#define HAS(s, sub) EXPECT_NE(std::string(s).find(sub), std::string::npos) << (s)
+using namespace rg::test;  // run_fixture, kPass/kFail/..., HAS
 
 
 TEST(R10, PassOnManagement) {

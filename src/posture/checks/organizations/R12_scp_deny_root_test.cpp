@@ -6,13 +6,7 @@ namespace rg::posture::checks {
 extern const Check R12_scp_deny_root;
 namespace {
 
-using rg::test::run_fixture;
-constexpr auto kPass = FindingStatus::Pass;
-constexpr auto kFail = FindingStatus::Fail;
-constexpr auto kUnknown = FindingStatus::Unknown;
-constexpr auto kNa = FindingStatus::NotApplicable;
-constexpr auto kAttest = FindingStatus::Attest;
-#define HAS(s, sub) EXPECT_NE(std::string(s).find(sub), std::string::npos) << (s)
+using namespace rg::test;  // run_fixture, kPass/kFail/..., HAS
 
 
 // Section 5 facts 12/13: the policy is JSON inside a string; ArnLike with arn:*: partitions and a
