@@ -261,21 +261,24 @@ std::optional<std::string> element_text(simdjson::dom::element e) {
 
 bool compare(const FilterNode& n, simdjson::dom::element field) {
   using Op = FilterNode::Op;
-  auto num_field = element_number(field);
-  auto num_value = n.quoted ? std::nullopt : to_number(n.value);
+  auto nf = element_number(field);
+  std::optional<double> nv;
+  if (!n.quoted) nv = to_number(n.value);
+  const bool numeric = nf.has_value() && nv.has_value();
+  const double a = numeric ? nf.value() : 0.0, b = numeric ? nv.value() : 0.0;
   if (n.op != Op::Eq && n.op != Op::Ne) {
-    if (!num_field || !num_value) return false;
+    if (!numeric) return false;
     switch (n.op) {
-      case Op::Lt: return *num_field < *num_value;
-      case Op::Le: return *num_field <= *num_value;
-      case Op::Gt: return *num_field > *num_value;
-      case Op::Ge: return *num_field >= *num_value;
+      case Op::Lt: return a < b;
+      case Op::Le: return a <= b;
+      case Op::Gt: return a > b;
+      case Op::Ge: return a >= b;
       default: return false;
     }
   }
   bool eq;
-  if (num_field && num_value) {
-    eq = *num_field == *num_value;
+  if (numeric) {
+    eq = a == b;
   } else {
     auto text = element_text(field);
     if (!text) return false;  // objects, arrays and null never equal a value
