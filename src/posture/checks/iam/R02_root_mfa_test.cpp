@@ -27,5 +27,14 @@ TEST(R02, TriStatePasswordNotSupportedIsUnknown) {
   HAS(r.first().reason, "password_enabled=not_supported");
 }
 
+// Section 5 fact 15: in GovCloud (and China) the root MFA controls do not exist: N_A, with
+// the partition named, never a FAIL for a password without MFA.
+TEST(R02, GovCloudPartitionIsNotApplicable) {
+  auto r = run_fixture(R02_root_mfa, "R02/govcloud");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.first().status, kNa);
+  HAS(r.first().reason, "partition aws-us-gov");
+}
+
 }  // namespace
 }  // namespace rg::posture::checks

@@ -25,5 +25,13 @@ TEST(R03, RootVirtualDeviceByExactArnFails) {
 }
 TEST(R03, NoMfaFails) { EXPECT_EQ(run_fixture(R03_root_hardware_mfa, "R02/fail").first().status, kFail); }
 
+// Section 5 fact 15: the hardware-MFA control is not offered in the China partition: N_A.
+TEST(R03, ChinaPartitionIsNotApplicable) {
+  auto r = run_fixture(R03_root_hardware_mfa, "R03/china");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.first().status, kNa);
+  HAS(r.first().reason, "partition aws-cn");
+}
+
 }  // namespace
 }  // namespace rg::posture::checks

@@ -41,5 +41,20 @@ TEST(R05, WindowComesFromReferenceTime) {
   EXPECT_EQ(r.first().status, kPass);
 }
 
+// Fact 4: a report still being generated (ReportInProgress, HTTP 404) or never generated
+// (ReportNotPresent, 410) is not "never used": UNKNOWN, quoting the AWS error code.
+TEST(R05, ReportInProgressIsUnknown) {
+  auto r = run_fixture(R05_root_recent_use, "R05/report_in_progress");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.first().status, kUnknown);
+  HAS(r.first().reason, "ReportInProgress");
+}
+TEST(R05, ReportNotPresentIsUnknown) {
+  auto r = run_fixture(R05_root_recent_use, "R05/report_not_present");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.first().status, kUnknown);
+  HAS(r.first().reason, "ReportNotPresent");
+}
+
 }  // namespace
 }  // namespace rg::posture::checks

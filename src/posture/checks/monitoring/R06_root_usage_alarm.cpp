@@ -166,11 +166,28 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
     };
     if (auto list = get_array(*alarms, "MetricAlarms")) {
       for (auto al : *list) {
-        // Metric-math alarms have no top-level MetricName and never match here.
+        // Metric-math alarms have no top-level MetricName: the metric sits in
+        // Metrics[].MetricStat.Metric (fact 8). Such an alarm counts, and says it is one,
+        // because Security Hub's CloudWatch.1 looks only at the top-level MetricName.
         auto mname = get_string(al, "MetricName");
         auto mns = get_string(al, "Namespace");
+        std::string math;
+        if (!mname) {
+          if (auto queries = get_array(al, "Metrics")) {
+            for (auto q : *queries) {
+              simdjson::dom::element mm;
+              if (q.at_pointer("/MetricStat/Metric").get(mm)) continue;
+              auto qn = get_string(mm, "MetricName");
+              if (!qn || *qn != metric) continue;
+              mname = qn;
+              mns = get_string(mm, "Namespace");
+              math = " (metric-math alarm over " + get_string(q, "Id").value_or("?") + ")";
+              if (mns && *mns == ns) break;
+            }
+          }
+        }
         if (!mname || *mname != metric) continue;
-        std::string alarm = get_string(al, "AlarmName").value_or("?");
+        std::string alarm = get_string(al, "AlarmName").value_or("?") + math;
         if (!mns || *mns != ns) {
           take(fail("alarm " + alarm + " watches " + mns.value_or("<no namespace>") + "/" + metric +
                         ", the filter writes " + ns + "/" + metric, t.arn, al_file));

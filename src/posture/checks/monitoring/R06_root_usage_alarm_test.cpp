@@ -41,6 +41,18 @@ TEST(R06, OrganizationTrailInMemberIsUnknown) {
   EXPECT_EQ(r.first().status, kUnknown);
   HAS(r.first().reason, "owned by account 111122223333");
 }
+// Fact 8: a metric-math alarm has no top-level MetricName; its metric is found in
+// Metrics[].MetricStat and must still match metric AND namespace.
+TEST(R06, MetricMathAlarmOnTheMetricPasses) {
+  auto r = run_fixture(R06_root_usage_alarm, "R06/pass_metric_math");
+  EXPECT_EQ(r.first().status, kPass) << r.first().reason;
+  HAS(r.first().reason, "RootUseMath (metric-math alarm over m1)");
+}
+TEST(R06, MetricMathAlarmOnOtherNamespaceFails) {
+  auto r = run_fixture(R06_root_usage_alarm, "R06/fail_metric_math_namespace");
+  EXPECT_EQ(r.first().status, kFail);
+  HAS(r.first().reason, "Custom/RootAccountUsage");
+}
 TEST(R06, NoTrailsCollectedIsUnknown) {
   auto r = run_fixture(R06_root_usage_alarm, "R01/not_collected");
   EXPECT_EQ(r.first().status, kUnknown);
