@@ -50,6 +50,8 @@ bool is_account_id(std::string_view n) {
   return n.size() == 12 && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+std::vector<std::string_view> known_snapshot_calls() { return {kKnownCalls.begin(), kKnownCalls.end()}; }
+
 bool is_known_snapshot_file(std::string_view f) {
   if (f.size() < 6 || f.substr(f.size() - 5) != ".json") return false;
   for (auto call : kKnownCalls) {

@@ -80,6 +80,8 @@ bool is_region_name(std::string_view name);
 bool is_account_id(std::string_view name);
 // Whether a snapshot file name is one rootguard knows (docs/snapshot.md); others are warned about.
 bool is_known_snapshot_file(std::string_view file_name);
+// Every `<service>.<Operation>` the audit reads (docs/snapshot.md documents each).
+std::vector<std::string_view> known_snapshot_calls();
 
 // Small JSON helpers used by the checks (absent or wrong type -> nullopt / empty).
 std::optional<std::string> get_string(simdjson::dom::element e, std::string_view key);
