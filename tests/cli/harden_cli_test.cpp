@@ -94,8 +94,12 @@ TEST(HardenCli, FromRealAuditReport) {
   auto audit = run_rootguard({"audit", snap, "--format", "json"});
   ASSERT_TRUE(audit.status == 0 || audit.status == 1) << audit.err;
   write_file(d / "audit.json", audit.out);
+  // R06's evidence names the trail's log group (docs/audit-json.md), and harden targets it.
+  EXPECT_NE(audit.out.find(R"({"key": "log_group", "value": "cloudtrail/main"})"), std::string::npos) << audit.out;
   auto cfn = run_rootguard({"harden", "--from-audit", (d / "audit.json").string(), "--format", "cloudformation"});
   ASSERT_EQ(cfn.status, 0) << cfn.err;
+  EXPECT_NE(cfn.err.find("on log group cloudtrail/main"), std::string::npos) << cfn.err;
+  EXPECT_NE(cfn.out.find("Default: \"cloudtrail/main\""), std::string::npos) << cfn.out;
   YAML::Node t = YAML::Load(cfn.out);
   EXPECT_TRUE(t["Resources"]["RootUsageMetricFilter"].IsDefined()) << cfn.err;
   EXPECT_FALSE(t["Resources"]["Trail"].IsDefined()) << "R07 passes in this snapshot: no new trail";

@@ -121,7 +121,11 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
   std::string region = parts[3].empty() ? t.home_region : parts[3];
   std::string mf_file = region + "/logs.DescribeMetricFilters.json";
   auto mf = a.files.json(mf_file);
-  if (!mf) return unknown_from(mf.error(), t.arn);
+  if (!mf) {
+    Verdict v = unknown_from(mf.error(), t.arn);
+    v.log_group = group;
+    return v;
+  }
   Verdict best = fail("log group " + group + " has no metric filter", t.arn, mf_file);
   bool best_generic = true;
   auto filters = get_array(*mf, "metricFilters");
@@ -134,6 +138,7 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
       Verdict v = fail("metric filter " + get_string(f, "filterName").value_or("?") + " on " + group +
                            " is not the CIS root-usage filter: " + cv.reason,
                        t.arn, mf_file);
+      v.filter_pattern = pattern;
       if (best_generic) {
         best = v;
         best_generic = false;
@@ -204,6 +209,7 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
         if (step.status == FindingStatus::Pass) break;
       }
     }
+    step.filter_pattern = pattern;
     if (better(step, best) || (best_generic && step.status == best.status)) {
       best = step;
       best_generic = false;
@@ -213,6 +219,7 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
   if (best.status == FindingStatus::Pass) {
     best.reason = "trail " + t.name + " -> log group " + group + " -> CIS root-usage filter -> " + best.reason;
   }
+  best.log_group = group;
   return best;
 }
 

@@ -130,6 +130,8 @@ Finding verdict_finding(const CheckMeta& meta, const CheckInput& in, const Verdi
     f.resource = v.trail;
     add_evidence(f, "trail", v.trail);
   }
+  if (!v.log_group.empty()) add_evidence(f, "log_group", v.log_group);
+  if (!v.filter_pattern.empty()) add_evidence(f, "filter_pattern", v.filter_pattern);
   if (!v.file.empty()) add_evidence(f, "file", v.file);
   return f;
 }

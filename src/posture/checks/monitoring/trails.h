@@ -28,6 +28,8 @@ struct Verdict {
   std::string reason;
   std::string file;
   std::string trail;
+  std::string log_group;       // R06: the trail's CloudWatch Logs group (audit JSON evidence)
+  std::string filter_pattern;  // R06: the metric filter pattern that decided
 };
 // Ranks verdicts across trails: PASS beats UNKNOWN beats FAIL (an unreadable or foreign trail
 // may still be the good one, so it is never reported as a failure).
