@@ -21,6 +21,21 @@ void add_aws_flags(CLI::App* app, AwsFlags& f, bool org_flags) {
   app->add_option("--regions", f.regions, "more regions to look at, besides the ones found from the trails")->delimiter(',');
 }
 
+namespace {
+std::shared_ptr<aws::CredentialSource> credential_source(const aws::Settings& settings) {
+  aws::ChainOptions chain;
+  chain.assume_role = aws::sts_assume_role;
+  return std::make_shared<aws::CredentialSource>(settings, chain);
+}
+}  // namespace
+
+Result<std::string> fetch_list_accounts(const AwsFlags& f) {
+  auto settings = aws::load_settings(aws::process_env(), {f.profile, f.region, f.endpoint_url});
+  if (!settings.ok()) return settings.error();
+  auto source = credential_source(*settings);
+  return aws::list_accounts(*settings, [source] { return source->get(); }, {});
+}
+
 int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics& diag) {
   if (f.org && f.role.empty()) {
     diag.error(ErrorKind::Invalid, "--org", "needs --role NAME (the role assumed in each member account)");
@@ -31,9 +46,7 @@ int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics
     diag.error(settings.error());
     return kExitError;
   }
-  aws::ChainOptions chain;
-  chain.assume_role = aws::sts_assume_role;
-  auto source = std::make_shared<aws::CredentialSource>(*settings, chain);
+  auto source = credential_source(*settings);
   aws::CollectOptions o;
   o.out = out;
   o.org = f.org;

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/diagnostics.h"
+#include "core/result.h"
 
 namespace rg::cli {
 
@@ -29,5 +30,8 @@ void add_aws_flags(CLI::App* app, AwsFlags& flags, bool org_flags);
 // Collects a snapshot into `out` (created 0700). Returns the exit status: 0 written,
 // 2 when nothing could be collected or some member account could not be entered.
 int run_collect(const AwsFlags& flags, const std::filesystem::path& out, Diagnostics& diag);
+
+// The Organization's accounts (organizations ListAccounts, all pages) as the AWS CLI prints them.
+Result<std::string> fetch_list_accounts(const AwsFlags& flags);
 
 }  // namespace rg::cli

@@ -1,9 +1,11 @@
-// rootguard emails plan --mailbox NAME@DOMAIN --accounts ListAccounts.json [--delimiter +|-]
+// rootguard emails plan --mailbox NAME@DOMAIN --accounts ListAccounts.json | --live [--profile P]
+//                       [--delimiter +|-]
 //                       [--tag name|id] [--format text|json|csv]
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "cli/aws_flags.h"
 #include "cli/command.h"
 #include "cli/harden_io.h"
 #include "core/diagnostics.h"
@@ -19,6 +21,8 @@ struct EmailsFlags {
   std::string delimiter = "+";
   std::string tag = "name";
   std::string format = "text";
+  bool live = false;
+  AwsFlags aws;
 };
 
 int run_plan(const EmailsFlags& f) {
@@ -36,12 +40,14 @@ int run_plan(const EmailsFlags& f) {
     diag.error(st.error());
     return kExitError;
   }
-  auto text = read_input_file(f.accounts);
+  if (f.live == !f.accounts.empty())
+    return fail("emails plan: give --accounts FILE (aws organizations list-accounts --output json) or --live");
+  auto text = f.live ? fetch_list_accounts(f.aws) : read_input_file(f.accounts);
   if (!text) {
     diag.error(text.error());
     return kExitError;
   }
-  auto accounts = harden::parse_list_accounts(*text, f.accounts, diag);
+  auto accounts = harden::parse_list_accounts(*text, f.live ? "organizations ListAccounts" : f.accounts, diag);
   if (!accounts) {
     diag.error(accounts.error());
     return kExitError;
@@ -67,7 +73,9 @@ Command register_emails(CLI::App& root) {
   c.app->require_subcommand(1);
   auto* plan = c.app->add_subcommand("plan", "Propose mailbox+<tag>@domain for every account, with the commands to apply it");
   plan->add_option("--mailbox", f->mailbox, "The shared mailbox, e.g. awsroot@example.com")->required();
-  plan->add_option("--accounts", f->accounts, "aws organizations list-accounts --output json (pages merged)")->required();
+  plan->add_option("--accounts", f->accounts, "aws organizations list-accounts --output json (pages merged)");
+  plan->add_flag("--live", f->live, "read the accounts from AWS Organizations (management or delegated admin credentials)");
+  add_aws_flags(plan, f->aws, false);
   plan->add_option("--delimiter", f->delimiter, "Subaddress delimiter: + (default) or -");
   plan->add_option("--tag", f->tag, "Tag from the account name (default) or id");
   plan->add_option("--format", f->format, "text (default), json or csv");

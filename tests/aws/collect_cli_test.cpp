@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 
@@ -183,4 +185,52 @@ TEST(CollectCli, CanarySecretAndTokenNeverAppearAnywhere) {
   EXPECT_EQ(everything.find(kToken), std::string::npos);
   EXPECT_EQ(everything.find("CanarySecret"), std::string::npos);
   EXPECT_EQ(everything.find("CanarySessionToken"), std::string::npos);
+}
+
+// `emails plan --live` reads ListAccounts (every page) from Organizations, signed, through
+// throttling, and plans the same as from the file the AWS CLI would have written.
+TEST(EmailsLive, PlansEveryAccountOfTheOrganization) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep({"--accounts", "25", "--throttle", "0.2"});
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home;
+  std::vector<std::string> argv = {RG_BINARY, "emails", "plan", "--mailbox", "aws-root@example.com", "--live",
+                                   "--endpoint-url", ep.server->url(), "--format", "csv"};
+  auto live = rg::test::run_with_env(argv, aws_env(home));
+  ASSERT_EQ(live.status, 0) << live.err;
+  EXPECT_NE(live.out.find("200000000024"), std::string::npos) << "the second page of accounts is planned too";
+  EXPECT_NE(live.out.find("111111111111"), std::string::npos);
+  EXPECT_EQ(live.err.find(kSecret), std::string::npos);
+
+  // The same plan from the file `collect --org` wrote.
+  TempDir out;
+  auto c = collect(ep, out / "org", {"--org", "--role", "OrganizationAccountAccessRole"}, home);
+  ASSERT_TRUE(fs::exists(out / "org/organizations.ListAccounts.json")) << c.err;
+  auto file = rg::test::run_with_env({RG_BINARY, "emails", "plan", "--mailbox", "aws-root@example.com", "--accounts",
+                                      (out / "org/organizations.ListAccounts.json").string(), "--format", "csv"},
+                                     aws_env(home));
+  ASSERT_EQ(file.status, 0) << file.err;
+  EXPECT_EQ(live.out, file.out);
+}
+
+TEST(EmailsLive, RefusedCallIsOneLineWithTheAwsCode) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep;
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home;
+  auto env = aws_env(home);
+  auto r = rg::test::run_with_env({RG_BINARY, "emails", "plan", "--mailbox", "aws-root@example.com", "--live",
+                                   "--endpoint-url", ep.server->url()},
+                                  {"HOME=" + home.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDWRONGKEY00000000",
+                                   "AWS_SECRET_ACCESS_KEY=" + kSecret, "AWS_REGION=us-east-1",
+                                   "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("organizations ListAccounts"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.find(kSecret), std::string::npos);
+  auto both = rg::test::run_with_env({RG_BINARY, "emails", "plan", "--mailbox", "aws-root@example.com", "--live",
+                                      "--accounts", "x.json"},
+                                     env);
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("--accounts FILE"), std::string::npos) << both.err;
 }
