@@ -1,15 +1,19 @@
 // rootguard audit SNAPSHOT_DIR... : grade the root user of every account from a snapshot.
+// rootguard audit --live [--org --role NAME] : collect first (into a private temporary
+// directory, or --keep-snapshot DIR), then the same audit.
 // Parses flags, calls posture::audit, maps the exit status. No logic lives here.
 #include <unistd.h>
 
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "cli/aws_flags.h"
 #include "cli/command.h"
 #include "core/diagnostics.h"
 #include "core/severity.h"
@@ -26,6 +30,29 @@ namespace {
 struct AuditFlags {
   std::vector<std::string> dirs;
   std::string config, format = "text", output, fail_on = "high", checks, now;
+  bool live = false;
+  std::string keep_snapshot;
+  AwsFlags aws;
+};
+
+// A private (0700) temporary directory, removed with everything in it when this goes.
+class PrivateTempDir {
+ public:
+  PrivateTempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/rootguard-live-XXXXXX";
+    if (::mkdtemp(tmpl.data())) path_ = tmpl;
+  }
+  ~PrivateTempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  PrivateTempDir(const PrivateTempDir&) = delete;
+  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
 };
 
 int run_audit(const AuditFlags& f) {
@@ -53,6 +80,12 @@ int run_audit(const AuditFlags& f) {
     }
     opt.now_ms = *t;
   }
+  if (f.live == !f.dirs.empty()) {
+    std::cerr << "rootguard: error: audit: give SNAPSHOT_DIR... or --live, not both\n";
+    return kExitError;
+  }
+  if (!f.live && (!f.keep_snapshot.empty() || f.aws.org))
+    std::cerr << "rootguard: warning: --keep-snapshot and --org only apply with --live\n";
   posture::Config cfg;
   if (!f.config.empty()) cfg = posture::load_config(f.config, diag);
 
@@ -76,9 +109,25 @@ int run_audit(const AuditFlags& f) {
     std::cerr << "rootguard: error: --format: unknown format '" << f.format << "' (text, json, csv, ocsf, asff, sarif, html)\n";
     return kExitError;
   }
-  posture::AuditSummary s = posture::audit(f.dirs, cfg, opt, *report, diag);
+  std::vector<std::string> dirs = f.dirs;
+  std::unique_ptr<PrivateTempDir> tmp;
+  int collect_status = kExitClean;
+  if (f.live) {
+    std::string where = f.keep_snapshot;
+    if (where.empty()) {
+      tmp = std::make_unique<PrivateTempDir>();
+      if (tmp->path().empty()) {
+        std::cerr << "rootguard: error: audit --live: cannot create a temporary directory (set TMPDIR)\n";
+        return kExitError;
+      }
+      where = tmp->path() + "/snapshot";
+    }
+    collect_status = run_collect(f.aws, where, diag);
+    dirs = {where};
+  }
+  posture::AuditSummary s = posture::audit(dirs, cfg, opt, *report, diag);
   out->flush();
-  if (s.errors || diag.error_count()) return kExitError;
+  if (s.errors || diag.error_count() || collect_status != kExitClean) return kExitError;
   return s.failed_at_or_above ? kExitFound : kExitClean;
 }
 
@@ -87,8 +136,11 @@ int run_audit(const AuditFlags& f) {
 Command register_audit(CLI::App& root) {
   auto flags = std::make_shared<AuditFlags>();
   Command c;
-  c.app = root.add_subcommand("audit", "Grade the root user of every account from a snapshot (docs/snapshot.md)");
-  c.app->add_option("SNAPSHOT_DIR", flags->dirs, "account or Organization snapshot directories")->required();
+  c.app = root.add_subcommand("audit", "Grade the root user of every account from a snapshot (docs/snapshot.md) or --live");
+  c.app->add_option("SNAPSHOT_DIR", flags->dirs, "account or Organization snapshot directories");
+  c.app->add_flag("--live", flags->live, "collect from AWS first (credentials as the AWS CLI resolves them), then audit");
+  c.app->add_option("--keep-snapshot", flags->keep_snapshot, "with --live: collect into DIR and keep it (default: a private temporary directory, removed)");
+  add_aws_flags(c.app, flags->aws, true);
   c.app->add_option("--config", flags->config, "rootguard.yaml: shared root mailboxes, phone, attestations");
   c.app->add_option("--format", flags->format, "text, json, csv, ocsf, asff, sarif or html")->default_str("text");
   c.app->add_option("-o,--output", flags->output, "write the report to FILE instead of standard output");

@@ -234,3 +234,46 @@ TEST(EmailsLive, RefusedCallIsOneLineWithTheAwsCode) {
   EXPECT_EQ(both.status, 2);
   EXPECT_NE(both.err.find("--accounts FILE"), std::string::npos) << both.err;
 }
+
+// `audit --live` collects into a private temporary directory, audits it like a snapshot and
+// removes it; --keep-snapshot keeps what was collected, and auditing that gives the same report.
+TEST(AuditLive, CollectsAuditsAndCleansUp) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep({"--accounts", "3"});
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, tmp, kept;
+  auto env = aws_env(home);
+  env.push_back("TMPDIR=" + tmp.path().string());
+  std::vector<std::string> live = {RG_BINARY, "audit", "--live", "--endpoint-url", ep.server->url(), "--org",
+                                   "--role", "OrganizationAccountAccessRole", "--format", "csv",
+                                   "--now", "2026-11-22T00:00:00Z"};
+  auto r = rg::test::run_with_env(live, env);
+  EXPECT_EQ(r.status, 1) << r.err;  // the sample accounts fail high checks
+  EXPECT_NE(r.out.find("200000000002"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("R12,"), std::string::npos);
+  EXPECT_EQ(r.err.find("unknown file"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(kSecret), std::string::npos);
+  EXPECT_EQ(r.out.find(kSecret), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << "the temporary snapshot is removed";
+
+  auto keep = live;
+  keep.insert(keep.end(), {"--keep-snapshot", (kept / "snap").string()});
+  auto k = rg::test::run_with_env(keep, env);
+  EXPECT_EQ(k.status, 1) << k.err;
+  ASSERT_TRUE(fs::exists(kept / "snap/organizations.ListAccounts.json"));
+  auto offline = rg::test::run_with_env({RG_BINARY, "audit", (kept / "snap").string(), "--format", "csv", "--now",
+                                         "2026-11-22T00:00:00Z"},
+                                        env);
+  EXPECT_EQ(offline.status, 1) << offline.err;
+  // Same rows except the snapshot path column.
+  auto rows = [](const std::string& csv, const std::string& dir) {
+    std::string s = csv;
+    for (auto p = s.find(dir); p != std::string::npos; p = s.find(dir)) s.erase(p, dir.size());
+    return s;
+  };
+  EXPECT_EQ(rows(k.out, (kept / "snap").string()), rows(offline.out, (kept / "snap").string()));
+
+  auto both = rg::test::run_with_env({RG_BINARY, "audit", "--live", (kept / "snap").string()}, env);
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("SNAPSHOT_DIR... or --live"), std::string::npos) << both.err;
+}
