@@ -6,7 +6,7 @@ BUILD ?= build
 TEST_BUILD ?= build-asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-release bench fuzz clean
+.PHONY: all deps build run test test-release bench bench-audit fuzz clean
 
 all: build
 
@@ -33,6 +33,9 @@ test: deps
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+
+bench-audit: build
+	@bash bench/audit.sh $(BUILD)
 
 fuzz: deps
 	@bash fuzz/run.sh
