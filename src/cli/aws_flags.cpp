@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "aws/client.h"
 #include "aws/collect.h"
 #include "aws/credentials.h"
 #include "aws/env.h"
@@ -28,6 +29,13 @@ std::shared_ptr<aws::CredentialSource> credential_source(const aws::Settings& se
   return std::make_shared<aws::CredentialSource>(settings, chain);
 }
 }  // namespace
+
+Result<std::shared_ptr<aws::Client>> make_client(const AwsFlags& f) {
+  auto settings = aws::load_settings(aws::process_env(), {f.profile, f.region, f.endpoint_url});
+  if (!settings.ok()) return settings.error();
+  auto source = credential_source(*settings);
+  return std::make_shared<aws::Client>([source] { return source->get(); }, *settings, aws::ClientOptions{});
+}
 
 Result<std::string> fetch_list_accounts(const AwsFlags& f) {
   auto settings = aws::load_settings(aws::process_env(), {f.profile, f.region, f.endpoint_url});

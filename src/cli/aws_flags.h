@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@
 
 #include "core/diagnostics.h"
 #include "core/result.h"
+
+namespace rg::aws {
+class Client;
+}
 
 namespace rg::cli {
 
@@ -30,6 +35,9 @@ void add_aws_flags(CLI::App* app, AwsFlags& flags, bool org_flags);
 // Collects a snapshot into `out` (created 0700). Returns the exit status: 0 written,
 // 2 when nothing could be collected or some member account could not be entered.
 int run_collect(const AwsFlags& flags, const std::filesystem::path& out, Diagnostics& diag);
+
+// A signed client for the flags' profile, region and endpoint (credentials resolved lazily).
+Result<std::shared_ptr<aws::Client>> make_client(const AwsFlags& flags);
 
 // The Organization's accounts (organizations ListAccounts, all pages) as the AWS CLI prints them.
 Result<std::string> fetch_list_accounts(const AwsFlags& flags);

@@ -1,4 +1,6 @@
 // rootguard scan PATH...: find root activity and tampering in CloudTrail logs.
+// PATH may be s3://bucket/prefix: listed with CloudTrail's key layout pruned by --since,
+// --until, --account and --region, each object fetched when a worker takes it.
 // Parses flags, loads the rules, calls scan::run, prints the summary and maps the exit status.
 #include <unistd.h>
 
@@ -8,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "aws/client.h"
+#include "aws/s3.h"
+#include "cli/aws_flags.h"
 #include "cli/command.h"
 #include "core/severity.h"
 #include "core/time.h"
@@ -31,7 +36,40 @@ struct ScanFlags {
   unsigned jobs = 0;
   std::string color = "auto";
   bool no_prefilter = false;
+  std::vector<std::string> regions;  // s3://: only these trail regions
+  AwsFlags aws;                      // s3://: profile, bucket region, endpoint
 };
+
+// Lists every s3:// input and turns its objects into sources; one error line per bad URL or
+// failed listing, the rest goes on.
+void add_s3_sources(const ScanFlags& f, const scan::Options& opts, std::vector<io::Source>& sources,
+                    Diagnostics& diag) {
+  std::shared_ptr<aws::Client> client;
+  for (const std::string& p : f.paths) {
+    if (p.rfind("s3://", 0) != 0) continue;
+    auto loc = aws::parse_s3_url(p);
+    if (!loc) {
+      diag.error(loc.error());
+      continue;
+    }
+    if (!client) {
+      auto c = make_client(f.aws);
+      if (!c) {
+        diag.error(c.error());
+        return;
+      }
+      client = *c;
+    }
+    aws::TrailFilter filter;
+    filter.since_ms = opts.since_ms;
+    filter.until_ms = opts.until_ms;
+    filter.accounts = f.accounts;
+    filter.regions = f.regions;
+    aws::S3Listing listing = aws::list_trail_objects(*client, *loc, filter, diag);
+    auto more = aws::s3_sources(client, loc->bucket, listing.objects);
+    sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+}
 
 std::string human_bytes(double b) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -114,7 +152,19 @@ int run_scan(const ScanFlags& f) {
   for (const std::string& d : f.rule_dirs) lo.dirs.emplace_back(d);
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
 
-  std::vector<io::Source> sources = io::expand(f.paths, io::Env::posix(), diag);
+  std::vector<std::string> local;
+  bool s3 = false;
+  for (const std::string& p : f.paths) {
+    if (p.rfind("s3://", 0) == 0) s3 = true;
+    else local.push_back(p);
+  }
+  std::vector<io::Source> sources;
+  if (!local.empty()) sources = io::expand(local, io::Env::posix(), diag);
+  if (s3) {
+    add_s3_sources(f, opts, sources, diag);
+    // Objects are fetched by the workers: more of them keep more requests in flight.
+    if (f.jobs == 0) opts.jobs = 16;
+  }
 
   respond::format::FormatOptions fo;
   const char* no_color = std::getenv("NO_COLOR");
@@ -144,7 +194,7 @@ Command register_scan(CLI::App& root) {
   Command c;
   CLI::App* app = root.add_subcommand("scan", "Find root activity and tampering in CloudTrail logs");
   c.app = app;
-  app->add_option("PATH", flags->paths, "Log files or directories (recursive; .gz by content; - for stdin)")->required();
+  app->add_option("PATH", flags->paths, "Log files or directories (recursive; .gz by content; - for stdin; s3://bucket/prefix)")->required();
   app->add_option("--rules", flags->rule_dirs, "Add Sigma rules from this file or directory (repeatable)");
   app->add_flag("--no-builtin", flags->no_builtin, "Leave out the built-in rules");
   app->add_option("--format", flags->format, "Output: text, jsonl or ocsf")->check(CLI::IsMember({"text", "jsonl", "ocsf"}));
@@ -156,6 +206,10 @@ Command register_scan(CLI::App& root) {
   app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU)");
   app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");
+  app->add_option("--region", flags->regions, "s3://: only logs of this trail region (repeatable)");
+  app->add_option("--profile", flags->aws.profile, "s3://: AWS CLI profile (default: AWS_PROFILE, else default)");
+  app->add_option("--bucket-region", flags->aws.region, "s3://: the bucket's region (default: AWS_REGION, the profile's)");
+  app->add_option("--endpoint-url", flags->aws.endpoint_url, "s3://: send requests to this URL instead of AWS's");
   c.run = [flags] { return run_scan(*flags); };
   return c;
 }

@@ -51,6 +51,11 @@ TEST(Redact, NeverShowsSecretsButKeepsKeyIds) {
   out = redact_secrets("posting to https://user:pa55@siem.example/ingest?key=abc failed");
   EXPECT_EQ(out.find("pa55"), std::string::npos) << out;
   EXPECT_EQ(out.find("key=abc"), std::string::npos) << out;
+  // An S3 object's key names the file in an error: it stays whole.
+  out = redact_secrets("s3://org-trail/AWSLogs/o-abc/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz: truncated");
+  EXPECT_NE(out.find("s3://org-trail/AWSLogs/o-abc/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz"),
+            std::string::npos)
+      << out;
 }
 
 TEST(Diagnostics, CountsErrorsAndRedactsLines) {

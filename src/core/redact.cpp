@@ -23,9 +23,11 @@ std::string redact_url(std::string_view url) {
     std::string rest = u.substr(path_start);
     size_t q = rest.find_first_of("?#");
     std::string path = rest.substr(0, q);
-    // Webhook URLs carry their secret in the path (Slack /services/T../B../XXXX): keep the first segment.
+    // Webhook URLs carry their secret in the path (Slack /services/T../B../XXXX): keep the first
+    // segment. An s3:// object key is a name, not a secret: errors must say which object.
     size_t second = path.find('/', 1);
-    out += second == std::string::npos ? path : path.substr(0, second) + "/****";
+    if (u.compare(0, scheme, "s3") == 0) out += path;
+    else out += second == std::string::npos ? path : path.substr(0, second) + "/****";
     if (q != std::string::npos) out += "?****";
   }
   return out;

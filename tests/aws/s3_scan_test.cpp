@@ -85,3 +85,52 @@ TEST(S3Scan, ListingIsPrunedByCloudTrailKeyLayoutAndObjectsReadBack) {
     EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x1f);  // gzip magic
   }
 }
+
+// `rootguard scan s3://...` through the binary: the same findings as scanning the same files on
+// disk, with the listing pruned (other regions and days are neither listed nor fetched), and a
+// missing bucket reported as one line naming it.
+TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
+  if (!fauxqs_ready()) GTEST_SKIP() << "node or fauxqs (tests/node) absent";
+  rg::test::TempDir tree, dir;
+  const fs::path example =
+      rg::test::source_dir() / "examples/cloudtrail/111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
+  const std::string base = "AWSLogs/o-test/111122223333/CloudTrail/";
+  for (const char* where : {"us-east-1/2026/11/20", "eu-west-1/2026/11/20", "us-east-1/2026/11/25"}) {
+    fs::create_directories(tree / (base + where));
+    fs::copy_file(example, tree / (base + where) / example.filename());
+  }
+  rg::test::NodeServer s3("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--log",
+                                            (dir / "requests.log").string()});
+  ASSERT_TRUE(s3.ok());
+  std::vector<std::string> env = {"HOME=" + dir.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+                                  "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1",
+                                  "AWS_EC2_METADATA_DISABLED=true"};
+  const std::vector<std::string> window = {"--since", "2026-11-20T00:00:00Z", "--until", "2026-11-21T00:00:00Z",
+                                           "--format", "jsonl"};
+  std::vector<std::string> remote = {RG_BINARY, "scan", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", s3.url(),
+                                     "--region", "us-east-1", "--account", "111122223333"};
+  remote.insert(remote.end(), window.begin(), window.end());
+  auto r = rg::test::run_with_env(remote, env);
+  ASSERT_EQ(r.status, 1) << r.err;  // findings
+  std::vector<std::string> here = {RG_BINARY, "scan", (tree / (base + "us-east-1/2026/11/20")).string(), "--account",
+                                   "111122223333"};
+  here.insert(here.end(), window.begin(), window.end());
+  auto l = rg::test::run_with_env(here, env);
+  ASSERT_EQ(l.status, 1) << l.err;
+  ASSERT_FALSE(l.out.empty());
+  auto normal = [](std::string s, const std::string& from) {
+    for (auto p = s.find(from); p != std::string::npos; p = s.find(from)) s.replace(p, from.size(), "<input>/");
+    return s;
+  };
+  EXPECT_EQ(normal(r.out, "s3://org-trail/" + base + "us-east-1/2026/11/20/"),
+            normal(l.out, (tree / (base + "us-east-1/2026/11/20")).string() + "/"));
+  EXPECT_NE(r.err.find("scanned 1 file"), std::string::npos) << r.err;
+  std::string log = rg::test::read_file(dir / "requests.log");
+  EXPECT_EQ(log.find("eu-west-1%2F"), std::string::npos) << log;
+  EXPECT_EQ(log.find("2026/11/25"), std::string::npos) << log;
+  EXPECT_EQ(log.find("eu-west-1/2026"), std::string::npos) << log;
+
+  auto missing = rg::test::run_with_env({RG_BINARY, "scan", "s3://no-such-bucket/AWSLogs/", "--endpoint-url", s3.url()}, env);
+  EXPECT_EQ(missing.status, 2) << missing.err;
+  EXPECT_NE(missing.err.find("s3://no-such-bucket/AWSLogs/: NoSuchBucket"), std::string::npos) << missing.err;
+}

@@ -2,11 +2,13 @@
 // which requests rootguard sent (pruning). Creates --bucket and uploads a generated CloudTrail
 // tree: AWSLogs/o-test/<account>/CloudTrail/<region>/YYYY/MM/DD/<n>.json.gz for --accounts,
 // --regions and --days (comma lists; days as YYYY-MM-DD), --per-day objects each.
-// Object bodies are small gzip CloudTrail files. Prints "PORT <n>" (the pass-through) once
-// everything is uploaded; logs "METHOD URL" lines to --log.
+// Object bodies are small gzip CloudTrail files. With --from DIR, every file under DIR is
+// uploaded instead, keyed by its path relative to DIR. Prints "PORT <n>" (the pass-through)
+// once everything is uploaded; logs "METHOD URL" lines to --log.
 import http from "node:http";
 import zlib from "node:zlib";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { startFauxqs } from "fauxqs";
 
 const args = Object.fromEntries(
@@ -31,7 +33,15 @@ const put = (key, body) => new Promise((resolve, reject) => {
   req.end(body);
 });
 
-for (const account of accounts)
+const walk = (dir) => readdirSync(dir).sort().flatMap((n) => {
+  const p = join(dir, n);
+  return statSync(p).isDirectory() ? walk(p) : [p];
+});
+if (args.from) {
+  for (const file of walk(args.from)) await put(relative(args.from, file).split("\\").join("/"), readFileSync(file));
+}
+
+if (!args.from) for (const account of accounts)
   for (const region of regions)
     for (const day of days)
       for (let n = 0; n < perDay; n++) {
