@@ -6,7 +6,7 @@ BUILD ?= build
 TEST_BUILD ?= build-asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-release bench bench-audit fuzz clean
+.PHONY: all deps build run test test-release bench bench-audit bench-live fuzz clean
 
 all: build
 
@@ -36,6 +36,9 @@ bench: build
 
 bench-audit: build
 	@bash bench/audit.sh $(BUILD)
+
+bench-live: build
+	@bash bench/live.sh $(BUILD)
 
 fuzz: deps
 	@bash fuzz/run.sh

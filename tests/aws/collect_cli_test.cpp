@@ -277,3 +277,49 @@ TEST(AuditLive, CollectsAuditsAndCleansUp) {
   EXPECT_EQ(both.status, 2);
   EXPECT_NE(both.err.find("SNAPSHOT_DIR... or --live"), std::string::npos) << both.err;
 }
+
+// Issue contract: `collect` against the endpoint writes a snapshot that `audit` grades exactly
+// as a snapshot hand-built from the same documented responses (tests/node/hand_snapshot.mjs
+// writes what the AWS CLI prints for each call, with none of rootguard's protocol code).
+TEST(CollectCli, CollectedSnapshotGradesTheSameAsAHandBuiltOne) {
+  if (!ready()) GTEST_SKIP();
+  Endpoint ep;
+  ASSERT_TRUE(ep.server->ok());
+  TempDir home, out;
+  auto c = collect(ep, out / "collected", {}, home);
+  ASSERT_EQ(c.status, 0) << c.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(out / "collected"))
+    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), out / "collected").string());
+  std::sort(names.begin(), names.end());
+  ASSERT_GT(names.size(), 10u);
+  // The report's GeneratedTime is the one moment the endpoint makes up; the hand-built report
+  // takes the same one.
+  std::string report = rg::test::read_file(out / "collected/iam.GetCredentialReport.json");
+  auto gt = report.find("\"GeneratedTime\": \"");
+  ASSERT_NE(gt, std::string::npos) << report;
+  std::string generated = report.substr(gt + 18, report.find('"', gt + 18) - gt - 18);
+  std::vector<std::string> argv = {"node", (rg::test::node_dir() / "hand_snapshot.mjs").string(), "--data",
+                                   (rg::test::shared_testdata() / "aws-responses").string(), "--out",
+                                   (out / "hand").string(), "--account", "111111111111", "--generated-time", generated};
+  argv.insert(argv.end(), names.begin(), names.end());
+  auto h = rg::test::run_command(argv);
+  ASSERT_EQ(h.status, 0);
+  ASSERT_EQ(h.out, "WROTE " + std::to_string(names.size() - 1) + "\n") << "every call but collect's own record";
+
+  auto grade = [&](const std::string& dir) {
+    auto r = rg::test::run_with_env({RG_BINARY, "audit", (out / dir).string(), "--format", "csv", "--now",
+                                     "2026-11-22T00:00:00Z"},
+                                    {"PATH=/usr/bin:/bin"});
+    EXPECT_TRUE(r.status == 0 || r.status == 1) << dir << ": " << r.err;
+    std::string s = r.out;
+    const std::string path = (out / dir).string();
+    for (auto p = s.find(path); p != std::string::npos; p = s.find(path)) s.replace(p, path.size(), "<snapshot>");
+    return s;
+  };
+  std::string collected = grade("collected"), hand = grade("hand");
+  EXPECT_EQ(collected, hand);
+  // Not trivially equal: the sample account fails and passes real checks.
+  EXPECT_NE(collected.find(",FAIL,"), std::string::npos) << collected;
+  EXPECT_NE(collected.find(",PASS,"), std::string::npos) << collected;
+}
