@@ -104,6 +104,10 @@ RawResult Client::send(const ServiceInfo& s, const std::string& region, HttpRequ
   http.connect_timeout_ms = options_.connect_timeout_ms;
   for (int attempt = 1;; ++attempt) {
     out.attempts = attempt;
+    if (http.on_attempt && !http.on_attempt()) {
+      if (out.error_code.empty()) out.error_code = "Cancelled";
+      break;
+    }
     auto creds = credentials_();
     if (!creds.ok()) {
       out.error_code = "CredentialsError";

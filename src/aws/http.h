@@ -36,6 +36,9 @@ struct HttpRequest {
   // When set, the body of a 2xx response is handed over piece by piece instead of kept
   // (other statuses are kept in body as usual); returning false aborts the transfer.
   std::function<bool(std::string_view)> on_body;
+  // When set, called by Client::send before every attempt (the first and each retry);
+  // returning false gives up instead of sending. Streams use it to skip what a retry re-sends.
+  std::function<bool()> on_attempt;
 };
 
 struct HttpResponse {

@@ -3,7 +3,12 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "core/strings.h"
 #include "core/time.h"
@@ -158,14 +163,100 @@ S3Listing list_trail_objects(Client& client, const S3Location& where, const Trai
 }
 
 namespace {
-class OwnedReader : public io::Reader {
+// An S3 object streamed into the scanner: a thread runs the GET and hands the body over piece
+// by piece through a bounded queue (kCap bytes), so memory stays bounded whatever the object's
+// size and decoding starts with the first bytes. A retry after a dropped connection re-sends
+// the object from its start: the bytes already handed over are skipped.
+class S3Stream : public io::Reader {
  public:
-  explicit OwnedReader(std::string bytes) : bytes_(std::move(bytes)), reader_(bytes_) {}
-  Result<std::size_t> read(char* buf, std::size_t n) override { return reader_.read(buf, n); }
+  static constexpr std::size_t kCap = 4 << 20;
+
+  S3Stream(std::shared_ptr<Client> client, HttpRequest http, std::string name)
+      : client_(std::move(client)), http_(std::move(http)), name_(std::move(name)) {}
+  ~S3Stream() override {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  S3Stream(const S3Stream&) = delete;
+  S3Stream& operator=(const S3Stream&) = delete;
+
+  // Starts the transfer; returns once the first bytes came or the request ended, so that a
+  // missing or forbidden object is an error of open(), as for a file.
+  Status start() {
+    thread_ = std::thread([this] { run(); });
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty() && error_) return *error_;
+    return {};
+  }
+
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (error_) return *error_;
+      return std::size_t{0};
+    }
+    std::string& front = queue_.front();
+    std::size_t take = std::min(n, front.size() - front_off_);
+    std::memcpy(buf, front.data() + front_off_, take);
+    front_off_ += take;
+    queued_ -= take;
+    if (front_off_ == front.size()) {
+      queue_.pop_front();
+      front_off_ = 0;
+    }
+    cv_.notify_all();
+    return take;
+  }
 
  private:
-  std::string bytes_;
-  io::MemoryReader reader_;
+  void run() {
+    std::uint64_t seen = 0;  // bytes of the current attempt's body seen so far
+    http_.on_attempt = [&] {
+      std::lock_guard<std::mutex> lk(mu_);
+      seen = 0;
+      return !closed_;
+    };
+    http_.on_body = [&](std::string_view d) -> bool {
+      std::unique_lock<std::mutex> lk(mu_);
+      if (seen < delivered_) {  // a retry re-sends what was already handed over
+        std::size_t skip = static_cast<std::size_t>(std::min<std::uint64_t>(d.size(), delivered_ - seen));
+        d.remove_prefix(skip);
+        seen += skip;
+      }
+      if (d.empty()) return !closed_;
+      cv_.wait(lk, [&] { return closed_ || queued_ < kCap; });
+      if (closed_) return false;
+      queue_.emplace_back(d);
+      queued_ += d.size();
+      seen += d.size();
+      delivered_ += d.size();
+      cv_.notify_all();
+      return true;
+    };
+    RawResult r = client_->send(*find_service("s3"), client_->region(), http_);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!r.ok && !closed_) error_ = make_error(ErrorKind::Remote, name_, r.error_code + ": " + r.error_message);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::shared_ptr<Client> client_;
+  HttpRequest http_;
+  std::string name_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::size_t front_off_ = 0, queued_ = 0;
+  std::uint64_t delivered_ = 0;
+  bool done_ = false, closed_ = false;
+  std::optional<Error> error_;
 };
 }  // namespace
 
@@ -182,9 +273,9 @@ std::vector<io::Source> s3_sources(std::shared_ptr<Client> client, const std::st
       http.method = "GET";
       http.url = s3_url(*client, bucket, key);
       http.headers = {{"x-amz-content-sha256", sha256_hex("")}};
-      RawResult r = client->send(*find_service("s3"), client->region(), http);
-      if (!r.ok) return make_error(ErrorKind::Remote, name, r.error_code + ": " + r.error_message);
-      return std::unique_ptr<io::Reader>(std::make_unique<OwnedReader>(std::move(r.response.body)));
+      auto stream = std::make_unique<S3Stream>(client, std::move(http), name);
+      if (Status st = stream->start(); !st) return st.error();
+      return std::unique_ptr<io::Reader>(std::move(stream));
     };
     out.push_back(std::move(src));
   }

@@ -130,6 +130,16 @@ TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
   EXPECT_EQ(log.find("2026/11/25"), std::string::npos) << log;
   EXPECT_EQ(log.find("eu-west-1/2026"), std::string::npos) << log;
 
+  // A connection dropped in the middle of every object's first transfer: the retry resumes the
+  // stream where it stopped, and the findings are the same.
+  rg::test::NodeServer flaky("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--cut-once", "700"});
+  ASSERT_TRUE(flaky.ok());
+  auto again = remote;
+  again[4] = flaky.url();
+  auto f = rg::test::run_with_env(again, env);
+  EXPECT_EQ(f.status, 1) << f.err;
+  EXPECT_EQ(f.out, r.out);
+
   auto missing = rg::test::run_with_env({RG_BINARY, "scan", "s3://no-such-bucket/AWSLogs/", "--endpoint-url", s3.url()}, env);
   EXPECT_EQ(missing.status, 2) << missing.err;
   EXPECT_NE(missing.err.find("s3://no-such-bucket/AWSLogs/: NoSuchBucket"), std::string::npos) << missing.err;

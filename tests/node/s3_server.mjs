@@ -53,10 +53,26 @@ if (!args.from) for (const account of accounts)
         await put(key, zlib.gzipSync(JSON.stringify({ Records: [record] })));
       }
 
+// --cut-once N: the first GET of each object is cut off after N bytes of its body (the
+// connection dropped mid-transfer), as flaky networks do.
+const cutOnce = args["cut-once"] !== undefined ? Number(args["cut-once"]) : -1;
+const cut = new Set();
 const proxy = http.createServer((req, res) => {
   if (args.log) appendFileSync(args.log, `${req.method} ${req.url}\n`);
+  const isObjectGet = req.method === "GET" && !req.url.includes("list-type");
+  const cutThis = cutOnce >= 0 && isObjectGet && !cut.has(req.url);
+  if (cutThis) cut.add(req.url);
   const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-    (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+    (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      if (!cutThis || r.statusCode !== 200) return r.pipe(res);
+      const chunks = [];
+      r.on("data", (c) => chunks.push(c));
+      r.on("end", () => {
+        res.write(Buffer.concat(chunks).subarray(0, cutOnce));
+        setTimeout(() => res.socket.destroy(), 20);
+      });
+    });
   up.on("error", () => res.destroy());
   req.pipe(up);
 });
