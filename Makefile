@@ -6,7 +6,7 @@ BUILD ?= build
 TEST_BUILD ?= build-asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-release bench bench-audit bench-live fuzz clean
+.PHONY: all deps build run test test-release bench bench-audit bench-live bench-s3 fuzz clean
 
 all: build
 
@@ -39,6 +39,9 @@ bench-audit: build
 
 bench-live: build
 	@bash bench/live.sh $(BUILD)
+
+bench-s3: build
+	@bash bench/s3.sh $(BUILD)
 
 fuzz: deps
 	@bash fuzz/run.sh
