@@ -30,6 +30,8 @@ const DENY_ACCOUNT = args["deny-account"] || "";  // AssumeRole into this accoun
 let seed = Number(args.seed || 42);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 
+const faultStreak = new Map();  // request -> faults injected in a row
+
 // access key id -> { secret, token, account }
 const keys = new Map();
 for (const k of (args.key || "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").split(",")) {
@@ -236,7 +238,12 @@ const server = http.createServer(async (req, res) => {
     return res.end(e.body);
   }
   if (LATENCY) await sleep(LATENCY);
-  const r = rand();
+  // Faults are transient, as AWS's are: the same request is never faulted more than three
+  // times in a row (the client makes up to six attempts), so every call finally succeeds.
+  const key = `${v.account} ${req.method} ${req.url} ${body}`;
+  const streak = faultStreak.get(key) || 0;
+  const r = streak >= 3 ? 1 : rand();
+  faultStreak.set(key, r < P_DROP + P_500 + P_THROTTLE ? streak + 1 : 0);
   if (r < P_DROP) { log({ ...entry, status: 0, fault: "drop" }); return req.socket.destroy(); }
   if (r < P_DROP + P_500) {
     log({ ...entry, status: 500, fault: "500" });
