@@ -33,5 +33,6 @@ Command register_emails(CLI::App& root);
 Command register_collect(CLI::App& root);
 Command register_case(CLI::App& root);
 Command register_timeline(CLI::App& root);
+Command register_watch(CLI::App& root);
 
 }  // namespace rg::cli

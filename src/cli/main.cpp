@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       register_collect,
       register_case,
       register_timeline,
+      register_watch,
   };
   std::vector<Command> commands;
   for (Registrar r : registrars) commands.push_back(r(app));

@@ -107,6 +107,12 @@ Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rul
   if (!f.resource.empty()) reason += ", target " + f.resource;
   if (!r.access_key_id.empty()) reason += ", key " + r.access_key_id;
   f.reason = reason;
+  // CloudTrail's late re-delivery of an event carries an addendum naming the original: alerts
+  // key on that, so a re-delivered event never alerts twice (docs/finding-jsonl.md).
+  for (std::string_view k : {"reason", "updatedFields", "originalRequestID", "originalEventID"}) {
+    std::string_view v = str_at(e, {"addendum", k});
+    if (!v.empty()) f.facets.emplace_back("addendum." + std::string(k), clean(v, 256));
+  }
   return f;
 }
 

@@ -1,0 +1,258 @@
+// rootguard watch DIR: follow a directory of CloudTrail logs, scan each new file once, alert
+// through the durable outbox, file cases (respond/watch.h does the work; this is the loop:
+// inotify wake-ups with a periodic rescan as the safety net, signals, the health line).
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <cctype>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "aws/client.h"
+#include "cli/aws_flags.h"
+#include "cli/command.h"
+#include "cli/state_flags.h"
+#include "core/severity.h"
+#include "respond/cases.h"
+#include "respond/outbox.h"
+#include "respond/sinks/sink.h"
+#include "respond/watch.h"
+#include "sigma/ruleset.h"
+
+namespace rg::cli {
+
+namespace {
+
+struct WatchFlags {
+  std::string dir;
+  StateFlags state;
+  std::vector<std::string> sinks;
+  std::vector<std::string> rule_dirs;
+  bool no_builtin = false;
+  std::string interval = "60s", settle = "5s", case_min = "high";
+  bool once = false;
+  AwsFlags aws;  // sns: sinks
+};
+
+std::atomic<int> g_signal{0};
+int g_wake[2] = {-1, -1};
+
+void on_signal(int sig) {
+  g_signal.store(sig);
+  if (g_wake[1] >= 0) {
+    char c = 1;
+    ssize_t n = ::write(g_wake[1], &c, 1);
+    (void)n;
+  }
+}
+
+// "60s", "5m", "500ms", "2h", or plain seconds.
+std::optional<std::int64_t> parse_duration_ms(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0 || i > 9) return std::nullopt;
+  std::int64_t n = std::stoll(s.substr(0, i));
+  std::string unit = s.substr(i);
+  if (unit.empty() || unit == "s") return n * 1000;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * 60000;
+  if (unit == "h") return n * 3600000;
+  return std::nullopt;
+}
+
+int fail(const std::string& what) {
+  std::fprintf(stderr, "rootguard: error: %s\n", what.c_str());
+  return kExitError;
+}
+
+// Watches dir and every directory under it (inotify is not recursive); new ones are added on
+// each pass. Only a wake-up signal: what changed is found by listing.
+class DirWatch {
+ public:
+  DirWatch() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {}
+  ~DirWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+  void cover(const std::string& root) {
+    if (fd_ < 0) return;
+    add(root);
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_directory(ec)) add(it->path().string());
+  }
+  void drain() {
+    alignas(inotify_event) char buf[8192];
+    while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) {
+    }
+  }
+
+ private:
+  void add(const std::string& d) {
+    if (seen_.count(d)) return;
+    if (::inotify_add_watch(fd_, d.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) >= 0) seen_.insert(d);
+  }
+  int fd_;
+  std::set<std::string> seen_;
+};
+
+int run_watch(const WatchFlags& f) {
+  auto interval = parse_duration_ms(f.interval);
+  if (!interval || *interval < 100) return fail("--interval '" + f.interval + "': use e.g. 60s, 5m, 500ms");
+  auto settle = parse_duration_ms(f.settle);
+  if (!settle) return fail("--settle '" + f.settle + "': use e.g. 5s");
+  respond::CasePolicy policy;
+  if (auto sev = parse_severity(f.case_min)) policy.min_severity = *sev;
+  else return fail("--case-min-severity: unknown severity '" + f.case_min + "'");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
+  if (f.sinks.empty()) return fail("watch needs at least one --sink (e.g. --sink file:alerts.jsonl, --sink stdout)");
+
+  // Diagnostics: one line each; a line already printed is not printed again every pass.
+  std::set<std::string> printed;
+  Diagnostics diag([&](Diagnostics::Level level, const std::string& line) {
+    if (!printed.insert(line).second) return;
+    const char* tag = level == Diagnostics::Level::Error ? "error" : level == Diagnostics::Level::Warning ? "warning" : "note";
+    std::fprintf(stderr, "rootguard: %s: %s\n", tag, line.c_str());
+  });
+
+  auto store = respond::open_store(f.state.spec());
+  if (!store.ok()) return fail(store.error().str());
+
+  respond::SinkOptions so;
+  if (const char* s = std::getenv("ROOTGUARD_WEBHOOK_SECRET")) so.hmac_secret = s;
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
+  std::shared_ptr<aws::Client> aws_client;
+  for (const std::string& spec : f.sinks)
+    if (spec.rfind("sns:", 0) == 0 && !aws_client) {
+      auto c = make_client(f.aws);
+      if (!c.ok()) return fail(c.error().str());
+      aws_client = *c;
+    }
+  if (aws_client) so.aws_call = [aws_client](const aws::Request& r) { return aws_client->call(r); };
+
+  respond::Outbox outbox(**store, respond::RetryPolicy{});
+  for (const std::string& spec : f.sinks) {
+    auto s = respond::make_sink(spec, so);
+    if (!s.ok()) return fail(s.error().str());
+    outbox.add_sink(spec, std::move(*s));
+  }
+  respond::CaseBook cases(**store, policy);
+
+  sigma::LoadOptions lo;
+  lo.builtin = !f.no_builtin;
+  for (const std::string& d : f.rule_dirs) lo.dirs.emplace_back(d);
+  sigma::RuleSet rules = sigma::load_rules(lo, diag);
+  if (diag.error_count()) return fail("fix the rules above before watching");
+
+  respond::WatchOptions wo;
+  wo.dir = f.dir;
+  wo.settle_ms = *settle;
+  respond::Watcher watcher(**store, outbox, cases, rules, wo);
+
+  if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  DirWatch dw;
+  std::fprintf(stderr, "rootguard: watch: following %s with %s (%zu sink(s), rescan every %s)\n", f.dir.c_str(),
+               (**store).describe().c_str(), f.sinks.size(), f.interval.c_str());
+  std::int64_t last_health = wall_ms();
+  std::uint64_t done_at_last_health = 0;
+  std::string last_error;
+  for (;;) {
+    dw.cover(f.dir);
+    const std::int64_t now = wall_ms();
+    const std::uint64_t errors_before = diag.error_count();
+    auto r = watcher.pass(now, diag);
+    if (!r.ok()) {
+      std::fprintf(stderr, "rootguard: error: %s\n", r.error().str().c_str());
+      std::fprintf(stderr, "rootguard: watch: stopped; nothing of the file being filed was kept, it is scanned again on restart\n");
+      return kExitError;
+    }
+    if (diag.error_count() > errors_before) last_error = "see the error lines above";
+    const auto& t = watcher.totals();
+    if (f.once || now - last_health >= *interval || g_signal.load()) {
+      auto status = outbox.status();
+      std::uint64_t pending = 0, sent = 0, rejected = 0;
+      if (status.ok())
+        for (const auto& s : *status) {
+          pending += s.counts.pending;
+          sent += s.counts.sent;
+          rejected += s.counts.rejected;
+        }
+      auto total_done = (**store).files_done_count();
+      std::fprintf(stderr,
+                   "rootguard: watch: health: %llu files done (%llu since last), %llu waiting to settle, %llu findings, "
+                   "alerts %llu sent, %llu pending, %llu rejected%s%s\n",
+                   static_cast<unsigned long long>(total_done.ok() ? *total_done : 0),
+                   static_cast<unsigned long long>(t.files_scanned - done_at_last_health),
+                   static_cast<unsigned long long>(r->files_waiting), static_cast<unsigned long long>(t.findings),
+                   static_cast<unsigned long long>(sent), static_cast<unsigned long long>(pending),
+                   static_cast<unsigned long long>(rejected), last_error.empty() ? "" : "; last error: ",
+                   last_error.c_str());
+      last_health = now;
+      done_at_last_health = t.files_scanned;
+      last_error.clear();
+    }
+    if (f.once) return diag.error_count() ? kExitError : kExitClean;
+    if (int sig = g_signal.load()) {
+      std::fprintf(stderr, "rootguard: watch: stopped by %s; state is saved\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      return kExitClean;
+    }
+    // Sleep until a file event, a signal, the next rescan, a file settling or an alert due.
+    std::int64_t wait = *interval;
+    if (r->files_waiting) wait = std::min<std::int64_t>(wait, std::max<std::int64_t>(200, *settle / 2));
+    if (auto due = outbox.next_due_ms(); due.ok() && *due) wait = std::min<std::int64_t>(wait, std::max<std::int64_t>(50, **due - now));
+    pollfd fds[2] = {{dw.fd(), POLLIN, 0}, {g_wake[0], POLLIN, 0}};
+    int n = ::poll(fds, 2, static_cast<int>(wait));
+    if (n > 0 && (fds[0].revents & POLLIN)) {
+      dw.drain();
+      // Let a burst of writes finish before listing again.
+      ::poll(nullptr, 0, 100);
+    }
+  }
+}
+
+}  // namespace
+
+Command register_watch(CLI::App& root) {
+  auto f = std::make_shared<WatchFlags>();
+  Command c;
+  c.app = root.add_subcommand("watch", "Follow a directory of CloudTrail logs: scan each new file once, alert, open cases");
+  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively)")->required();
+  f->state.add_to(c.app);
+  c.app->add_option("--sink", f->sinks,
+                    "where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
+                    "smtp://..., sns:TOPIC_ARN");
+  c.app->add_option("--rules", f->rule_dirs, "add Sigma rules from this file or directory (repeatable)");
+  c.app->add_flag("--no-builtin", f->no_builtin, "leave out the built-in rules");
+  c.app->add_option("--interval", f->interval, "rescan and health-line interval (default 60s)");
+  c.app->add_option("--settle", f->settle, "a file unchanged this long is complete (default 5s)");
+  c.app->add_option("--case-min-severity", f->case_min, "findings at or above this open or join a case (default high)");
+  c.app->add_flag("--once", f->once, "one pass (scan what is settled, deliver what is due), then exit");
+  c.app->add_option("--profile", f->aws.profile, "sns: sinks: AWS CLI profile");
+  c.app->add_option("--region", f->aws.region, "sns: sinks: AWS region");
+  c.run = [f] { return run_watch(*f); };
+  return c;
+}
+
+}  // namespace rg::cli

@@ -1,0 +1,63 @@
+// Watcher: the loop body of `rootguard watch DIR`. Each pass lists the directory (recursively,
+// sorted), scans every settled log file the store has not seen, and for each file, in ONE
+// store transaction, files its findings into cases, queues their alerts in the outbox and
+// marks the file done; then it offers the due alerts to the sinks. A kill at any moment leaves
+// a file either wholly done (its alerts queued) or not at all (scanned again after restart),
+// and the outbox never queues one alert key twice, so nothing is lost or repeated.
+//
+// A file is "settled" once its modification time is settle_ms in the past: a log still being
+// written is left for a later pass. A file deleted between listing and reading costs one line
+// and is not marked done. The caller decides when passes run (inotify wake-ups, a timer) and
+// owns signals; the clock is passed in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/diagnostics.h"
+#include "respond/cases.h"
+#include "respond/outbox.h"
+#include "respond/store.h"
+#include "scan/scan.h"
+#include "sigma/ruleset.h"
+
+namespace rg::respond {
+
+struct WatchOptions {
+  std::string dir;                 // the directory followed
+  std::int64_t settle_ms = 5000;   // a file unchanged this long is complete
+  scan::Options scan;              // filters; jobs is forced to 1
+};
+
+struct PassReport {
+  std::uint64_t files_seen = 0;     // log files listed
+  std::uint64_t files_scanned = 0;  // scanned and marked done in this pass
+  std::uint64_t files_waiting = 0;  // not settled yet
+  std::uint64_t findings = 0;
+  std::uint64_t alerts_queued = 0;  // new outbox rows
+  DeliveryReport delivery;
+};
+
+class Watcher {
+ public:
+  Watcher(Store& store, Outbox& outbox, CaseBook& cases, const sigma::RuleSet& rules, WatchOptions options)
+      : store_(store), outbox_(outbox), cases_(cases), rules_(rules), opts_(std::move(options)) {}
+
+  // One pass (see above). An Error means the store failed (the caller stops: a disk that is
+  // full or a database that went bad must not be papered over); bad log files are reported
+  // to diag and the pass goes on.
+  Result<PassReport> pass(std::int64_t now_ms, Diagnostics& diag);
+
+  // Totals since start, for the health line.
+  const PassReport& totals() const { return totals_; }
+
+ private:
+  Store& store_;
+  Outbox& outbox_;
+  CaseBook& cases_;
+  const sigma::RuleSet& rules_;
+  WatchOptions opts_;
+  PassReport totals_;
+};
+
+}  // namespace rg::respond

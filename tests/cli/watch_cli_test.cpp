@@ -1,0 +1,184 @@
+// `rootguard watch` through the binary: each new file scanned once, alerts delivered exactly
+// once even when watch is killed with SIGKILL at random moments and restarted, a clean stop on
+// SIGTERM, files still being written left until they settle, a damaged state database refused.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "core/strings.h"
+#include "test_util.h"
+
+extern char** environ;
+
+namespace rg::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Starts `rootguard args...` in the background, stdout and stderr to `log`.
+pid_t spawn_rootguard(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> argv = {RG_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, RG_BINARY, &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+// The example JSON-lines events with their eventIDs made unique to file `n`.
+std::string events_for(int n) {
+  static const std::string base = read_file(source_dir() / "examples/cloudtrail/athena-export-dev.jsonl");
+  static const std::regex id(R"re("eventID": "([^"]+)")re");
+  return std::regex_replace(base, id, "\"eventID\": \"f" + std::to_string(n) + "-$1\"");
+}
+
+// Writes file n into dir the way log shippers do: to a temporary name, then renamed in.
+void drop_file(const fs::path& dir, int n) {
+  fs::path tmp = dir / ".incoming";
+  fs::create_directories(tmp);
+  write_file(tmp / ("f" + std::to_string(n)), events_for(n));
+  fs::create_directories(dir / "2026/11/20");
+  fs::rename(tmp / ("f" + std::to_string(n)), dir / "2026/11/20" / ("events-" + std::to_string(n) + ".jsonl"));
+}
+
+// rule:eventID -> how many times, from alert lines ("key":"D03:...") or scan jsonl lines.
+std::map<std::string, int> alert_keys(const std::string& text) {
+  std::map<std::string, int> out;
+  static const std::regex key(R"re("key":"([^"]+)")re");
+  for (auto& line : split(text, '\n')) {
+    std::smatch m;
+    if (std::regex_search(line, m, key)) ++out[m[1]];
+  }
+  return out;
+}
+std::map<std::string, int> scan_keys(const std::string& text) {
+  std::map<std::string, int> out;
+  static const std::regex rule(R"re("rule":"([^"]+)")re"), event(R"re("event":\{"id":"([^"]+)")re");
+  for (auto& line : split(text, '\n')) {
+    std::smatch r, e;
+    if (std::regex_search(line, r, rule) && std::regex_search(line, e, event)) ++out[r[1].str() + ":" + e[1].str()];
+  }
+  return out;
+}
+
+TEST(WatchCli, KilledAtRandomAndRestartedEveryAlertArrivesExactlyOnce) {
+  TempDir t;
+  fs::path logs = t / "logs", state = t / "state", alerts = t / "alerts.jsonl", log = t / "watch.log";
+  fs::create_directories(logs);
+  const std::vector<std::string> args = {"watch", logs.string(), "--state", state.string(), "--sink",
+                                         "file:" + alerts.string(), "--settle", "0s", "--interval", "200ms",
+                                         "--case-min-severity", "critical"};
+  std::mt19937 rng(20261122);
+  int next = 0;
+  const int kCycles = 12;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    pid_t pid = spawn_rootguard(args, log);
+    ASSERT_GT(pid, 0);
+    for (int k = 0; k < 2; ++k) drop_file(logs, next++);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 450)(rng)));
+    ::kill(pid, SIGKILL);
+    EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  }
+  // The killed runs did real work (they were not all killed before starting).
+  ASSERT_TRUE(fs::exists(alerts)) << read_file(log);
+  EXPECT_GT(alert_keys(read_file(alerts)).size(), 0u);
+  // A last clean run delivers what is left, and stops on SIGTERM with status 0.
+  pid_t pid = spawn_rootguard(args, log);
+  ASSERT_GT(pid, 0);
+  for (int i = 0; i < 100 && alert_keys(fs::exists(alerts) ? read_file(alerts) : "").size() <
+                                  scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out).size();
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
+  EXPECT_NE(read_file(log).find("stopped by SIGTERM"), std::string::npos);
+
+  auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  ASSERT_GT(expected.size(), 2u * kCycles);  // several findings per file, all files present
+  auto got = alert_keys(read_file(alerts));
+  EXPECT_EQ(got.size(), expected.size());
+  for (const auto& [k, count] : expected) {
+    EXPECT_EQ(count, 1) << "scan reports " << k << " once";
+    EXPECT_EQ(got.count(k), 1u) << "missing alert " << k;
+    if (got.count(k)) {
+      EXPECT_EQ(got[k], 1) << "alert " << k << " delivered " << got[k] << " times";
+    }
+  }
+  // The store knows every file, once.
+  auto again = run_rootguard({"watch", logs.string(), "--state", state.string(), "--sink", "file:" + alerts.string(),
+                              "--settle", "0s", "--once"});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find(std::to_string(next) + " files done (0 since last)"), std::string::npos) << again.err;
+  EXPECT_EQ(alert_keys(read_file(alerts)).size(), expected.size());
+}
+
+TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
+  TempDir t;
+  fs::path logs = t / "logs";
+  fs::create_directories(logs);
+  write_file(logs / "live.jsonl", events_for(1));  // modified just now
+  std::vector<std::string> args = {"watch", logs.string(), "--state", (t / "state").string(), "--sink",
+                                   "file:" + (t / "a.jsonl").string(), "--settle", "1h", "--once"};
+  auto r = run_rootguard(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("0 files done (0 since last), 1 waiting to settle"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(t / "a.jsonl") && !read_file(t / "a.jsonl").empty());
+  args[7] = "0s";
+  r = run_rootguard(args);
+  EXPECT_NE(r.err.find("1 files done (1 since last), 0 waiting"), std::string::npos) << r.err;
+  EXPECT_FALSE(read_file(t / "a.jsonl").empty());
+}
+
+TEST(WatchCli, DamagedStateDatabaseIsRefusedWithAHint) {
+  TempDir t;
+  fs::create_directories(t / "logs");
+  fs::create_directories(t / "state");
+  write_file(t / "state/rootguard.db", std::string(4096, 'x'));
+  auto r = run_rootguard({"watch", (t / "logs").string(), "--state", (t / "state").string(), "--sink", "stdout",
+                          "--once"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("rootguard.db"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("will not reset"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(t / "state/rootguard.db"), std::string(4096, 'x')) << "never silently reset";
+}
+
+TEST(WatchCli, BadFlagsAreOneLine) {
+  TempDir t;
+  auto r = run_rootguard({"watch", (t / "nope").string(), "--sink", "stdout", "--state", (t / "s").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("not a directory"), std::string::npos) << r.err;
+  r = run_rootguard({"watch", t.path().string(), "--state", (t / "s").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--sink"), std::string::npos) << r.err;
+  r = run_rootguard({"watch", t.path().string(), "--sink", "stdout", "--interval", "soon", "--state", (t / "s").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--interval"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rg::test
