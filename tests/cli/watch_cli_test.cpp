@@ -100,7 +100,16 @@ TEST(WatchCli, KilledAtRandomAndRestartedEveryAlertArrivesExactlyOnce) {
     pid_t pid = spawn_rootguard(args, log);
     ASSERT_GT(pid, 0);
     for (int k = 0; k < 2; ++k) drop_file(logs, next++);
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 450)(rng)));
+    // Once it is running (rules loaded, store open), kill it at a random moment of its work.
+    for (int i = 0; i < 200; ++i) {
+      std::string text = fs::exists(log) ? read_file(log) : "";
+      std::size_t starts = 0;
+      for (auto p = text.find("watch: following"); p != std::string::npos; p = text.find("watch: following", p + 1))
+        ++starts;
+      if (starts > static_cast<std::size_t>(cycle)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
   }
