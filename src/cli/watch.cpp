@@ -1,4 +1,4 @@
-// rootguard watch DIR: follow a directory of CloudTrail logs, scan each new file once, alert
+// rootguard watch DIR|s3://BUCKET/PREFIX: follow CloudTrail logs, scan each new file once, alert
 // through the durable outbox, file cases (respond/watch.h does the work; this is the loop:
 // inotify wake-ups with a periodic rescan as the safety net, signals, the health line).
 #include <poll.h>
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "aws/client.h"
+#include "aws/s3.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
 #include "cli/state_flags.h"
@@ -41,7 +42,7 @@ struct WatchFlags {
   std::vector<std::string> sinks;
   std::vector<std::string> rule_dirs;
   bool no_builtin = false;
-  std::string interval = "60s", settle = "5s", case_min = "high";
+  std::string interval = "60s", settle = "5s", case_min = "high", lookback = "48h";
   bool once = false;
   AwsFlags aws;  // sns: sinks
 };
@@ -70,6 +71,7 @@ std::optional<std::int64_t> parse_duration_ms(const std::string& s) {
   if (unit == "ms") return n;
   if (unit == "m") return n * 60000;
   if (unit == "h") return n * 3600000;
+  if (unit == "d") return n * 86400000;
   return std::nullopt;
 }
 
@@ -117,8 +119,17 @@ int run_watch(const WatchFlags& f) {
   respond::CasePolicy policy;
   if (auto sev = parse_severity(f.case_min)) policy.min_severity = *sev;
   else return fail("--case-min-severity: unknown severity '" + f.case_min + "'");
+  const bool s3 = f.dir.rfind("s3://", 0) == 0;
+  auto lookback = parse_duration_ms(f.lookback);
+  if (!lookback) return fail("--lookback '" + f.lookback + "': use e.g. 48h, 7d");
   std::error_code ec;
-  if (!std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
+  if (!s3 && !std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
+  std::optional<aws::S3Location> where;
+  if (s3) {
+    auto loc = aws::parse_s3_url(f.dir);
+    if (!loc.ok()) return fail(loc.error().str());
+    where = *loc;
+  }
   if (f.sinks.empty()) return fail("watch needs at least one --sink (e.g. --sink file:alerts.jsonl, --sink stdout)");
 
   // Diagnostics: one line each; a line already printed is not printed again every pass.
@@ -138,7 +149,7 @@ int run_watch(const WatchFlags& f) {
   if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
   std::shared_ptr<aws::Client> aws_client;
   for (const std::string& spec : f.sinks)
-    if (spec.rfind("sns:", 0) == 0 && !aws_client) {
+    if ((s3 || spec.rfind("sns:", 0) == 0) && !aws_client) {
       auto c = make_client(f.aws);
       if (!c.ok()) return fail(c.error().str());
       aws_client = *c;
@@ -162,6 +173,22 @@ int run_watch(const WatchFlags& f) {
   respond::WatchOptions wo;
   wo.dir = f.dir;
   wo.settle_ms = *settle;
+  if (s3) {
+    if (!aws_client) {
+      auto c = make_client(f.aws);
+      if (!c.ok()) return fail(c.error().str());
+      aws_client = *c;
+    }
+    // Each poll lists the days within --lookback (CloudTrail's key layout prunes the rest) and
+    // scans the objects the store has not seen. A start-after cursor alone would miss the
+    // objects CloudTrail delivers late under an earlier name; the done-set does not.
+    wo.list = [client = aws_client, loc = *where, back = *lookback](std::int64_t now_ms, Diagnostics& d) {
+      aws::TrailFilter filter;
+      filter.since_ms = now_ms - back;
+      aws::S3Listing listing = aws::list_trail_objects(*client, loc, filter, d);
+      return aws::s3_sources(client, loc.bucket, listing.objects);
+    };
+  }
   respond::Watcher watcher(**store, outbox, cases, rules, wo);
 
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
@@ -179,7 +206,7 @@ int run_watch(const WatchFlags& f) {
   std::uint64_t done_at_last_health = 0;
   std::string last_error;
   for (;;) {
-    dw.cover(f.dir);
+    if (!s3) dw.cover(f.dir);
     const std::int64_t now = wall_ms();
     const std::uint64_t errors_before = diag.error_count();
     auto r = watcher.pass(now, diag);
@@ -238,7 +265,10 @@ Command register_watch(CLI::App& root) {
   auto f = std::make_shared<WatchFlags>();
   Command c;
   c.app = root.add_subcommand("watch", "Follow a directory of CloudTrail logs: scan each new file once, alert, open cases");
-  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively)")->required();
+  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively), or s3://BUCKET/PREFIX")
+      ->required();
+  c.app->add_option("--lookback", f->lookback, "s3://: days listed at each poll (default 48h)");
+  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3:// and sns: send AWS requests to this URL");
   f->state.add_to(c.app);
   c.app->add_option("--sink", f->sinks,
                     "where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
@@ -249,8 +279,8 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("--settle", f->settle, "a file unchanged this long is complete (default 5s)");
   c.app->add_option("--case-min-severity", f->case_min, "findings at or above this open or join a case (default high)");
   c.app->add_flag("--once", f->once, "one pass (scan what is settled, deliver what is due), then exit");
-  c.app->add_option("--profile", f->aws.profile, "sns: sinks: AWS CLI profile");
-  c.app->add_option("--region", f->aws.region, "sns: sinks: AWS region");
+  c.app->add_option("--profile", f->aws.profile, "s3:// and sns: AWS CLI profile");
+  c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)");
   c.run = [f] { return run_watch(*f); };
   return c;
 }

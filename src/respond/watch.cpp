@@ -41,7 +41,8 @@ FileInfo stat_file(const std::string& path) {
 
 Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   PassReport rep;
-  std::vector<io::Source> sources = io::expand({opts_.dir}, io::Env::posix(), diag);
+  const bool local = !opts_.list;
+  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag) : opts_.list(now_ms, diag);
   scan::Options so = opts_.scan;
   so.jobs = 1;
   so.progress = nullptr;
@@ -50,22 +51,31 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
     auto done = store_.file_done(src.name);
     if (!done.ok()) return done.error();
     if (*done) continue;
-    FileInfo before = stat_file(src.name);
-    if (!before.exists) continue;  // gone since the listing: nothing to do
-    if (now_ms - before.mtime_ms < opts_.settle_ms) {
-      ++rep.files_waiting;
-      continue;
+    FileInfo before;
+    if (local) {
+      before = stat_file(src.name);
+      if (!before.exists) continue;  // gone since the listing: nothing to do
+      if (now_ms - before.mtime_ms < opts_.settle_ms) {
+        ++rep.files_waiting;
+        continue;
+      }
     }
     Collect found;
     scan::Report sr = scan::run({src}, rules_, so, found, diag);
-    FileInfo after = stat_file(src.name);
-    if (!after.exists) {
-      diag.warning(src.name, "deleted while it was being read; skipped");
-      continue;
-    }
-    if (after.size != before.size || after.mtime_ms != before.mtime_ms) {
-      ++rep.files_waiting;  // written to while scanned: scan it again once it settles
-      continue;
+    FileInfo after;
+    after.size = static_cast<std::int64_t>(src.size_hint);
+    if (local) {
+      after = stat_file(src.name);
+      if (!after.exists) {
+        diag.warning(src.name, "deleted while it was being read; skipped");
+        continue;
+      }
+      if (after.size != before.size || after.mtime_ms != before.mtime_ms) {
+        ++rep.files_waiting;  // written to while scanned: scan it again once it settles
+        continue;
+      }
+    } else if (sr.per_file.empty() || (sr.per_file[0].errors > 0 && sr.per_file[0].bytes_in == 0)) {
+      continue;  // could not be fetched (reported): try again at the next pass
     }
     std::uint64_t queued = 0;
     Status st = store_.transaction([&]() -> Status {

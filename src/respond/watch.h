@@ -12,9 +12,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/diagnostics.h"
+#include "io/source.h"
 #include "respond/cases.h"
 #include "respond/outbox.h"
 #include "respond/store.h"
@@ -24,9 +27,12 @@
 namespace rg::respond {
 
 struct WatchOptions {
-  std::string dir;                 // the directory followed
-  std::int64_t settle_ms = 5000;   // a file unchanged this long is complete
+  std::string dir;                 // the directory followed (when `list` is not set)
+  std::int64_t settle_ms = 5000;   // a local file unchanged this long is complete
   scan::Options scan;              // filters; jobs is forced to 1
+  // Another place to follow (S3): lists the candidate sources at each pass. Its sources are
+  // taken as complete as listed (S3 objects appear whole), so no settling applies.
+  std::function<std::vector<io::Source>(std::int64_t now_ms, Diagnostics& diag)> list;
 };
 
 struct PassReport {

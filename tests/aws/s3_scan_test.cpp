@@ -3,6 +3,8 @@
 // is listed (checked on the requests the endpoint received), and objects read back whole.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "aws/s3.h"
@@ -143,4 +145,53 @@ TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
   auto missing = rg::test::run_with_env({RG_BINARY, "scan", "s3://no-such-bucket/AWSLogs/", "--endpoint-url", s3.url()}, env);
   EXPECT_EQ(missing.status, 2) << missing.err;
   EXPECT_NE(missing.err.find("s3://no-such-bucket/AWSLogs/: NoSuchBucket"), std::string::npos) << missing.err;
+}
+
+// `rootguard watch s3://...`: each poll lists only the days within --lookback and scans the
+// objects it has not seen; a second poll finds nothing new.
+TEST(S3Watch, PollsRecentDaysAndScansEachObjectOnce) {
+  if (!fauxqs_ready()) GTEST_SKIP() << "node or fauxqs (tests/node) absent";
+  rg::test::TempDir tree, dir;
+  const fs::path example =
+      rg::test::source_dir() / "examples/cloudtrail/111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
+  auto day_path = [](std::int64_t ms) {
+    std::string iso = rg::format_iso8601(ms);  // YYYY-MM-DDT...
+    return iso.substr(0, 4) + "/" + iso.substr(5, 2) + "/" + iso.substr(8, 2);
+  };
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const std::string base = "AWSLogs/o-test/111122223333/CloudTrail/us-east-1/";
+  const std::string today = day_path(now), old = day_path(now - 10 * 86400000LL);
+  for (const std::string& d : {today, old}) {
+    fs::create_directories(tree / (base + d));
+    fs::copy_file(example, tree / (base + d) / example.filename());
+  }
+  rg::test::NodeServer s3("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--log",
+                                            (dir / "requests.log").string()});
+  ASSERT_TRUE(s3.ok());
+  std::vector<std::string> env = {"HOME=" + dir.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+                                  "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1",
+                                  "AWS_EC2_METADATA_DISABLED=true"};
+  const std::vector<std::string> watch = {RG_BINARY, "watch", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", s3.url(),
+                                          "--state", (dir / "state").string(), "--sink",
+                                          "file:" + (dir / "alerts.jsonl").string(), "--once"};
+  auto w = rg::test::run_with_env(watch, env);
+  ASSERT_EQ(w.status, 0) << w.err;
+  EXPECT_NE(w.err.find("1 files done (1 since last)"), std::string::npos) << w.err;
+  auto local = rg::test::run_with_env({RG_BINARY, "scan", example.string(), "--format", "jsonl"}, env);
+  const std::string alerts = rg::test::read_file(dir / "alerts.jsonl");
+  auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  EXPECT_EQ(lines(alerts), lines(local.out));
+  EXPECT_GT(lines(alerts), 0);
+  std::string log = rg::test::read_file(dir / "requests.log");
+  std::string old_encoded = old;
+  for (auto p = old_encoded.find('/'); p != std::string::npos; p = old_encoded.find('/')) old_encoded.replace(p, 1, "%2F");
+  EXPECT_EQ(log.find(old), std::string::npos) << "days outside --lookback are not listed:\n" << log;
+  EXPECT_EQ(log.find(old_encoded), std::string::npos) << "days outside --lookback are not listed:\n" << log;
+  EXPECT_NE(log.find(today.substr(0, 4)), std::string::npos) << log;
+  auto again = rg::test::run_with_env(watch, env);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find("1 files done (0 since last)"), std::string::npos) << again.err;
+  EXPECT_EQ(rg::test::read_file(dir / "alerts.jsonl"), alerts);
 }
