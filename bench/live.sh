@@ -10,13 +10,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD="${1:-build}"
+. bench/lib.sh
+bench_setup "$BUILD" needs-node
 ACCOUNTS="${RG_LIVE_ACCOUNTS:-1000}"
 LATENCY="${RG_LIVE_LATENCY_MS:-40}"
 THROTTLE="${RG_LIVE_THROTTLE:-0.05}"
-[ -z "${CI:-}" ] || { echo "bench: the benchmark is not meant to run in CI" >&2; exit 1; }
-RG="$(pwd)/$BUILD/rootguard"
-[ -x "$RG" ] || { echo "bench: build rootguard first (make build)" >&2; exit 1; }
-[ -d tests/node/node_modules ] || (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 DATA="${RG_AWS_RESPONSES:-../shared/testdata/aws-responses}"
 [ -d "$DATA" ] || { echo "bench: needs the documented AWS sample responses (set RG_AWS_RESPONSES)" >&2; exit 1; }
 

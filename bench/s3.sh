@@ -8,14 +8,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD="${1:-build}"
+. bench/lib.sh
+bench_setup "$BUILD" needs-node
 SIZE_MB="${RG_BENCH_SIZE_MB:-600}"
 SEED="${RG_BENCH_SEED:-1}"
-[ -z "${CI:-}" ] || { echo "bench: the benchmark is not meant to run in CI" >&2; exit 1; }
-RG="$(pwd)/$BUILD/rootguard"
-[ -x "$RG" ] || { echo "bench: build rootguard first (make build)" >&2; exit 1; }
 CORPUS="$(ls -d bench/corpus/size"$SIZE_MB"-seed"$SEED"-* 2>/dev/null | head -1 || true)"
 [ -n "$CORPUS" ] || { echo "bench: no corpus of ${SIZE_MB} MB: run make bench first (it generates and caches it)" >&2; exit 1; }
-[ -d tests/node/node_modules ] || (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 
 #include "aws/s3.h"
 #include "core/strings.h"
@@ -20,6 +21,34 @@ namespace {
 bool fauxqs_ready() {
   return rg::test::node_ready() && fs::exists(rg::test::node_dir() / "node_modules" / "fauxqs");
 }
+
+const fs::path& example_trail_file() {
+  static const fs::path p =
+      rg::test::source_dir() / "examples/cloudtrail/111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
+  return p;
+}
+
+// A bucket "org-trail" on a real S3 endpoint holding the example trail file under each of
+// `dirs` (key prefixes), with the requests it receives logged, and the environment of an AWS
+// CLI user pointed at nothing else.
+struct TrailBucket {
+  rg::test::TempDir tree, dir;
+  std::unique_ptr<rg::test::NodeServer> s3;
+  std::vector<std::string> env;
+  explicit TrailBucket(const std::vector<std::string>& dirs, std::vector<std::string> extra = {}) {
+    for (const std::string& d : dirs) {
+      fs::create_directories(tree / d);
+      fs::copy_file(example_trail_file(), tree / d / example_trail_file().filename());
+    }
+    std::vector<std::string> args = {"--bucket", "org-trail", "--from", tree.path().string(), "--log",
+                                     (dir / "requests.log").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    s3 = std::make_unique<rg::test::NodeServer>("s3_server.mjs", args);
+    env = {"HOME=" + dir.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+           "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"};
+  }
+  std::string requests() const { return rg::test::read_file(dir / "requests.log"); }
+};
 }  // namespace
 
 TEST(S3Scan, ParsesUrls) {
@@ -93,23 +122,14 @@ TEST(S3Scan, ListingIsPrunedByCloudTrailKeyLayoutAndObjectsReadBack) {
 // missing bucket reported as one line naming it.
 TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
   if (!fauxqs_ready()) GTEST_SKIP() << "node or fauxqs (tests/node) absent";
-  rg::test::TempDir tree, dir;
-  const fs::path example =
-      rg::test::source_dir() / "examples/cloudtrail/111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
   const std::string base = "AWSLogs/o-test/111122223333/CloudTrail/";
-  for (const char* where : {"us-east-1/2026/11/20", "eu-west-1/2026/11/20", "us-east-1/2026/11/25"}) {
-    fs::create_directories(tree / (base + where));
-    fs::copy_file(example, tree / (base + where) / example.filename());
-  }
-  rg::test::NodeServer s3("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--log",
-                                            (dir / "requests.log").string()});
-  ASSERT_TRUE(s3.ok());
-  std::vector<std::string> env = {"HOME=" + dir.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-                                  "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1",
-                                  "AWS_EC2_METADATA_DISABLED=true"};
+  TrailBucket b({base + "us-east-1/2026/11/20", base + "eu-west-1/2026/11/20", base + "us-east-1/2026/11/25"});
+  ASSERT_TRUE(b.s3->ok());
+  const rg::test::TempDir& tree = b.tree;
+  const std::vector<std::string>& env = b.env;
   const std::vector<std::string> window = {"--since", "2026-11-20T00:00:00Z", "--until", "2026-11-21T00:00:00Z",
                                            "--format", "jsonl"};
-  std::vector<std::string> remote = {RG_BINARY, "scan", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", s3.url(),
+  std::vector<std::string> remote = {RG_BINARY, "scan", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", b.s3->url(),
                                      "--region", "us-east-1", "--account", "111122223333"};
   remote.insert(remote.end(), window.begin(), window.end());
   auto r = rg::test::run_with_env(remote, env);
@@ -127,7 +147,7 @@ TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
   EXPECT_EQ(normal(r.out, "s3://org-trail/" + base + "us-east-1/2026/11/20/"),
             normal(l.out, (tree / (base + "us-east-1/2026/11/20")).string() + "/"));
   EXPECT_NE(r.err.find("scanned 1 file"), std::string::npos) << r.err;
-  std::string log = rg::test::read_file(dir / "requests.log");
+  std::string log = b.requests();
   EXPECT_EQ(log.find("eu-west-1%2F"), std::string::npos) << log;
   EXPECT_EQ(log.find("2026/11/25"), std::string::npos) << log;
   EXPECT_EQ(log.find("eu-west-1/2026"), std::string::npos) << log;
@@ -142,7 +162,7 @@ TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
   EXPECT_EQ(f.status, 1) << f.err;
   EXPECT_EQ(f.out, r.out);
 
-  auto missing = rg::test::run_with_env({RG_BINARY, "scan", "s3://no-such-bucket/AWSLogs/", "--endpoint-url", s3.url()}, env);
+  auto missing = rg::test::run_with_env({RG_BINARY, "scan", "s3://no-such-bucket/AWSLogs/", "--endpoint-url", b.s3->url()}, env);
   EXPECT_EQ(missing.status, 2) << missing.err;
   EXPECT_NE(missing.err.find("s3://no-such-bucket/AWSLogs/: NoSuchBucket"), std::string::npos) << missing.err;
 }
@@ -151,9 +171,6 @@ TEST(S3Scan, CliFindsTheSameAsTheLocalFilesAndPrunes) {
 // objects it has not seen; a second poll finds nothing new.
 TEST(S3Watch, PollsRecentDaysAndScansEachObjectOnce) {
   if (!fauxqs_ready()) GTEST_SKIP() << "node or fauxqs (tests/node) absent";
-  rg::test::TempDir tree, dir;
-  const fs::path example =
-      rg::test::source_dir() / "examples/cloudtrail/111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
   auto day_path = [](std::int64_t ms) {
     std::string iso = rg::format_iso8601(ms);  // YYYY-MM-DDT...
     return iso.substr(0, 4) + "/" + iso.substr(5, 2) + "/" + iso.substr(8, 2);
@@ -163,17 +180,12 @@ TEST(S3Watch, PollsRecentDaysAndScansEachObjectOnce) {
                                .count();
   const std::string base = "AWSLogs/o-test/111122223333/CloudTrail/us-east-1/";
   const std::string today = day_path(now), old = day_path(now - 10 * 86400000LL);
-  for (const std::string& d : {today, old}) {
-    fs::create_directories(tree / (base + d));
-    fs::copy_file(example, tree / (base + d) / example.filename());
-  }
-  rg::test::NodeServer s3("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--log",
-                                            (dir / "requests.log").string()});
-  ASSERT_TRUE(s3.ok());
-  std::vector<std::string> env = {"HOME=" + dir.path().string(), "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
-                                  "AWS_SECRET_ACCESS_KEY=secretsecretsecret", "AWS_REGION=us-east-1",
-                                  "AWS_EC2_METADATA_DISABLED=true"};
-  const std::vector<std::string> watch = {RG_BINARY, "watch", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", s3.url(),
+  TrailBucket b({base + today, base + old});
+  ASSERT_TRUE(b.s3->ok());
+  const rg::test::TempDir& dir = b.dir;
+  const std::vector<std::string>& env = b.env;
+  const fs::path& example = example_trail_file();
+  const std::vector<std::string> watch = {RG_BINARY, "watch", "s3://org-trail/AWSLogs/o-test/", "--endpoint-url", b.s3->url(),
                                           "--state", (dir / "state").string(), "--sink",
                                           "file:" + (dir / "alerts.jsonl").string(), "--once"};
   auto w = rg::test::run_with_env(watch, env);
@@ -184,7 +196,7 @@ TEST(S3Watch, PollsRecentDaysAndScansEachObjectOnce) {
   auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
   EXPECT_EQ(lines(alerts), lines(local.out));
   EXPECT_GT(lines(alerts), 0);
-  std::string log = rg::test::read_file(dir / "requests.log");
+  std::string log = b.requests();
   std::string old_encoded = old;
   for (auto p = old_encoded.find('/'); p != std::string::npos; p = old_encoded.find('/')) old_encoded.replace(p, 1, "%2F");
   EXPECT_EQ(log.find(old), std::string::npos) << "days outside --lookback are not listed:\n" << log;

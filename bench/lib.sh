@@ -1,0 +1,11 @@
+# Shared by the on-demand benchmark scripts (bench/audit.sh, live.sh, s3.sh): refuse to run in
+# CI, find the Release binary, install the test-side npm packages when a script needs them.
+# Sourced after `cd` to the repository root; sets RG.
+bench_setup() {  # BUILD_DIR [needs-node]
+  [ -z "${CI:-}" ] || { echo "bench: the benchmark is not meant to run in CI" >&2; exit 1; }
+  RG="$(pwd)/${1:-build}/rootguard"
+  [ -x "$RG" ] || { echo "bench: build rootguard first (make build)" >&2; exit 1; }
+  if [ "${2:-}" = needs-node ] && [ ! -d tests/node/node_modules ]; then
+    (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
