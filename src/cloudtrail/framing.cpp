@@ -97,6 +97,8 @@ inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\
 }  // namespace
 
 struct Framer::State {
+  std::uint64_t junk_line = 0;  // the last JSON line reported as junk (its end may not be read yet)
+  bool skip_to_eol = false;     // a junk JSON line goes on past what was read: ignore it to its end
   std::unique_ptr<char[]> buf;
   std::size_t cap = 0;      // usable bytes (padding beyond it)
   std::size_t len = 0;      // bytes held
@@ -166,7 +168,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
   // Checks gap bytes [gap_from, to) for anything but whitespace (and commas inside arrays).
   // Returns false when the file was abandoned or a restart position was set in `restart`.
   auto check_gap = [&](std::size_t to, std::size_t& restart) -> bool {
-    if (!s.in_gap || s.gap_reported || to <= s.gap_from) {
+    if (!s.in_gap || s.gap_reported || s.skip_to_eol || to <= s.gap_from) {
       s.gap_from = std::max(s.gap_from, to);
       return true;
     }
@@ -178,11 +180,15 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       if (s.depth == 0) {
         if (stats_.json_lines) {
           std::uint64_t after = static_cast<std::uint64_t>(std::count(b + i, b + to, '\n'));
-          error(offset_of(i), line_at(s.lines - after), "not a JSON object, line skipped");
+          // A line whose end was not read yet is resumed with the next read: report it once.
+          const std::uint64_t line = line_at(s.lines - after);
+          if (line != s.junk_line) error(offset_of(i), line, "not a JSON object, line skipped");
+          s.junk_line = line;
           const void* nl = std::memchr(b + i, '\n', s.len - i);
           restart = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) + 1 : s.len;
           s.lines -= after;  // the restart re-reads those newlines
           if (nl) ++s.lines;
+          else s.skip_to_eol = true;  // the rest of the line comes with the next read
           return false;
         }
         std::string what = stats_.top_values == 0 ? "not JSON (the input does not start with '{' or '['), file skipped"
@@ -225,6 +231,15 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       iter &= iter - 1;
       const std::size_t pos = p + static_cast<std::size_t>(i);
       const char c = b[i];
+      if (s.skip_to_eol) {  // inside a junk line already reported
+        if (c != '\n') continue;
+        s.skip_to_eol = false;
+        ++s.lines;
+        reset_structure();
+        s.gap_from = pos + 1;
+        s.scan = pos + 1;
+        return;
+      }
       if (c == '\n') {
         if (stats_.json_lines && s.depth > 0) {
           if (s.rec_active || s.skipping) {
@@ -334,7 +349,12 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
           return;
         }
         --s.depth;
-        if (s.rec_active && s.depth == s.rec_depth) {
+        if (s.rec_active && s.depth == s.rec_depth && c != '}') {
+          // The depth counter does not tell '}' from ']': a record closed by ']' is broken
+          // JSON (quote parity or brackets gone wrong), never a record.
+          s.rec_active = false;
+          error(offset_of(s.rec_start), s.rec_line, "invalid JSON (brackets do not match), record skipped");
+        } else if (s.rec_active && s.depth == s.rec_depth) {
           RawRecord r;
           r.bytes = std::string_view(s.buf.get() + s.rec_start, pos + 1 - s.rec_start);
           r.offset = offset_of(s.rec_start);

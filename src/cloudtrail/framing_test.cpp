@@ -5,6 +5,7 @@
 
 #include "cloudtrail/framing.h"
 #include "core/strings.h"
+#include "test_util.h"
 
 namespace rg::cloudtrail {
 namespace {
@@ -218,5 +219,53 @@ TEST(Framer, ErrorsPerFileAreCapped) {
   EXPECT_NE(f.lines.back().find("too many errors"), std::string::npos);
 }
 
+}  // namespace
+}  // namespace rg::cloudtrail
+
+namespace rg::cloudtrail {
+namespace {
+// Found by fuzzing: a JSON array whose element breaks quote parity (`"userIdentity":a":1}`)
+// followed by more lines; every record handed out must still be a '{'..'}' slice.
+TEST(Framer, BrokenQuoteParityInAnArrayNeverYieldsANonObject) {
+  std::string in = rg::test::read_file(rg::test::source_dir() / "fuzz/corpus/framing_fuzz/regress-record-not-object");
+  for (std::size_t step : {std::size_t{1} << 20, std::size_t{1}, std::size_t{7}}) {
+    Framed f = frame(in, step);
+    for (std::size_t i = 0; i < f.records.size(); ++i) {
+      const std::string& r = f.records[i];
+      ASSERT_FALSE(r.empty());
+      EXPECT_EQ(r.front(), '{') << "record " << i << " at " << f.meta[i].offset << ": [" << r << "]";
+      EXPECT_EQ(r.back(), '}') << "record " << i << " at " << f.meta[i].offset << ": [" << r << "]";
+    }
+    EXPECT_EQ(f.records.size(), 1u);  // only the first element is whole
+    bool reported = false;
+    for (const auto& l : f.lines) reported |= l.find("in.json: offset 84: invalid JSON (brackets do not match), record skipped") != std::string::npos;
+    std::string all;
+    for (const auto& l : f.lines) all += l + "\n";
+    EXPECT_TRUE(reported) << all;
+  }
+}
+}  // namespace
+}  // namespace rg::cloudtrail
+
+namespace rg::cloudtrail {
+namespace {
+// Found by fuzzing: broken JSON lines must give the same error lines however the input is cut
+// into reads.
+TEST(Framer, BrokenJsonLinesSameErrorsWhateverTheReadSize) {
+  for (const char* name : {"regress-lines-by-chunking", "regress-lines-by-chunking-2"}) {
+  SCOPED_TRACE(name);
+  std::string in = rg::test::read_file(rg::test::source_dir() / "fuzz/corpus/framing_fuzz" / name);
+  Framed whole = frame(in);
+  std::string expect;
+  for (const auto& l : whole.lines) expect += l + "\n";
+  for (std::size_t step : {std::size_t{1}, std::size_t{27}, std::size_t{64}}) {
+    Framed cut = frame(in, step);
+    std::string got;
+    for (const auto& l : cut.lines) got += l + "\n";
+    EXPECT_EQ(got, expect) << "read size " << step;
+    EXPECT_EQ(cut.records, whole.records) << "read size " << step;
+  }
+  }
+}
 }  // namespace
 }  // namespace rg::cloudtrail
