@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,7 +76,16 @@ std::string scan_slowly(bool tty) {
   w = ::write(in[1], lines.data(), lines.size());
   ::close(in[1]);
   int st = 0;
-  for (int i = 0; i < 100 && ::waitpid(pid, &st, WNOHANG) == 0; ++i) drain(100);
+  bool exited = false;
+  for (int i = 0; i < 100 && !exited; ++i) {
+    exited = ::waitpid(pid, &st, WNOHANG) == pid;
+    if (!exited) drain(100);
+  }
+  if (!exited) {  // never leave a scan behind, whatever went wrong
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &st, 0);
+    out += "\n(test: the scan did not exit within 10 s and was killed)";
+  }
   drain(50);
   ::close(reader);
   return out;
