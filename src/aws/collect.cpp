@@ -244,10 +244,7 @@ class MemberCredentials {
 
 }  // namespace
 
-Result<std::string> list_accounts(const Settings& settings, CredentialsFn credentials,
-                                  const ClientOptions& client_options) {
-  if (auto creds = credentials(); !creds.ok()) return creds.error();
-  Client client(std::move(credentials), settings, client_options);
+Result<std::string> list_accounts(Client& client) {
   CallResult r = client.call_all(Request{"organizations", "ListAccounts"}, {"NextToken", "NextToken"});
   if (!r.ok)
     return Error{ErrorKind::Remote, "organizations ListAccounts", r.error_code + ": " + r.error_message};

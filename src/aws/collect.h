@@ -46,8 +46,7 @@ CollectReport collect(const Settings& settings, CredentialsFn credentials, const
 
 // Organizations ListAccounts, every page merged, as the AWS CLI prints it (for `emails plan
 // --live`). An AWS error or no credentials is an Error naming the call and the AWS code.
-Result<std::string> list_accounts(const Settings& settings, CredentialsFn credentials,
-                                  const ClientOptions& client_options);
+Result<std::string> list_accounts(Client& client);
 
 // Writes `content` to `path` with mode 0600, creating parent directories with mode 0700.
 Status write_private_file(const std::filesystem::path& path, const std::string& content);

@@ -3,8 +3,9 @@
 //   <prefix>AWSLogs/[o-<org>/]<account>/CloudTrail/<region>/<YYYY>/<MM>/<DD>/<file>.json.gz
 // Each level is listed with Delimiter=/ and only the accounts, regions and days that pass the
 // filter are descended into; the objects of a kept day are listed in full. Each object
-// becomes an io::Source whose opener fetches it (GetObject, retried like every call) when a
-// scan worker picks it up, so as many objects are in flight as the scan has workers.
+// becomes an io::Source whose opener starts streaming it (GetObject, retried like every call,
+// body handed over through a bounded queue) when a scan worker picks it up, so as many objects
+// are in flight as the scan has workers.
 #pragma once
 
 #include <cstdint>

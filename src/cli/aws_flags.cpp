@@ -38,10 +38,9 @@ Result<std::shared_ptr<aws::Client>> make_client(const AwsFlags& f) {
 }
 
 Result<std::string> fetch_list_accounts(const AwsFlags& f) {
-  auto settings = aws::load_settings(aws::process_env(), {f.profile, f.region, f.endpoint_url});
-  if (!settings.ok()) return settings.error();
-  auto source = credential_source(*settings);
-  return aws::list_accounts(*settings, [source] { return source->get(); }, {});
+  auto client = make_client(f);
+  if (!client.ok()) return client.error();
+  return aws::list_accounts(**client);
 }
 
 int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics& diag) {

@@ -148,12 +148,11 @@ int run_watch(const WatchFlags& f) {
   char host[256] = {0};
   if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
   std::shared_ptr<aws::Client> aws_client;
-  for (const std::string& spec : f.sinks)
-    if ((s3 || spec.rfind("sns:", 0) == 0) && !aws_client) {
-      auto c = make_client(f.aws);
-      if (!c.ok()) return fail(c.error().str());
-      aws_client = *c;
-    }
+  if (s3 || std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) { return s.rfind("sns:", 0) == 0; })) {
+    auto c = make_client(f.aws);
+    if (!c.ok()) return fail(c.error().str());
+    aws_client = *c;
+  }
   if (aws_client) so.aws_call = [aws_client](const aws::Request& r) { return aws_client->call(r); };
 
   respond::Outbox outbox(**store, respond::RetryPolicy{});
@@ -174,11 +173,6 @@ int run_watch(const WatchFlags& f) {
   wo.dir = f.dir;
   wo.settle_ms = *settle;
   if (s3) {
-    if (!aws_client) {
-      auto c = make_client(f.aws);
-      if (!c.ok()) return fail(c.error().str());
-      aws_client = *c;
-    }
     // Each poll lists the days within --lookback (CloudTrail's key layout prunes the rest) and
     // scans the objects the store has not seen. A start-after cursor alone would miss the
     // objects CloudTrail delivers late under an earlier name; the done-set does not.

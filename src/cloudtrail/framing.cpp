@@ -97,7 +97,6 @@ inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\
 }  // namespace
 
 struct Framer::State {
-  std::uint64_t junk_line = 0;  // the last JSON line reported as junk (its end may not be read yet)
   bool skip_to_eol = false;     // a junk JSON line goes on past what was read: ignore it to its end
   std::unique_ptr<char[]> buf;
   std::size_t cap = 0;      // usable bytes (padding beyond it)
@@ -180,10 +179,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       if (s.depth == 0) {
         if (stats_.json_lines) {
           std::uint64_t after = static_cast<std::uint64_t>(std::count(b + i, b + to, '\n'));
-          // A line whose end was not read yet is resumed with the next read: report it once.
-          const std::uint64_t line = line_at(s.lines - after);
-          if (line != s.junk_line) error(offset_of(i), line, "not a JSON object, line skipped");
-          s.junk_line = line;
+          error(offset_of(i), line_at(s.lines - after), "not a JSON object, line skipped");
           const void* nl = std::memchr(b + i, '\n', s.len - i);
           restart = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) + 1 : s.len;
           s.lines -= after;  // the restart re-reads those newlines

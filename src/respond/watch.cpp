@@ -90,7 +90,6 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
       return store_.mark_file_done(FileMark{src.name, after.size, now_ms, found.found.size()});
     });
     if (!st.ok()) return st.error();
-    (void)sr;
     ++rep.files_scanned;
     rep.findings += found.found.size();
     rep.alerts_queued += queued;
