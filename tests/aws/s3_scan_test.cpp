@@ -206,4 +206,12 @@ TEST(S3Watch, PollsRecentDaysAndScansEachObjectOnce) {
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.err.find("1 files done (0 since last)"), std::string::npos) << again.err;
   EXPECT_EQ(rg::test::read_file(dir / "alerts.jsonl"), alerts);
+
+  // A bucket that is not there: one line naming it, exit status 2, nothing marked done.
+  auto missing = rg::test::run_with_env({RG_BINARY, "watch", "s3://no-such-bucket/AWSLogs/", "--endpoint-url",
+                                         b.s3->url(), "--state", (dir / "state2").string(), "--sink", "stdout", "--once"},
+                                        env);
+  EXPECT_EQ(missing.status, 2) << missing.err;
+  EXPECT_NE(missing.err.find("s3://no-such-bucket/AWSLogs/: NoSuchBucket"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("0 files done"), std::string::npos) << missing.err;
 }
