@@ -23,14 +23,7 @@ std::unique_ptr<AuditReport> make_report(std::string_view format, std::ostream& 
 
 namespace report {
 
-std::string q(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(json_escape(s));
-  out.push_back('"');
-  return out;
-}
+std::string q(std::string_view s) { return "\"" + json_escape(s) + "\""; }
 
 const CheckMeta* meta_of(const std::string& id) {
   const Check* c = find_check(id);
@@ -41,10 +34,8 @@ std::string cis_json(const CheckMeta& m) {
   std::string s = "{";
   auto add = [&](const char* ver, const char* id) {
     if (!*id) return;
-    if (s.size() > 1) s.append(", ");
-    s.append(q(ver));
-    s.append(": ");
-    s.append(q(id));
+    if (s.size() > 1) s += ", ";
+    s += q(ver) + ": " + q(id);
   };
   add("1.2", m.cis.v1_2);
   add("1.4", m.cis.v1_4);
@@ -57,10 +48,7 @@ std::string cis_json(const CheckMeta& m) {
 std::string check_json(const CheckMeta& m) {
   auto arr = [](const std::vector<const char*>& v) {
     std::string s = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i) s.append(", ");
-      s.append(q(v[i]));
-    }
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + q(v[i]);
     return s + "]";
   };
   return "{\"id\": " + q(m.id) + ", \"title\": " + q(m.title) + ", \"severity\": " + q(to_string(m.severity)) +
