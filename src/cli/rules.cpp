@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/rule_flags.h"
+#include "scan/correlate.h"
 #include "sigma/lint.h"
 #include "sigma/rule_docs.h"
 #include "sigma/rule_tests.h"
@@ -17,24 +19,24 @@ namespace {
 struct RulesFlags {
   std::vector<std::string> dirs;
   bool no_builtin = false;
+  std::string config;
   std::string format = "text";
 };
 
-sigma::LoadOptions load_options(const RulesFlags& f) {
-  sigma::LoadOptions o;
-  o.builtin = !f.no_builtin;
-  for (const std::string& d : f.dirs) o.dirs.emplace_back(d);
-  return o;
+sigma::LoadOptions load_options(const RulesFlags& f, Diagnostics& diag) {
+  RuleFlags r{f.dirs, f.no_builtin, f.config};
+  return rule_load_options(r, diag);
 }
 
 void add_common(CLI::App* app, RulesFlags& f) {
   app->add_option("DIR", f.dirs, "Rule files or directories to load (*.yml, *.yaml, recursively)");
   app->add_flag("--no-builtin", f.no_builtin, "Leave out the built-in rules");
+  app->add_option("--config", f.config, "rootguard.yaml: values of rule placeholders (%trusted_source_ips%)");
 }
 
 int run_list(const RulesFlags& f) {
   Diagnostics diag;
-  sigma::RuleSet rules = sigma::load_rules(load_options(f), diag);
+  sigma::RuleSet rules = sigma::load_rules(load_options(f, diag), diag);
   sigma::ListFormat fmt = f.format == "json" ? sigma::ListFormat::Json
                           : f.format == "md" ? sigma::ListFormat::Markdown
                                              : sigma::ListFormat::Text;
@@ -44,8 +46,11 @@ int run_list(const RulesFlags& f) {
 
 int run_test(const RulesFlags& f) {
   Diagnostics diag;
-  sigma::RuleSet rules = sigma::load_rules(load_options(f), diag);
+  sigma::RuleSet rules = sigma::load_rules(load_options(f, diag), diag);
   sigma::TestReport report = sigma::run_rule_tests(rules);
+  sigma::TestReport seq = scan::run_correlation_tests(rules);
+  report.passed += seq.passed;
+  report.failures.insert(report.failures.end(), seq.failures.begin(), seq.failures.end());
   for (const sigma::TestFailure& t : report.failures)
     std::cout << "FAIL " << t.rule_id << " (" << t.file << "): " << t.test << ": " << t.what << "\n";
   std::cout << report.passed << " passed, " << report.failures.size() << " failed\n" << std::flush;
@@ -55,7 +60,7 @@ int run_test(const RulesFlags& f) {
 
 int run_lint(const RulesFlags& f) {
   Diagnostics diag;
-  std::vector<sigma::LintIssue> issues = sigma::lint_rules(load_options(f), diag);
+  std::vector<sigma::LintIssue> issues = sigma::lint_rules(load_options(f, diag), diag);
   std::size_t errors = 0, warnings = 0;
   for (const sigma::LintIssue& i : issues) {
     std::cout << i.str() << "\n";

@@ -18,7 +18,9 @@ const char* kUserRule =
 TEST(RulesCli, ListText) {
   auto r = run_rootguard({"rules", "list"});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("D03  critical  Root console sign-in without MFA"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("D03   critical  event             Root console sign-in without MFA"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("D20a  medium    part              "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("D04B  high      event_count       Root sign-in brute force"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("builtin:D19_guardrails_disabled.yml"), std::string::npos);
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
@@ -28,7 +30,7 @@ TEST(RulesCli, ListJsonWithUserRules) {
   rg::test::write_file(dir / "user.yml", kUserRule);
   auto r = run_rootguard({"rules", "list", "--format", "json", dir.path().string()});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find(R"("id":"D02","uuid":)"), std::string::npos);
+  EXPECT_NE(r.out.find(R"("id":"D02","type":"event","uuid":)"), std::string::npos);
   EXPECT_NE(r.out.find(R"("id":"5b7c1f2e-0d3a-4c6b-9e8f-1a2b3c4d5e6f")"), std::string::npos);
   EXPECT_NE(r.out.find(R"("severity_when_failed":"medium")"), std::string::npos);
   auto only = run_rootguard({"rules", "list", "--no-builtin", dir.path().string()});

@@ -14,6 +14,7 @@
 #include "aws/s3.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
+#include "cli/rule_flags.h"
 #include "core/severity.h"
 #include "core/time.h"
 #include "io/source.h"
@@ -26,8 +27,7 @@ namespace {
 
 struct ScanFlags {
   std::vector<std::string> paths;
-  std::vector<std::string> rule_dirs;
-  bool no_builtin = false;
+  RuleFlags rules;
   std::string format = "text";
   std::string since, until;
   std::vector<std::string> accounts;
@@ -147,9 +147,7 @@ int run_scan(const ScanFlags& f) {
     };
   }
 
-  sigma::LoadOptions lo;
-  lo.builtin = !f.no_builtin;
-  for (const std::string& d : f.rule_dirs) lo.dirs.emplace_back(d);
+  sigma::LoadOptions lo = rule_load_options(f.rules, diag);
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
 
   std::vector<std::string> local;
@@ -195,8 +193,7 @@ Command register_scan(CLI::App& root) {
   CLI::App* app = root.add_subcommand("scan", "Find root activity and tampering in CloudTrail logs");
   c.app = app;
   app->add_option("PATH", flags->paths, "Log files or directories (recursive; .gz by content; - for stdin; s3://bucket/prefix)")->required();
-  app->add_option("--rules", flags->rule_dirs, "Add Sigma rules from this file or directory (repeatable)");
-  app->add_flag("--no-builtin", flags->no_builtin, "Leave out the built-in rules");
+  add_rule_flags(app, flags->rules);
   app->add_option("--format", flags->format, "Output: text, jsonl or ocsf")->check(CLI::IsMember({"text", "jsonl", "ocsf"}));
   app->add_option("--since", flags->since, "Only events at or after this time (ISO-8601)");
   app->add_option("--until", flags->until, "Only events before this time (ISO-8601)");

@@ -24,6 +24,7 @@
 #include "aws/s3.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
+#include "cli/rule_flags.h"
 #include "cli/state_flags.h"
 #include "core/severity.h"
 #include "respond/cases.h"
@@ -40,8 +41,7 @@ struct WatchFlags {
   std::string dir;
   StateFlags state;
   std::vector<std::string> sinks;
-  std::vector<std::string> rule_dirs;
-  bool no_builtin = false;
+  RuleFlags rules;
   std::string interval = "60s", settle = "5s", case_min = "high", lookback = "48h";
   bool once = false;
   AwsFlags aws;  // sns: sinks
@@ -163,9 +163,7 @@ int run_watch(const WatchFlags& f) {
   }
   respond::CaseBook cases(**store, policy);
 
-  sigma::LoadOptions lo;
-  lo.builtin = !f.no_builtin;
-  for (const std::string& d : f.rule_dirs) lo.dirs.emplace_back(d);
+  sigma::LoadOptions lo = rule_load_options(f.rules, diag);
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
   if (diag.error_count()) return fail("fix the rules above before watching");
 
@@ -267,8 +265,7 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("--sink", f->sinks,
                     "where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
                     "smtp://..., sns:TOPIC_ARN");
-  c.app->add_option("--rules", f->rule_dirs, "add Sigma rules from this file or directory (repeatable)");
-  c.app->add_flag("--no-builtin", f->no_builtin, "leave out the built-in rules");
+  add_rule_flags(c.app, f->rules);
   c.app->add_option("--interval", f->interval, "rescan and health-line interval (default 60s)");
   c.app->add_option("--settle", f->settle, "a file unchanged this long is complete (default 5s)");
   c.app->add_option("--case-min-severity", f->case_min, "findings at or above this open or join a case (default high)");

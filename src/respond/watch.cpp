@@ -7,6 +7,7 @@
 
 #include "io/source.h"
 #include "respond/alert.h"
+#include "sigma/correlation.h"
 
 namespace rg::respond {
 
@@ -39,13 +40,36 @@ FileInfo stat_file(const std::string& path) {
 
 }  // namespace
 
+Status Watcher::load_state() {
+  for (std::size_t c = 0; c < rules_.correlation_count(); ++c) {
+    const std::string ns = scan::Correlator::state_namespace(rules_.correlation(c).info.id);
+    auto rows = store_.list_state(ns);
+    if (!rows.ok()) return rows.error();
+    for (const auto& [key, value] : *rows) {
+      Status st = correlator_.load(ns, key, value);
+      if (!st.ok())
+        return make_error(ErrorKind::Corrupt, store_.describe(),
+                          "correlation state " + st.error().where + ": " + st.error().what +
+                              " (the database is damaged; restore it from a backup, or move it aside to start "
+                              "with no correlation history)");
+    }
+  }
+  state_loaded_ = true;
+  return {};
+}
+
 Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   PassReport rep;
+  if (!state_loaded_) {
+    Status st = load_state();
+    if (!st.ok()) return st.error();
+  }
   const bool local = !opts_.list;
   std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag) : opts_.list(now_ms, diag);
   scan::Options so = opts_.scan;
   so.jobs = 1;
   so.progress = nullptr;
+  so.correlator = &correlator_;
   for (io::Source& src : sources) {
     ++rep.files_seen;
     auto done = store_.file_done(src.name);
@@ -61,6 +85,7 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
       }
     }
     Collect found;
+    correlator_.begin();
     scan::Report sr = scan::run({src}, rules_, so, found, diag);
     FileInfo after;
     after.size = static_cast<std::int64_t>(src.size_hint);
@@ -68,13 +93,16 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
       after = stat_file(src.name);
       if (!after.exists) {
         diag.warning(src.name, "deleted while it was being read; skipped");
+        correlator_.rollback();
         continue;
       }
       if (after.size != before.size || after.mtime_ms != before.mtime_ms) {
         ++rep.files_waiting;  // written to while scanned: scan it again once it settles
+        correlator_.rollback();
         continue;
       }
     } else if (sr.per_file.empty() || (sr.per_file[0].errors > 0 && sr.per_file[0].bytes_in == 0)) {
+      correlator_.rollback();
       continue;  // could not be fetched (reported): try again at the next pass
     }
     std::uint64_t queued = 0;
@@ -86,6 +114,10 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
         auto added = outbox_.enqueue(make_alert(f, *case_id), now_ms);
         if (!added.ok()) return added.error();
         queued += static_cast<std::uint64_t>(*added);
+      }
+      for (const scan::Correlator::Change& ch : correlator_.changes()) {
+        Status saved = ch.value ? store_.put_state(ch.ns, ch.key, *ch.value, now_ms) : store_.erase_state(ch.ns, ch.key);
+        if (!saved.ok()) return saved;
       }
       return store_.mark_file_done(FileMark{src.name, after.size, now_ms, found.found.size()});
     });

@@ -7,7 +7,8 @@
 //
 // A file is "settled" once its modification time is settle_ms in the past: a log still being
 // written is left for a later pass. A file deleted between listing and reading costs one line
-// and is not marked done. The caller decides when passes run (inotify wake-ups, a timer) and
+// and is not marked done. Correlation rules (brute force, new source IP, ...) keep their state
+// in the store, saved in the same transaction as the file's alerts. The caller decides when passes run (inotify wake-ups, a timer) and
 // owns signals; the clock is passed in.
 #pragma once
 
@@ -21,6 +22,7 @@
 #include "respond/cases.h"
 #include "respond/outbox.h"
 #include "respond/store.h"
+#include "scan/correlate.h"
 #include "scan/scan.h"
 #include "sigma/ruleset.h"
 
@@ -47,7 +49,7 @@ struct PassReport {
 class Watcher {
  public:
   Watcher(Store& store, Outbox& outbox, CaseBook& cases, const sigma::RuleSet& rules, WatchOptions options)
-      : store_(store), outbox_(outbox), cases_(cases), rules_(rules), opts_(std::move(options)) {}
+      : store_(store), outbox_(outbox), cases_(cases), rules_(rules), opts_(std::move(options)), correlator_(rules) {}
 
   // One pass (see above). An Error means the store failed (the caller stops: a disk that is
   // full or a database that went bad must not be papered over); bad log files are reported
@@ -64,6 +66,11 @@ class Watcher {
   const sigma::RuleSet& rules_;
   WatchOptions opts_;
   PassReport totals_;
+  // Correlation state: loaded from the store at the first pass, saved with each file's
+  // transaction (so a kill leaves it matching the files marked done).
+  scan::Correlator correlator_;
+  bool state_loaded_ = false;
+  Status load_state();
 };
 
 }  // namespace rg::respond

@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "core/time.h"
 #include "io/gzip.h"
+#include "scan/correlate.h"
 #include "scan/prefilter.h"
 #include "scan/scan.h"
 
@@ -42,6 +43,7 @@ struct Shared {
   std::atomic<std::size_t> next{0};
   std::vector<FileReport> reports;
   std::vector<std::vector<Candidate>> found;
+  std::vector<std::vector<Observation>> observed;   // per file: matches correlations count
   std::atomic<std::uint64_t> files_done{0}, bytes_in{0}, bytes_out{0}, records{0};
 };
 
@@ -157,7 +159,14 @@ class Worker {
       view.offset = r.offset;
       view.line = r.container == Container::TopValue ? r.line : 0;
       matches_.clear();
-      sh_.rules.match(view, matches_);
+      if (const sigma::RuleSet* corr = sh_.rules.correlations()) {
+        feed_.clear();
+        sh_.rules.match_feed(view, matches_, feed_);
+        for (const sigma::Match& m : feed_)
+          sh_.observed[idx].push_back(observe(*corr, m.rule, view, make_finding(view, sh_.rules.info(m.rule), m.severity)));
+      } else {
+        sh_.rules.match(view, matches_);
+      }
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
         Candidate c;
@@ -226,7 +235,7 @@ class Worker {
   Shared& sh_;
   cloudtrail::RecordParser parser_;
   std::unique_ptr<Prefilter::Scratch> scratch_;
-  std::vector<sigma::Match> matches_;
+  std::vector<sigma::Match> matches_, feed_;
 };
 
 }  // namespace
@@ -235,7 +244,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
            Diagnostics& diag) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t errors_before = diag.error_count();
-  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}};
+  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (opts.prefilter) {
     auto p = Prefilter::compile(rules.prefilter_literals());
     if (p) {
@@ -249,6 +258,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   }
   sh.reports.resize(sources.size());
   sh.found.resize(sources.size());
+  sh.observed.resize(sources.size());
   sh.order.resize(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) sh.order[i] = i;
   // biggest first, so one large file does not start last
@@ -298,6 +308,24 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   std::vector<Candidate> all;
   for (auto& v : sh.found)
     for (auto& c : v) all.push_back(std::move(c));
+  if (const sigma::RuleSet* corr = rules.correlations()) {
+    // Correlations: every counted match, in event-time order, through one correlator.
+    std::vector<Observation> obs;
+    for (auto& v : sh.observed)
+      for (auto& o : v) obs.push_back(std::move(o));
+    std::stable_sort(obs.begin(), obs.end(), observation_less);
+    Correlator local(*corr);
+    Correlator& cor = opts.correlator ? *opts.correlator : local;
+    std::vector<Finding> fired;
+    for (const Observation& o : obs) cor.feed(o, fired);
+    for (Finding& f : fired) {
+      if (f.severity < opts.min_severity) continue;
+      Candidate c;
+      c.finding = std::move(f);
+      c.file = sources.size();
+      all.push_back(std::move(c));
+    }
+  }
   std::unordered_map<std::string, std::size_t> best;
   std::vector<bool> keep(all.size(), true);
   for (std::size_t i = 0; i < all.size(); ++i) {

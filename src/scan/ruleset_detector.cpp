@@ -12,6 +12,11 @@ class RuleSetDetector : public Detector {
   }
   void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const override { rules_.match(ev, out); }
   const sigma::RuleInfo& info(std::size_t rule) const override { return rules_.info(rule); }
+  const sigma::RuleSet* correlations() const override { return rules_.correlation_count() ? &rules_ : nullptr; }
+  void match_feed(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out,
+                  std::vector<sigma::Match>& feed) const override {
+    rules_.match(ev, out, &feed);
+  }
 
  private:
   const sigma::RuleSet& rules_;

@@ -2,6 +2,8 @@
 //
 //   sources (io/source.h) -> decode (gzip by magic) -> frame (cloudtrail/framing.h)
 //     -> prefilter (bytes) -> parse survivors -> rules -> Finding -> sort -> FindingSink
+//                                                     \-> matches correlations count -> sort
+//                                                          -> correlate (scan/correlate.h) -> Finding
 //
 // Files are scanned in parallel (Options::jobs workers, each with its own buffers, simdjson
 // parser and prefilter scratch); findings are collected, de-duplicated, ordered by
@@ -28,6 +30,8 @@
 
 namespace rg::scan {
 
+class Correlator;  // scan/correlate.h
+
 // Live counters for a progress line (read from another thread while the scan runs).
 struct Progress {
   std::uint64_t files_done = 0, files_total = 0;
@@ -44,6 +48,8 @@ struct Options {
   Severity min_severity = Severity::Info;     // drop findings below this
   bool prefilter = true;                      // false: parse and evaluate every record
   cloudtrail::FramerOptions framing;          // record size cap, depth limit, ...
+  // Correlation state to continue (watch keeps one across files); null: a fresh one per run.
+  Correlator* correlator = nullptr;
   // Called about every 250 ms from a monitor thread while the scan runs (optional).
   std::function<void(const Progress&)> progress;
 };
@@ -56,6 +62,14 @@ class Detector {
   virtual const std::optional<std::vector<std::string>>& prefilter_literals() const = 0;
   virtual void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const = 0;
   virtual const sigma::RuleInfo& info(std::size_t rule) const = 0;
+  // Correlation rules: the rule set that holds them (null: none), and match() that also
+  // reports the matches correlations count (sigma::RuleSet::match's `feed`).
+  virtual const sigma::RuleSet* correlations() const { return nullptr; }
+  virtual void match_feed(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out,
+                          std::vector<sigma::Match>& feed) const {
+    (void)feed;
+    match(ev, out);
+  }
 };
 
 struct FileReport {

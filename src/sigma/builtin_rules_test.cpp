@@ -3,7 +3,10 @@
 
 #include <set>
 
+#include "scan/correlate.h"
 #include "sigma/builtin.h"
+#include "sigma/correlation.h"
+#include "sigma/rule.h"
 #include "sigma/rule_tests.h"
 #include "sigma/ruleset.h"
 
@@ -22,7 +25,11 @@ TEST(BuiltinRules, AllLoadWithoutDiagnostics) {
   EXPECT_EQ(diag.error_count(), 0u);
   EXPECT_EQ(diag.warning_count(), 0u);
   for (const std::string& l : diag.lines()) ADD_FAILURE() << l;
-  EXPECT_EQ(rules.size(), builtin_rule_files().size());
+  // Every document of every file is a rule or a correlation.
+  std::size_t documents = 0;
+  for (const EmbeddedRule& e : builtin_rule_files()) documents += split_documents(e.text).size();
+  EXPECT_EQ(rules.size() + rules.correlation_count(), documents);
+  EXPECT_GE(rules.correlation_count(), 5u);
   // D01-D19: all nineteen single-event detections are built in.
   std::set<std::string> ids;
   for (std::size_t i = 0; i < rules.size(); ++i) ids.insert(rules.info(i).id);
@@ -40,7 +47,7 @@ TEST(BuiltinRules, MetadataIsComplete) {
     const RuleInfo& r = rules.info(i);
     SCOPED_TRACE(r.file);
     EXPECT_TRUE(r.builtin);
-    EXPECT_EQ(r.file.rfind("builtin:" + r.id + "_", 0), 0u) << "file name starts with the id";
+    EXPECT_EQ(r.file.rfind("builtin:" + r.id.substr(0, 3), 0), 0u) << "file name starts with the id";
     EXPECT_EQ(r.uuid.size(), 36u);
     EXPECT_FALSE(r.title.empty());
     EXPECT_FALSE(r.description.empty());
@@ -61,6 +68,33 @@ TEST(BuiltinRules, PassTheirOwnTests) {
   TestReport report = run_rule_tests(rules);
   for (const TestFailure& f : report.failures) ADD_FAILURE() << f.file << ": " << f.test << ": " << f.what;
   EXPECT_GE(report.passed, 19u * 4u);
+}
+
+TEST(BuiltinCorrelations, MetadataIsCompleteAndTheyPassTheirOwnSequences) {
+  Diagnostics diag(Diagnostics::silent());
+  RuleSet rules = builtins(diag);
+  std::set<std::string> ids;
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    const Correlation& k = rules.correlation(c);
+    SCOPED_TRACE(k.info.file);
+    ids.insert(k.info.id);
+    EXPECT_EQ(k.info.file.rfind("builtin:" + k.info.id, 0), 0u) << "file name starts with the id";
+    EXPECT_EQ(k.info.uuid.size(), 36u);
+    EXPECT_FALSE(k.info.description.empty());
+    EXPECT_FALSE(k.info.practice.empty());
+    EXPECT_FALSE(k.info.next_step.empty());
+    std::size_t fire = 0, quiet = 0;
+    for (const SequenceTest& t : k.tests) (t.must_fire ? fire : quiet)++;
+    EXPECT_GE(fire, 2u);
+    EXPECT_GE(quiet, 2u);
+    EXPECT_TRUE(rules.emitted(SourceRef{true, static_cast<std::uint32_t>(c)}));
+  }
+  // The four stateful detections: brute force, new AssumeRoot pair, new/untrusted
+  // source IP, sign-in followed by a key or an MFA change.
+  for (const char* id : {"D04B", "D13N", "D20", "D21", "D22"}) EXPECT_TRUE(ids.count(id)) << id;
+  TestReport report = scan::run_correlation_tests(rules);
+  for (const TestFailure& f : report.failures) ADD_FAILURE() << f.rule_id << ": " << f.test << ": " << f.what;
+  EXPECT_GE(report.passed, 5u * 4u);
 }
 
 }  // namespace

@@ -699,6 +699,22 @@ bool event_failed(element event) {
   return false;
 }
 
+std::string field_text(element event, const std::vector<std::string>& path) {
+  std::string out;
+  auto f = [&](element v) {
+    switch (v.type()) {
+      case element_type::STRING: out = std::string(v.get_string().value_unsafe()); return true;
+      case element_type::BOOL: out = v.get_bool().value_unsafe() ? "true" : "false"; return true;
+      case element_type::INT64: out = std::to_string(v.get_int64().value_unsafe()); return true;
+      case element_type::UINT64: out = std::to_string(v.get_uint64().value_unsafe()); return true;
+      case element_type::DOUBLE: out = simdjson::to_string(v); return true;
+      default: return false;
+    }
+  };
+  any_at_path(event, path, 0, f);
+  return out;
+}
+
 bool CompiledRule::matches(element event) const { return eval_condition(*this, condition, event); }
 
 Severity CompiledRule::severity_for(element event) const {

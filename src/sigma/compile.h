@@ -101,6 +101,11 @@ struct CompiledRule {
 // regex, bad CIDR, modifiers that do not combine, values of the wrong type.
 Result<CompiledRule> compile_rule(const Rule& rule);
 
+// The first value at a dotted field path as text (strings as they are, numbers as written,
+// true/false), walking arrays like the matcher does; "" when absent or null. For correlation
+// group-by keys.
+std::string field_text(simdjson::dom::element event, const std::vector<std::string>& path);
+
 // Exposed for tests.
 bool eval_condition(const CompiledRule& rule, const CondNode& node, simdjson::dom::element event);
 // True when the record reports a failed call: errorCode or errorMessage present (not null),

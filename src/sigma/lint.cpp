@@ -1,5 +1,6 @@
 #include "sigma/lint.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "sigma/compile.h"
@@ -110,7 +111,7 @@ std::string LintIssue::str() const {
 }
 
 std::vector<std::string> lint_checks() {
-  std::vector<std::string> out{"load"};
+  std::vector<std::string> out{"load", "correlation"};
   for (const Named& n : kChecks) out.push_back(n.name);
   return out;
 }
@@ -119,12 +120,23 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
   std::vector<LintIssue> out;
   std::vector<RuleSource> sources = rule_sources(opts, diag);
   std::vector<Result<Rule>> parsed;
+  std::vector<Result<Correlation>> correlations;
   std::vector<std::string> ids;
   for (const RuleSource& src : sources) {
+    if (src.correlation) {
+      correlations.push_back(parse_correlation_source(src));
+      if (correlations.back()) {
+        ids.push_back(correlations.back()->info.id);
+        ids.push_back(correlations.back()->info.uuid);
+        ids.push_back(correlations.back()->name);
+      }
+      continue;
+    }
     parsed.push_back(parse_rule(src.text, src.file));
     if (parsed.back()) {
       ids.push_back(parsed.back()->info.id);
       ids.push_back(parsed.back()->info.uuid);
+      ids.push_back(parsed.back()->info.name);
     }
   }
   // Issues come out in file order.
@@ -134,11 +146,30 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
       out.push_back(LintIssue{true, r.error().where, r.error().what, "load"});
       continue;
     }
-    Result<CompiledRule> compiled = compile_rule(*r);
+    Rule expanded = *r;
+    expand_placeholders(expanded, opts.placeholders);
+    Result<CompiledRule> compiled = compile_rule(expanded);
     if (!compiled) out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
     Context c{*r, compiled ? &compiled.value() : nullptr, before, ids, out};
     for (const Named& n : kChecks) n.check(c);
     before.push_back(Seen{r->info.id, r->info.uuid, r->info.file});
+  }
+  for (const Result<Correlation>& c : correlations) {
+    if (!c) {
+      out.push_back(LintIssue{true, c.error().where, c.error().what, "load"});
+      continue;
+    }
+    for (const std::string& ref : c->rules)
+      if (ref.empty() || std::find(ids.begin(), ids.end(), ref) == ids.end())
+        out.push_back(LintIssue{true, c->info.file, "correlation '" + c->info.id + "' refers to unknown rule '" + ref + "'",
+                                "correlation"});
+    if (c->type == CorrelationType::FirstSeen && !c->info.builtin)
+      out.push_back(LintIssue{false, c->info.file,
+                              "correlation '" + c->info.id + "': type first_seen is a rootguard extension; other Sigma "
+                              "tools will refuse it", "correlation"});
+    if (c->info.builtin && (c->info.practice.empty() || c->info.next_step.empty() || c->tests.empty()))
+      out.push_back(LintIssue{true, c->info.file, "built-in correlation '" + c->info.id + "' needs practice, next_step and tests",
+                              "builtin-metadata"});
   }
   return out;
 }

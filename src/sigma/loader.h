@@ -7,14 +7,18 @@
 
 #include "core/diagnostics.h"
 #include "core/result.h"
+#include "sigma/correlation.h"
 #include "sigma/rule.h"
 #include "sigma/ruleset.h"
 
 namespace rg::sigma {
 
+// One YAML document of a rule file (a file with `---` lines gives several, each padded so
+// that its line numbers are the file's).
 struct RuleSource {
   std::string file;  // "builtin:D01_root_activity.yml" or the path as found
   std::string text;
+  bool correlation = false;  // a top-level `correlation:` key (sigma/correlation.h)
 };
 
 inline constexpr std::size_t kMaxRuleFileBytes = 1 << 20;
@@ -27,5 +31,8 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
 // Parse and check one rule for loading: parse_rule plus the loader's refusals (logsource
 // other than aws/cloudtrail, an invalid level).
 Result<Rule> parse_for_loading(const RuleSource& src);
+
+// Parse a correlation document (src.correlation).
+Result<Correlation> parse_correlation_source(const RuleSource& src);
 
 }  // namespace rg::sigma

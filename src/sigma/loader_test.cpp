@@ -139,8 +139,13 @@ TEST(LoadRules, OtherRefusals) {
                    "logsource: {product: windows, service: security}\ndetection: {sel: {a: 1}, condition: sel}\n",
                    "b_bad.yml:", "unsupported: logsource product 'windows'");
   expect_one_error("title: t\nid: 00000000-0000-4000-8000-000000000009\ncorrelation:\n    type: event_count\n",
-                   "b_bad.yml:4:5:", "unsupported: correlation rule");
-  expect_one_error(kGood + "---\n" + kGood, "b_bad.yml:", "several YAML documents");
+                   "b_bad.yml:4:5:", "correlation.rules names no rule");
+  expect_one_error("title: t\nid: 00000000-0000-4000-8000-000000000009\ncorrelation:\n    type: event_count\n"
+                   "    rules: [nothing]\n    timespan: 5m\n    condition: {gte: 2}\n",
+                   "b_bad.yml", "refers to unknown rule 'nothing'");
+  // A second document with the same id as the first file's rule: that document alone is refused,
+  // at its own line.
+  expect_one_error("---\n" + kGood, "b_bad.yml:3:5:", "duplicate id");
   expect_one_error(bad("    sel:\n        a|exists: maybe\n    condition: sel\n"), "b_bad.yml:9:19:", "'exists' takes");
   expect_one_error(bad("    sel:\n        a|gt: x\n    condition: sel\n"), "b_bad.yml:9:15:", "take a number");
   expect_one_error(bad("    sel:\n        a|contains|startswith: x\n    condition: sel\n"), "b_bad.yml:9:9:",
@@ -192,17 +197,51 @@ TEST(LoadRules, SigmaHQCloudTrailRules) {
   opts.builtin = false;
   opts.dirs = {dir};
   RuleSet rules = load_rules(opts, diag);
-  EXPECT_EQ(rules.size(), 56u);
+  EXPECT_EQ(rules.size(), 57u);
   std::vector<std::string> lines = diag.lines();
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
   EXPECT_NE(lines[0].find("aws_update_login_profile.yml:24:9: unsupported: modifier 'fieldref'"), std::string::npos)
       << lines[0];
-  EXPECT_NE(lines[1].find("aws_cloudtrail_console_login_success_from_susp_locations.yml:25:9: unsupported: modifier "
-                          "'expand'"),
+  // The placeholder rule loads; with no values for its placeholders it says so.
+  EXPECT_NE(lines[1].find("aws_cloudtrail_console_login_success_from_susp_locations.yml: placeholder "
+                          "%Legitimate_Countries% has no values"),
             std::string::npos)
       << lines[1];
-  // Their literals serve the prefilter too, except rules built only from negations.
-  EXPECT_EQ(rules.size() + lines.size(), files);
+  EXPECT_NE(lines[2].find("placeholder %Legitimate_IP_Ranges% has no values"), std::string::npos) << lines[2];
+  EXPECT_EQ(rules.size() + 1, files);
+}
+
+// Sigma placeholders: `field|expand: '%name%'` takes its values from the configuration; with
+// none, the item matches nothing (so `not` of it matches everything).
+TEST(LoadRules, PlaceholdersExpandFromTheConfiguration) {
+  rg::test::TempDir dir;
+  rg::test::write_file(dir / "p.yml", R"(title: from outside
+id: 00000000-0000-4000-8000-00000000000a
+logsource: {product: aws, service: cloudtrail}
+detection:
+    sel: {eventName: ConsoleLogin}
+    trusted: {sourceIPAddress|expand|cidr: '%trusted_source_ips%'}
+    condition: sel and not trusted
+)");
+  auto run = [&](const Placeholders& p, const char* ip) {
+    Diagnostics diag(Diagnostics::silent());
+    LoadOptions opts;
+    opts.builtin = false;
+    opts.dirs = {dir.path()};
+    opts.placeholders = p;
+    RuleSet rules = load_rules(opts, diag);
+    EXPECT_EQ(rules.size(), 1u);
+    std::string json = std::string(R"({"eventName":"ConsoleLogin","sourceIPAddress":")") + ip + "\"}";
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    cloudtrail::EventView ev{parser.parse(padded).value(), json, "t", 0, 0};
+    return std::make_pair(rules.evaluate(0, ev).has_value(), diag.warning_count());
+  };
+  Placeholders office{{"trusted_source_ips", {"203.0.113.0/24", "2001:db8::/32"}}};
+  EXPECT_EQ(run(office, "203.0.113.9"), std::make_pair(false, std::size_t{0}));
+  EXPECT_EQ(run(office, "2001:db8::1"), std::make_pair(false, std::size_t{0}));
+  EXPECT_EQ(run(office, "198.51.100.1"), std::make_pair(true, std::size_t{0}));
+  EXPECT_EQ(run({}, "203.0.113.9"), std::make_pair(true, std::size_t{1})) << "unset: nothing is trusted, and a warning";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "sigma/rule.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -28,10 +29,10 @@ std::string where(std::string_view file, Mark m) {
 
 namespace {
 
-constexpr std::string_view kSupported[] = {"contains", "startswith", "endswith", "all", "re", "i", "m", "s",
-                                           "cidr",     "exists",     "cased",    "gt",  "gte", "lt", "lte"};
+constexpr std::string_view kSupported[] = {"contains", "startswith", "endswith", "all", "re",  "i",  "m", "s",
+                                           "cidr",     "exists",     "cased",    "gt",  "gte", "lt", "lte", "expand"};
 constexpr std::string_view kKnownUnsupported[] = {
-    "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "windash", "expand", "fieldref",
+    "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "windash", "fieldref",
     "neq",    "minute",  "hour",    "day",   "week", "month",   "year"};
 constexpr std::size_t kMaxEventJson = 1 << 20;  // a test event larger than this is refused
 constexpr int kMaxNesting = 64;
@@ -337,11 +338,12 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
   r.info.file = std::string(file);
   r.info.builtin = file.starts_with("builtin:");
   if (!doc.IsMap()) fail(ErrorKind::Invalid, file, doc, "a rule must be a YAML mapping");
-  if (doc["correlation"]) fail(ErrorKind::Unsupported, file, doc["correlation"], "unsupported: correlation rule");
+  if (doc["correlation"]) fail(ErrorKind::Invalid, file, doc["correlation"], "a correlation rule cannot also have a detection");
   if (doc["filter"] && !doc["detection"]) fail(ErrorKind::Unsupported, file, doc["filter"], "unsupported: Sigma filter rule");
   if (doc["action"]) fail(ErrorKind::Unsupported, file, doc["action"], "unsupported: rule collection 'action'");
 
   if (doc["title"]) r.info.title = scalar(file, doc["title"], "title");
+  if (doc["name"]) r.info.name = scalar(file, doc["name"], "name");
   if (doc["id"]) {
     r.info.uuid = scalar(file, doc["id"], "id");
     r.id_mark = mark_of(doc["id"]);
@@ -455,7 +457,7 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file) {
     if (counter.documents == 0) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
     if (counter.documents > 1)
       return Error{ErrorKind::Unsupported, where(file, counter.second),
-                   "unsupported: several YAML documents in one rule file (rule collection or correlation)"};
+                   "several YAML documents in one rule (split the file at its '---' lines)"};
     YAML::Node doc = YAML::Load(owned);
     if (!doc || doc.IsNull()) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
     return parse_document(file, doc);
@@ -467,6 +469,86 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file) {
   } catch (const std::exception& e) {
     return Error{ErrorKind::Invalid, std::string(file), std::string("cannot read rule: ") + e.what()};
   }
+}
+
+Result<std::string> yaml_event_json(std::string_view file, const YAML::Node& event) {
+  try {
+    if (event.IsScalar()) return event.Scalar();
+    if (!event.IsMap()) fail(ErrorKind::Invalid, file, event, "a test event must be a mapping or a JSON string");
+    std::string out;
+    to_json(file, event, out, 0);
+    return out;
+  } catch (const Fail& f) {
+    return f.error;
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Invalid, std::string(file), std::string("test event: ") + e.what()};
+  }
+}
+
+std::vector<std::string> expand_placeholders(Rule& r, const Placeholders& values) {
+  std::vector<std::string> unset;
+  for (Detection& d : r.detections)
+    for (auto& group : d.alternatives)
+      for (DetectionItem& item : group) {
+        auto it = std::find(item.modifiers.begin(), item.modifiers.end(), "expand");
+        if (it == item.modifiers.end()) continue;
+        item.modifiers.erase(it);
+        std::vector<Value> out;
+        for (const Value& v : item.values) {
+          if (v.type != Value::Type::String || v.text.size() < 3 || v.text.front() != '%' || v.text.back() != '%') {
+            out.push_back(v);
+            continue;
+          }
+          const std::string name = v.text.substr(1, v.text.size() - 2);
+          auto found = values.find(name);
+          if (found == values.end() || found->second.empty()) {
+            if (std::find(unset.begin(), unset.end(), name) == unset.end()) unset.push_back(name);
+            continue;
+          }
+          for (const std::string& text : found->second) {
+            Value e;
+            e.text = text;
+            e.mark = v.mark;
+            out.push_back(std::move(e));
+          }
+        }
+        item.values = std::move(out);
+      }
+  return unset;
+}
+
+std::vector<std::string> split_documents(std::string_view text) {
+  std::vector<std::string> docs;
+  std::string cur;
+  int line = 0, start = 0;
+  auto flush = [&] {
+    bool blank = cur.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (!blank) docs.push_back(std::string(static_cast<std::size_t>(start), '\n') + cur);
+    cur.clear();
+  };
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view ln = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    if (nl == std::string_view::npos && ln.empty()) break;
+    std::string_view t = ln;
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    if (t == "---" || t.starts_with("--- #")) {
+      flush();
+      start = line + 1;
+    } else if (t == "...") {
+      cur.push_back('\n');  // end-of-document marker: keep the line count
+    } else {
+      cur.append(ln);
+      cur.push_back('\n');
+    }
+    ++line;
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  flush();
+  if (docs.empty()) docs.emplace_back(text);
+  return docs;
 }
 
 }  // namespace rg::sigma

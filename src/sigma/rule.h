@@ -16,6 +16,10 @@
 #include "core/severity.h"
 #include "sigma/ruleset.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace rg::sigma {
 
 // A position in a rule file, 1-based (0 = unknown).
@@ -88,6 +92,19 @@ bool logsource_supported(const Rule& r);
 // Errors are ErrorKind::Corrupt (not YAML), Invalid (wrong shape) or Unsupported (a Sigma
 // feature rootguard does not implement, named in the message).
 Result<Rule> parse_rule(std::string_view text, std::string_view file);
+
+// A test event written in YAML (a mapping, or a JSON string) as one line of JSON text.
+Result<std::string> yaml_event_json(std::string_view file, const YAML::Node& event);
+
+// Replaces the values of every `|expand` item ("%name%") with the configured values of that
+// placeholder (Sigma placeholders) and drops the modifier. A placeholder with no values
+// leaves the item with none, so it matches nothing (`not` of it matches everything).
+// Returns the placeholder names that had no values.
+std::vector<std::string> expand_placeholders(Rule& r, const Placeholders& values);
+
+// Splits a multi-document YAML file (`---` lines) into its documents, each padded with
+// empty lines so that line numbers in errors still point into the file.
+std::vector<std::string> split_documents(std::string_view text);
 
 // Supported modifiers, and those Sigma defines that rootguard refuses by name.
 bool is_supported_modifier(std::string_view m);

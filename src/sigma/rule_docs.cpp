@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/strings.h"
+#include "sigma/correlation.h"
 
 namespace rg::sigma {
 namespace {
@@ -29,21 +30,75 @@ std::size_t count_tests(const RuleInfo& r, bool must_match) {
       std::count_if(r.tests.begin(), r.tests.end(), [&](const RuleTest& t) { return t.must_match == must_match; }));
 }
 
+// "event" for a rule reported on its own, "part" for one only correlations count, else the
+// correlation type.
+std::string kind_of_rule(const RuleSet& rules, std::size_t i) {
+  return rules.emitted(SourceRef{false, static_cast<std::uint32_t>(i)}) ? "event" : "part";
+}
+
+std::string source_names(const RuleSet& rules, std::size_t c) {
+  const Correlation& k = rules.correlation(c);
+  std::string out;
+  for (std::size_t i = 0; i < k.rules.size(); ++i) {
+    const SourceRef s = rules.correlation_sources(c)[i];
+    out += i ? (k.type == CorrelationType::TemporalOrdered ? " then " : ", ") : "";
+    out += s.correlation ? rules.correlation(s.index).info.id : rules.info(s.index).id;
+  }
+  return out;
+}
+
+// One line: what the correlation counts and when it fires.
+std::string correlation_summary(const RuleSet& rules, std::size_t c) {
+  const Correlation& k = rules.correlation(c);
+  std::string group;
+  for (std::size_t i = 0; i < k.group_by.size(); ++i) group += (i ? ", " : "") + k.group_by[i];
+  std::string out = std::string(to_string(k.type)) + " of " + source_names(rules, c);
+  if (!group.empty()) out += ", per " + group;
+  switch (k.type) {
+    case CorrelationType::EventCount: out += ": fires at " + k.condition.describe() + " matches within " + k.timespan_text; break;
+    case CorrelationType::ValueCount:
+      out += ": fires at " + k.condition.describe() + " distinct " + k.condition.field + " within " + k.timespan_text;
+      break;
+    case CorrelationType::Temporal:
+      out += ": fires when " + k.condition.describe() + " of them match within " + k.timespan_text;
+      break;
+    case CorrelationType::TemporalOrdered: out += ": fires when they match in this order within " + k.timespan_text; break;
+    case CorrelationType::FirstSeen: out += ": fires when the group was not seen in the " + k.timespan_text + " before"; break;
+  }
+  return out;
+}
+
+std::size_t count_sequences(const Correlation& k, bool must_fire) {
+  return static_cast<std::size_t>(
+      std::count_if(k.tests.begin(), k.tests.end(), [&](const SequenceTest& t) { return t.must_fire == must_fire; }));
+}
+
 std::string text(const RuleSet& rules) {
-  std::size_t idw = 2, titlew = 5;
+  std::size_t idw = 2, titlew = 5, kindw = 5;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     idw = std::max(idw, rules.info(i).id.size());
     titlew = std::max(titlew, rules.info(i).title.size());
+  }
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    idw = std::max(idw, rules.correlation(c).info.id.size());
+    titlew = std::max(titlew, rules.correlation(c).info.title.size());
+    kindw = std::max(kindw, std::string(to_string(rules.correlation(c).type)).size());
   }
   auto pad = [](std::string s, std::size_t w) {
     s.resize(std::max(s.size(), w), ' ');
     return s;
   };
-  std::string out = pad("ID", idw) + "  " + pad("SEVERITY", 8) + "  " + pad("TITLE", titlew) + "  FILE\n";
+  std::string out =
+      pad("ID", idw) + "  " + pad("SEVERITY", 8) + "  " + pad("TYPE", kindw) + "  " + pad("TITLE", titlew) + "  FILE\n";
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& r = rules.info(i);
-    out += pad(r.id, idw) + "  " + pad(std::string(to_string(r.severity)), 8) + "  " + pad(r.title, titlew) + "  " +
-           r.file + "\n";
+    out += pad(r.id, idw) + "  " + pad(std::string(to_string(r.severity)), 8) + "  " + pad(kind_of_rule(rules, i), kindw) +
+           "  " + pad(r.title, titlew) + "  " + r.file + "\n";
+  }
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    const Correlation& k = rules.correlation(c);
+    out += pad(k.info.id, idw) + "  " + pad(std::string(to_string(k.info.severity)), 8) + "  " +
+           pad(to_string(k.type), kindw) + "  " + pad(k.info.title, titlew) + "  " + k.info.file + "\n";
   }
   return out;
 }
@@ -53,7 +108,8 @@ std::string json(const RuleSet& rules) {
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& r = rules.info(i);
     out += i ? ",\n " : "\n ";
-    out += "{\"id\":" + json_str(r.id) + ",\"uuid\":" + json_str(r.uuid) + ",\"title\":" + json_str(r.title) +
+    out += "{\"id\":" + json_str(r.id) + ",\"type\":" + json_str(kind_of_rule(rules, i)) + ",\"uuid\":" +
+           json_str(r.uuid) + ",\"title\":" + json_str(r.title) +
            ",\"severity\":" + json_str(to_string(r.severity)) + ",\"file\":" + json_str(r.file) +
            ",\"builtin\":" + (r.builtin ? "true" : "false") + ",\"description\":" + json_str(r.description) +
            ",\"practice\":" + json_str(r.practice) + ",\"next_step\":" + json_str(r.next_step) +
@@ -73,7 +129,27 @@ std::string json(const RuleSet& rules) {
     out += "],\"tests\":{\"match\":" + std::to_string(count_tests(r, true)) +
            ",\"no_match\":" + std::to_string(count_tests(r, false)) + "}}";
   }
-  return out + (rules.size() ? "\n]\n" : "]\n");
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    const Correlation& k = rules.correlation(c);
+    const RuleInfo& r = k.info;
+    std::vector<std::string> refs;
+    for (const SourceRef& s : rules.correlation_sources(c))
+      refs.push_back(s.correlation ? rules.correlation(s.index).info.id : rules.info(s.index).id);
+    out += rules.size() + c ? ",\n " : "\n ";
+    out += "{\"id\":" + json_str(r.id) + ",\"type\":" + json_str(to_string(k.type)) + ",\"uuid\":" + json_str(r.uuid) +
+           ",\"title\":" + json_str(r.title) + ",\"severity\":" + json_str(to_string(r.severity)) +
+           ",\"file\":" + json_str(r.file) + ",\"builtin\":" + (r.builtin ? "true" : "false") +
+           ",\"description\":" + json_str(r.description) + ",\"practice\":" + json_str(r.practice) +
+           ",\"next_step\":" + json_str(r.next_step) + ",\"tags\":" + json_list(r.tags) +
+           ",\"references\":" + json_list(r.references) + ",\"rules\":" + json_list(refs) +
+           ",\"group_by\":" + json_list(k.group_by) + ",\"timespan\":" + json_str(k.timespan_text) +
+           ",\"condition\":" + json_str(k.has_condition ? k.condition.describe() : "") +
+           ",\"field\":" + json_str(k.condition.field) + ",\"generate\":" + (k.generate ? "true" : "false") +
+           ",\"emitted\":" + (rules.emitted(SourceRef{true, static_cast<std::uint32_t>(c)}) ? "true" : "false") +
+           ",\"tests\":{\"match\":" + std::to_string(count_sequences(k, true)) +
+           ",\"no_match\":" + std::to_string(count_sequences(k, false)) + "}}";
+  }
+  return out + (rules.size() + rules.correlation_count() ? "\n]\n" : "]\n");
 }
 
 std::string md_cell(std::string s) {
@@ -86,7 +162,7 @@ std::string md_cell(std::string s) {
   return out;
 }
 
-std::string anchor(const RuleInfo& r) {
+std::string anchor(const RuleInfo& r) {  // GitHub's heading anchors
   std::string a;
   for (char c : to_lower(r.id + " " + r.title)) {
     if (std::isalnum(static_cast<unsigned char>(c))) a += c;
@@ -108,11 +184,20 @@ std::string markdown(const RuleSet& rules) {
       "the matching semantics and how severities are derived are in [rule-format.md](rule-format.md).\n"
       "When several rules match one event and one supersedes another, only the superseding rule is\n"
       "reported, so most events give one finding.\n\n"
-      "| Id | Title | Severity | Practice it protects |\n|---|---|---|---|\n";
+      "Correlation rules (Sigma correlations, type in the table) count the matches of other rules\n"
+      "over time, per group, in event-time order, in `scan` over a set of files and in `watch`\n"
+      "(whose store keeps their state across restarts); a rule of type `part` is a building block\n"
+      "that only a correlation counts and is not reported on its own.\n\n"
+      "| Id | Title | Type | Severity | Practice it protects |\n|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& r = rules.info(i);
-    out += "| [" + r.id + "](#" + anchor(r) + ") | " + md_cell(r.title) + " | " + std::string(to_string(r.severity)) +
-           " | " + md_cell(r.practice) + " |\n";
+    out += "| [" + r.id + "](#" + anchor(r) + ") | " + md_cell(r.title) + " | " + kind_of_rule(rules, i) + " | " +
+           std::string(to_string(r.severity)) + " | " + md_cell(r.practice) + " |\n";
+  }
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    const RuleInfo& r = rules.correlation(c).info;
+    out += "| [" + r.id + "](#" + anchor(r) + ") | " + md_cell(r.title) + " | " + to_string(rules.correlation(c).type) +
+           " | " + std::string(to_string(r.severity)) + " | " + md_cell(r.practice) + " |\n";
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& r = rules.info(i);
@@ -135,6 +220,31 @@ std::string markdown(const RuleSet& rules) {
     if (!r.tags.empty()) {
       out += "- Tags:";
       for (std::size_t k = 0; k < r.tags.size(); ++k) out += (k ? ", " : " ") + std::string("`") + r.tags[k] + "`";
+      out += "\n";
+    }
+    for (const std::string& ref : r.references) out += "- Reference: <" + ref + ">\n";
+    if (!rules.emitted(SourceRef{false, static_cast<std::uint32_t>(i)})) {
+      std::string by;
+      for (std::uint32_t c : rules.consumers(SourceRef{false, static_cast<std::uint32_t>(i)}))
+        by += (by.empty() ? "" : ", ") + rules.correlation(c).info.id;
+      out += "- Reported: only through " + by + "\n";
+    }
+  }
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) {
+    const Correlation& k = rules.correlation(c);
+    const RuleInfo& r = k.info;
+    out += "\n## " + r.id + " " + r.title + "\n\n" + r.description + "\n\n";
+    out += "- Severity: " + std::string(to_string(r.severity)) + "\n";
+    out += "- Correlation: " + correlation_summary(rules, c) + "\n";
+    out += std::string("- Counted rules reported on their own too: ") + (k.generate ? "yes" : "no") + "\n";
+    if (!r.practice.empty()) out += "- Practice: " + r.practice + "\n";
+    if (!r.next_step.empty()) out += "- Next step: " + r.next_step + "\n";
+    out += "- Tests: " + std::to_string(count_sequences(k, true)) + " sequences must fire, " +
+           std::to_string(count_sequences(k, false)) + " must not\n";
+    out += "- Sigma id: `" + r.uuid + "`, file `" + source_path(r) + "`\n";
+    if (!r.tags.empty()) {
+      out += "- Tags:";
+      for (std::size_t t = 0; t < r.tags.size(); ++t) out += (t ? ", " : " ") + std::string("`") + r.tags[t] + "`";
       out += "\n";
     }
     for (const std::string& ref : r.references) out += "- Reference: <" + ref + ">\n";

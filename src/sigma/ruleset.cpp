@@ -5,7 +5,11 @@
 #include <sstream>
 #include <system_error>
 
+#include <yaml-cpp/yaml.h>
+
+#include "core/strings.h"
 #include "sigma/builtin.h"
+#include "sigma/correlation.h"
 #include "sigma/compile.h"
 #include "sigma/loader.h"
 
@@ -17,6 +21,21 @@ struct RuleSet::Impl {
   std::vector<CompiledRule> rules;
   std::vector<std::vector<std::uint32_t>> supersedes;  // transitive, as rule indices
   std::optional<std::vector<std::string>> literals;
+
+  struct CorrelationEntry {
+    Correlation def;
+    std::vector<SourceRef> sources;
+    std::vector<std::uint32_t> consumers;   // correlations counting this one
+    bool emitted = true;
+    // per rule that feeds it: group-by field paths and the value_count field path
+    std::map<std::uint32_t, std::vector<std::vector<std::string>>> group_paths;
+    std::map<std::uint32_t, std::vector<std::string>> value_path;
+  };
+  std::vector<CorrelationEntry> correlations;
+  std::vector<std::vector<std::uint32_t>> rule_consumers;  // per rule: correlations counting it directly
+  std::vector<std::vector<std::uint32_t>> rule_feeds;      // per rule: correlations fed, transitively
+  std::vector<bool> rule_emitted;
+  bool any_hidden = false;
 };
 
 RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
@@ -37,11 +56,19 @@ std::optional<Severity> RuleSet::evaluate(std::size_t i, const cloudtrail::Event
   return r.severity_for(ev.event);
 }
 
-void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out) const {
+void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, std::vector<Match>* feed) const {
   const std::size_t start = out.size();
   for (std::size_t i = 0; i < impl_->rules.size(); ++i) {
     const CompiledRule& r = impl_->rules[i];
     if (r.matches(ev.event)) out.push_back(Match{static_cast<std::uint32_t>(i), r.severity_for(ev.event)});
+  }
+  if (feed)
+    for (std::size_t k = start; k < out.size(); ++k)
+      if (!impl_->rule_feeds[out[k].rule].empty()) feed->push_back(out[k]);
+  if (impl_->any_hidden) {
+    auto end = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+                              [&](const Match& m) { return !impl_->rule_emitted[m.rule]; });
+    out.erase(end, out.end());
   }
   if (out.size() - start < 2) return;
   // Drop rules superseded by another match on this event. The high bit marks a drop so
@@ -63,11 +90,55 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out) co
   out.erase(end, out.end());
 }
 
+std::size_t RuleSet::correlation_count() const { return impl_->correlations.size(); }
+const Correlation& RuleSet::correlation(std::size_t c) const { return impl_->correlations.at(c).def; }
+const std::vector<SourceRef>& RuleSet::correlation_sources(std::size_t c) const {
+  return impl_->correlations.at(c).sources;
+}
+const std::vector<std::uint32_t>& RuleSet::consumers(SourceRef s) const {
+  return s.correlation ? impl_->correlations.at(s.index).consumers : impl_->rule_consumers.at(s.index);
+}
+const std::vector<std::uint32_t>& RuleSet::feeds(std::size_t rule) const { return impl_->rule_feeds.at(rule); }
+bool RuleSet::emitted(SourceRef s) const {
+  return s.correlation ? impl_->correlations.at(s.index).emitted : impl_->rule_emitted.at(s.index);
+}
+
+std::string RuleSet::group_key(std::size_t c, std::size_t rule, const cloudtrail::EventView& ev) const {
+  const auto& e = impl_->correlations.at(c);
+  auto it = e.group_paths.find(static_cast<std::uint32_t>(rule));
+  if (it == e.group_paths.end()) return {};
+  std::string out;
+  for (std::size_t i = 0; i < it->second.size(); ++i) {
+    if (i) out += kGroupSeparator;
+    out += e.def.group_by[i];
+    out += '=';
+    out += field_text(ev.event, it->second[i]);
+  }
+  return out;
+}
+
+std::string RuleSet::count_value(std::size_t c, std::size_t rule, const cloudtrail::EventView& ev) const {
+  const auto& e = impl_->correlations.at(c);
+  auto it = e.value_path.find(static_cast<std::uint32_t>(rule));
+  return it == e.value_path.end() ? std::string() : field_text(ev.event, it->second);
+}
+
 namespace {
 
 bool is_rule_file(const fs::path& p) {
   std::string ext = p.extension().string();
   return ext == ".yml" || ext == ".yaml";
+}
+
+bool looks_like_correlation(std::string_view text) {
+  return text.starts_with("correlation:") || text.find("\ncorrelation:") != std::string_view::npos;
+}
+
+void add_documents(const std::string& file, const std::string& text, std::vector<RuleSource>& out) {
+  for (std::string& doc : split_documents(text)) {
+    const bool corr = looks_like_correlation(doc);
+    out.push_back(RuleSource{file, std::move(doc), corr});
+  }
 }
 
 void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag) {
@@ -88,7 +159,7 @@ void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  out.push_back(RuleSource{p.string(), ss.str()});
+  add_documents(p.string(), ss.str(), out);
 }
 
 }  // namespace
@@ -97,7 +168,7 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
   std::vector<RuleSource> out;
   if (opts.builtin)
     for (const EmbeddedRule& e : builtin_rule_files())
-      out.push_back(RuleSource{"builtin:" + std::string(e.file), std::string(e.text)});
+      add_documents("builtin:" + std::string(e.file), std::string(e.text), out);
   for (const fs::path& dir : opts.dirs) {
     std::error_code ec;
     fs::file_status st = fs::status(dir, ec);
@@ -141,16 +212,203 @@ Result<Rule> parse_for_loading(const RuleSource& src) {
   return r;
 }
 
+Result<Correlation> parse_correlation_source(const RuleSource& src) {
+  try {
+    YAML::Node doc = YAML::Load(src.text);
+    return parse_correlation(doc, src.file);
+  } catch (const YAML::Exception& e) {
+    Mark m = e.mark.is_null() ? Mark{} : Mark{e.mark.line + 1, e.mark.column + 1};
+    return Error{ErrorKind::Corrupt, where(src.file, m), "invalid YAML: " + e.msg};
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Invalid, src.file, std::string("cannot read correlation rule: ") + e.what()};
+  }
+}
+
+namespace {
+
+// Resolves each correlation's references (rule or correlation, by id, Sigma id or name),
+// drops those that refer to something unknown or form a cycle (one error each), and works out
+// which rules feed which correlations and with which group-by fields.
+void resolve_correlations(RuleSet::Impl& impl, std::vector<Correlation> parsed, Diagnostics& diag) {
+  const std::size_t nrules = impl.rules.size();
+  impl.rule_consumers.assign(nrules, {});
+  impl.rule_feeds.assign(nrules, {});
+  impl.rule_emitted.assign(nrules, true);
+  auto names_rule = [](const RuleInfo& i, const std::string& ref) {
+    return ref == i.id || (!i.uuid.empty() && ref == i.uuid) || (!i.name.empty() && ref == i.name);
+  };
+  // Ids must be unique across rules and correlations.
+  std::vector<Correlation> kept;
+  for (Correlation& c : parsed) {
+    std::string clash;
+    for (const CompiledRule& r : impl.rules)
+      if (names_rule(r.info, c.info.id) || (!c.info.uuid.empty() && names_rule(r.info, c.info.uuid))) clash = r.info.file;
+    for (const Correlation& k : kept)
+      if (names_rule(k.info, c.info.id)) clash = k.info.file;
+    if (!clash.empty()) {
+      diag.error(ErrorKind::Invalid, c.info.file,
+                 "duplicate id '" + c.info.id + "' (already used by " + clash + "), correlation skipped");
+      continue;
+    }
+    kept.push_back(std::move(c));
+  }
+  // Resolve references; a correlation referring to a dropped one is dropped in turn.
+  std::vector<std::vector<SourceRef>> sources(kept.size());
+  std::vector<bool> alive(kept.size(), true);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    for (const std::string& ref : kept[i].rules) {
+      std::optional<SourceRef> found;
+      for (std::size_t r = 0; r < nrules && !found; ++r)
+        if (names_rule(impl.rules[r].info, ref)) found = SourceRef{false, static_cast<std::uint32_t>(r)};
+      for (std::size_t k = 0; k < kept.size() && !found; ++k)
+        if (k != i && names_rule(kept[k].info, ref)) found = SourceRef{true, static_cast<std::uint32_t>(k)};
+      if (!found) {
+        diag.error(ErrorKind::Invalid, kept[i].info.file,
+                   "correlation '" + kept[i].info.id + "' refers to unknown rule '" + ref + "', correlation skipped");
+        alive[i] = false;
+        break;
+      }
+      sources[i].push_back(*found);
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (!alive[i]) continue;
+      for (const SourceRef& s : sources[i])
+        if (s.correlation && !alive[s.index]) {
+          diag.error(ErrorKind::Invalid, kept[i].info.file,
+                     "correlation '" + kept[i].info.id + "' refers to skipped correlation '" +
+                         kept[s.index].info.id + "', correlation skipped");
+          alive[i] = false;
+          changed = true;
+          break;
+        }
+    }
+  }
+  // Cycles: a correlation that reaches itself.
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (!alive[i]) continue;
+    std::vector<std::uint32_t> stack;
+    std::vector<bool> seen(kept.size(), false);
+    for (const SourceRef& s : sources[i])
+      if (s.correlation) stack.push_back(s.index);
+    bool cycle = false;
+    while (!stack.empty() && !cycle) {
+      std::uint32_t k = stack.back();
+      stack.pop_back();
+      if (k == i) cycle = true;
+      if (seen[k]) continue;
+      seen[k] = true;
+      for (const SourceRef& s : sources[k])
+        if (s.correlation) stack.push_back(s.index);
+    }
+    if (cycle) {
+      diag.error(ErrorKind::Invalid, kept[i].info.file,
+                 "correlation '" + kept[i].info.id + "' refers to itself through a chain, correlation skipped");
+      alive[i] = false;
+    }
+  }
+  // Renumber the survivors.
+  std::vector<std::int64_t> new_index(kept.size(), -1);
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    if (alive[i]) {
+      new_index[i] = static_cast<std::int64_t>(impl.correlations.size());
+      impl.correlations.push_back(RuleSet::Impl::CorrelationEntry{std::move(kept[i]), {}, {}, true, {}, {}});
+    }
+  for (std::size_t i = 0, n = 0; i < kept.size(); ++i) {
+    if (!alive[i]) continue;
+    for (SourceRef s : sources[i]) {
+      if (s.correlation) s.index = static_cast<std::uint32_t>(new_index[s.index]);
+      impl.correlations[n].sources.push_back(s);
+    }
+    ++n;
+  }
+  const std::size_t ncorr = impl.correlations.size();
+  // Consumers, and what is emitted: a rule or correlation counted only by correlations with
+  // `generate: false` is not reported on its own.
+  std::vector<bool> rule_generate(nrules, false), corr_generate(ncorr, false);
+  std::vector<bool> rule_counted(nrules, false), corr_counted(ncorr, false);
+  for (std::size_t c = 0; c < ncorr; ++c) {
+    const auto& e = impl.correlations[c];
+    for (const SourceRef& s : e.sources) {
+      auto& list = s.correlation ? impl.correlations[s.index].consumers : impl.rule_consumers[s.index];
+      if (std::find(list.begin(), list.end(), c) == list.end()) list.push_back(static_cast<std::uint32_t>(c));
+      (s.correlation ? corr_counted : rule_counted)[s.index] = true;
+      if (e.def.generate) (s.correlation ? corr_generate : rule_generate)[s.index] = true;
+    }
+  }
+  for (std::size_t r = 0; r < nrules; ++r) {
+    impl.rule_emitted[r] = !rule_counted[r] || rule_generate[r];
+    impl.any_hidden = impl.any_hidden || !impl.rule_emitted[r];
+  }
+  for (std::size_t c = 0; c < ncorr; ++c) impl.correlations[c].emitted = !corr_counted[c] || corr_generate[c];
+
+  // Feeds: for each correlation, the rules that reach it, with the reference they come
+  // through (for aliases).
+  for (std::size_t c = 0; c < ncorr; ++c) {
+    auto& e = impl.correlations[c];
+    for (std::size_t k = 0; k < e.sources.size(); ++k) {
+      const std::string& via = e.def.rules[k];
+      std::vector<SourceRef> stack{e.sources[k]};
+      std::vector<bool> seen(ncorr, false);
+      while (!stack.empty()) {
+        SourceRef s = stack.back();
+        stack.pop_back();
+        if (s.correlation) {
+          if (seen[s.index]) continue;
+          seen[s.index] = true;
+          for (const SourceRef& t : impl.correlations[s.index].sources) stack.push_back(t);
+          continue;
+        }
+        auto& fed = impl.rule_feeds[s.index];
+        if (std::find(fed.begin(), fed.end(), c) == fed.end()) fed.push_back(static_cast<std::uint32_t>(c));
+        if (e.group_paths.count(s.index)) continue;
+        auto path_for = [&](const std::string& field) {
+          auto al = e.def.aliases.find(field);
+          if (al != e.def.aliases.end()) {
+            auto f = al->second.find(via);
+            const RuleInfo& ri = impl.rules[s.index].info;
+            if (f == al->second.end()) f = al->second.find(ri.id);
+            if (f == al->second.end() && !ri.name.empty()) f = al->second.find(ri.name);
+            if (f != al->second.end()) return split(f->second, '.');
+          }
+          return split(field, '.');
+        };
+        std::vector<std::vector<std::string>> paths;
+        for (const std::string& g : e.def.group_by) paths.push_back(path_for(g));
+        e.group_paths.emplace(s.index, std::move(paths));
+        if (!e.def.condition.field.empty()) e.value_path.emplace(s.index, path_for(e.def.condition.field));
+      }
+    }
+  }
+  for (auto& fed : impl.rule_feeds) std::sort(fed.begin(), fed.end());
+}
+
+}  // namespace
+
 RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
   RuleSet set;
   RuleSet::Impl& impl = *set.impl_;
   std::vector<Mark> id_marks;
+  std::vector<Correlation> parsed_correlations;
   for (const RuleSource& src : rule_sources(opts, diag)) {
+    if (src.correlation) {
+      Result<Correlation> c = parse_correlation_source(src);
+      if (!c) diag.error(c.error());
+      else parsed_correlations.push_back(std::move(c).value());
+      continue;
+    }
     Result<Rule> rule = parse_for_loading(src);
     if (!rule) {
       diag.error(rule.error());
       continue;
     }
+    for (const std::string& name : expand_placeholders(*rule, opts.placeholders))
+      if (!rule->info.builtin)
+        diag.warning(src.file, "placeholder %" + name + "% has no values, so its items match nothing" +
+                                   (name == "trusted_source_ips" ? " (set trusted_source_ips in rootguard.yaml, --config)"
+                                                                 : ""));
     Result<CompiledRule> compiled = compile_rule(*rule);
     if (!compiled) {
       diag.error(compiled.error());
@@ -229,6 +487,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
     std::sort(lits.begin(), lits.end());
     impl.literals = std::move(lits);
   }
+  resolve_correlations(impl, std::move(parsed_correlations), diag);
   return set;
 }
 

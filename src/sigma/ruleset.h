@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@ struct RuleTest {
 struct RuleInfo {
   std::string id;           // user-facing id: "D02" for built-ins; the Sigma id for others
   std::string uuid;         // Sigma `id` (may equal id for user rules)
+  std::string name;         // Sigma `name` (optional; correlations may refer to it)
   std::string title;
   std::string description;  // for built-ins: includes the decision taken where sources disagree
   std::string file;         // where it was loaded from ("builtin:D02_root_console_login.yml" or a path)
@@ -57,6 +59,18 @@ struct Match {
   Severity severity = Severity::Medium;
 };
 
+struct Correlation;  // sigma/correlation.h
+
+// Separates the "field=value" parts of a correlation group key.
+inline constexpr char kGroupSeparator = '\x1f';
+
+// What a correlation counts: a rule, or (chained) another correlation.
+struct SourceRef {
+  bool correlation = false;
+  std::uint32_t index = 0;  // into the rules, or into the correlations
+  bool operator==(const SourceRef&) const = default;
+};
+
 class RuleSet {
  public:
   RuleSet();
@@ -79,7 +93,28 @@ class RuleSet {
   // severity_when_failed when the call failed (errorCode/errorMessage present, or
   // responseElements.<eventName> == "Failure"), else its first matching severity_levels
   // entry, else its level.
-  void match(const cloudtrail::EventView& ev, std::vector<Match>& out) const;
+  //
+  // With `feed`, also appends every match (before supersedes and hidden rules are removed) of
+  // the rules that correlations count, for the correlation engine (scan/correlate.h). Rules
+  // referenced only by correlations with `generate: false` are not reported in `out`.
+  void match(const cloudtrail::EventView& ev, std::vector<Match>& out,
+             std::vector<Match>* feed = nullptr) const;
+
+  // Correlation rules, resolved against the rules (see sigma/correlation.h).
+  std::size_t correlation_count() const;
+  const Correlation& correlation(std::size_t c) const;
+  const std::vector<SourceRef>& correlation_sources(std::size_t c) const;  // in the order written
+  // The correlations that count source s directly.
+  const std::vector<std::uint32_t>& consumers(SourceRef s) const;
+  // The correlations rule r feeds, directly or through chains; empty for most rules.
+  const std::vector<std::uint32_t>& feeds(std::size_t rule) const;
+  // False for a rule or correlation only counted by correlations with `generate: false`.
+  bool emitted(SourceRef s) const;
+  // Correlation c's group of an event matched by rule r: the group-by values (aliases
+  // resolved for r), each "field=value", joined by ", ". "" when it has no group-by.
+  std::string group_key(std::size_t c, std::size_t rule, const cloudtrail::EventView& ev) const;
+  // value_count: the counted field's value in that event ("" when absent).
+  std::string count_value(std::size_t c, std::size_t rule, const cloudtrail::EventView& ev) const;
 
   // Rule i alone on ev (ignoring supersedes): the severity it would report, or nullopt when
   // it does not match. For `rules test` and tests.
@@ -94,9 +129,13 @@ class RuleSet {
   friend RuleSet load_rules(const struct LoadOptions&, Diagnostics&);
 };
 
+// Sigma placeholders (`field|expand: '%name%'`): name -> values, from rootguard.yaml.
+using Placeholders = std::map<std::string, std::vector<std::string>>;
+
 struct LoadOptions {
   bool builtin = true;                       // include the built-in rules
   std::vector<std::filesystem::path> dirs;   // user rule files or directories (recursive, *.yml|*.yaml)
+  Placeholders placeholders;                 // e.g. trusted_source_ips
 };
 
 // Every invalid rule is reported to diag (one line: "file:line:col: what", or naming the
