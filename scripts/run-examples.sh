@@ -3,8 +3,8 @@
 set -uo pipefail
 bin=${1:-build/rootguard}
 cd "$(dirname "$0")/.."
-echo "== rootguard scan examples/cloudtrail/"
-"$bin" scan examples/cloudtrail/
+echo "== rootguard scan examples/cloudtrail/ --config examples/rootguard.yaml"
+"$bin" scan examples/cloudtrail/ --config examples/rootguard.yaml
 rc=$?
 if [ "$rc" -ge 2 ]; then echo "make run: scan failed with status $rc" >&2; exit "$rc"; fi
 echo "== rootguard audit examples/snapshots/org/ --config examples/rootguard.yaml"

@@ -146,6 +146,38 @@ TEST(WatchCli, KilledAtRandomAndRestartedEveryAlertArrivesExactlyOnce) {
   EXPECT_EQ(alert_keys(read_file(alerts)).size(), expected.size());
 }
 
+// A failed root sign-in as one JSON line.
+std::string failed_login(int minute, const std::string& id) {
+  return R"({"eventVersion":"1.09","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2026-11-20T10:0)" +
+         std::to_string(minute) +
+         R"(:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.10","responseElements":{"ConsoleLogin":"Failure"},"errorMessage":"Failed authentication","eventID":")" +
+         id + R"(","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})" + "\n";
+}
+
+// Correlation state lives in the store: three failed sign-ins in one file, watch stops, two more
+// arrive in another file, and the restarted watch raises the brute-force alert (D04B) once.
+TEST(WatchCli, CorrelationStateSurvivesARestart) {
+  TempDir t;
+  fs::path logs = t / "logs", alerts = t / "alerts.jsonl";
+  fs::create_directories(logs);
+  const std::vector<std::string> args = {"watch", logs.string(), "--state", (t / "state").string(), "--sink",
+                                         "file:" + alerts.string(), "--settle", "0s", "--once"};
+  write_file(logs / "a.jsonl", failed_login(0, "e0") + failed_login(1, "e1") + failed_login(2, "e2"));
+  auto r = run_rootguard(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(alert_keys(read_file(alerts)).count("D04B:e4"), 0u);
+  EXPECT_EQ(alert_keys(read_file(alerts)).size(), 3u) << read_file(alerts);  // three D04
+  write_file(logs / "b.jsonl", failed_login(3, "e3") + failed_login(4, "e4"));
+  r = run_rootguard(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  auto got = alert_keys(read_file(alerts));
+  EXPECT_EQ(got["D04B:e4"], 1) << read_file(alerts);
+  // One scan over both files agrees.
+  auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  EXPECT_EQ(expected.size(), got.size());
+  for (const auto& [k, n] : expected) EXPECT_EQ(got[k], 1) << k;
+}
+
 TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
   TempDir t;
   fs::path logs = t / "logs";

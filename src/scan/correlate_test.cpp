@@ -1,0 +1,207 @@
+// The correlation engine on user rules: value_count, chains with generate: false, aliases,
+// state that round-trips through the store's text form, and rollback.
+#include "scan/correlate.h"
+
+#include <gtest/gtest.h>
+
+#include "scan/scan.h"
+#include "sigma/correlation.h"
+#include "test_util.h"
+
+namespace rg::scan {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kRules = R"(title: failed login
+id: 00000000-0000-4000-8000-0000000000f1
+name: failed_login
+logsource: {product: aws, service: cloudtrail}
+detection:
+    sel: {eventName: ConsoleLogin, responseElements.ConsoleLogin: Failure}
+    condition: sel
+level: low
+---
+title: successful login
+id: 00000000-0000-4000-8000-0000000000f2
+name: successful_login
+logsource: {product: aws, service: cloudtrail}
+detection:
+    sel: {eventName: ConsoleLogin, responseElements.ConsoleLogin: Success}
+    condition: sel
+level: low
+---
+title: many failed logins
+id: 00000000-0000-4000-8000-0000000000c1
+name: multiple_failed_login
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [recipientAccountId]
+    timespan: 10m
+    condition: {gte: 3}
+level: medium
+---
+title: failed logins then success
+id: 00000000-0000-4000-8000-0000000000c2
+correlation:
+    type: temporal_ordered
+    rules: [multiple_failed_login, successful_login]
+    group-by: [recipientAccountId]
+    timespan: 1h
+level: critical
+---
+title: logins from many addresses
+id: 00000000-0000-4000-8000-0000000000c3
+correlation:
+    type: value_count
+    rules: [failed_login, successful_login]
+    group-by: [recipientAccountId]
+    timespan: 1h
+    condition: {field: sourceIPAddress, gte: 3}
+generate: false
+level: high
+)";
+
+std::string login(int minute, const std::string& outcome, const std::string& ip, const std::string& id) {
+  return std::string(R"({"eventName":"ConsoleLogin","eventTime":"2026-11-20T10:)") + (minute < 10 ? "0" : "") +
+         std::to_string(minute) + R"(:00Z","userIdentity":{"type":"Root"},"responseElements":{"ConsoleLogin":")" +
+         outcome + R"("},"sourceIPAddress":")" + ip + R"(","recipientAccountId":"111122223333","eventID":")" + id + "\"}";
+}
+
+struct Fixture {
+  test::TempDir dir;
+  sigma::RuleSet rules;
+  Diagnostics diag{Diagnostics::silent()};
+  simdjson::dom::parser parser;
+
+  Fixture() {
+    test::write_file(dir / "r.yml", kRules);
+    sigma::LoadOptions o;
+    o.builtin = false;
+    o.dirs = {dir.path()};
+    rules = sigma::load_rules(o, diag);
+  }
+  // Feeds one event; returns the ids of the findings that fired.
+  std::vector<std::string> feed(Correlator& c, const std::string& json) {
+    simdjson::padded_string padded(json);
+    simdjson::dom::element e = parser.parse(padded).value();
+    cloudtrail::EventView ev{e, json, "t", 0, 0};
+    std::vector<sigma::Match> out, fed;
+    rules.match(ev, out, &fed);
+    std::vector<Finding> fired;
+    for (const sigma::Match& m : fed) c.feed(observe(rules, m.rule, ev, make_finding(ev, rules.info(m.rule), m.severity)), fired);
+    std::vector<std::string> ids;
+    for (const Finding& f : fired) ids.push_back(f.id);
+    return ids;
+  }
+};
+
+TEST(Correlator, ChainsAndGenerateFalse) {
+  Fixture f;
+  ASSERT_EQ(f.diag.error_count(), 0u) << ::testing::PrintToString(f.diag.lines());
+  ASSERT_EQ(f.rules.correlation_count(), 3u);
+  // The chained correlation and the two rules the value_count hides are not reported alone;
+  // failed_login is counted by a generate:false correlation only, successful_login too.
+  EXPECT_FALSE(f.rules.emitted(sigma::SourceRef{false, 0}));
+  EXPECT_FALSE(f.rules.emitted(sigma::SourceRef{false, 1}));
+  EXPECT_FALSE(f.rules.emitted(sigma::SourceRef{true, 0}));
+  EXPECT_TRUE(f.rules.emitted(sigma::SourceRef{true, 1}));
+  Correlator c(f.rules);
+  EXPECT_TRUE(f.feed(c, login(0, "Failure", "192.0.2.1", "a")).empty());
+  EXPECT_TRUE(f.feed(c, login(1, "Failure", "192.0.2.1", "b")).empty());
+  EXPECT_TRUE(f.feed(c, login(2, "Failure", "192.0.2.2", "c")).empty());  // fires the hidden burst
+  // A success after the burst fires the chain; it is also the third address, which fires the
+  // value_count (its generate:false hides the rules it counts, not itself).
+  auto ids = f.feed(c, login(5, "Success", "192.0.2.3", "d"));
+  EXPECT_EQ(ids, (std::vector<std::string>{"00000000-0000-4000-8000-0000000000c2",
+                                           "00000000-0000-4000-8000-0000000000c3"}));
+  // The same event again (a re-delivery) changes nothing.
+  EXPECT_TRUE(f.feed(c, login(5, "Success", "192.0.2.3", "d")).empty());
+}
+
+TEST(Correlator, FindingSaysWhatWasCountedAndKeepsTheTriggeringEvent) {
+  Fixture f;
+  Correlator c(f.rules, true);
+  f.feed(c, login(0, "Failure", "192.0.2.1", "a"));
+  f.feed(c, login(1, "Failure", "192.0.2.1", "b"));
+  simdjson::padded_string padded(login(2, "Failure", "192.0.2.9", "c"));
+  std::string json = login(2, "Failure", "192.0.2.9", "c");
+  simdjson::dom::element e = f.parser.parse(padded).value();
+  cloudtrail::EventView ev{e, json, "t", 0, 0};
+  std::vector<sigma::Match> out, fed;
+  f.rules.match(ev, out, &fed);
+  std::vector<Finding> fired;
+  for (const sigma::Match& m : fed) c.feed(observe(f.rules, m.rule, ev, make_finding(ev, f.rules.info(m.rule), m.severity)), fired);
+  ASSERT_EQ(fired.size(), 1u);
+  const Finding& x = fired[0];
+  EXPECT_EQ(x.title, "many failed logins");
+  EXPECT_EQ(x.severity, Severity::Medium);
+  EXPECT_EQ(x.event.event_id, "c");
+  EXPECT_EQ(x.event.source_ip, "192.0.2.9");
+  EXPECT_NE(x.reason.find("3 matches of 00000000-0000-4000-8000-0000000000f1 within 10m for recipientAccountId=111122223333"),
+            std::string::npos)
+      << x.reason;
+  bool events = false;
+  for (const auto& [k, v] : x.facets)
+    if (k == "correlation.events") events = v == "a b c";
+  EXPECT_TRUE(events);
+}
+
+TEST(Correlator, StateRoundTripsThroughTheStoreAndRollsBack) {
+  Fixture f;
+  Correlator c(f.rules);
+  c.begin();
+  f.feed(c, login(0, "Failure", "192.0.2.1", "a"));
+  f.feed(c, login(1, "Failure", "192.0.2.1", "b\\tweird\\nid\\\\"));
+  auto changes = c.changes();
+  ASSERT_FALSE(changes.empty());
+  // A second correlator restored from those values fires on the third failure.
+  Correlator d(f.rules);
+  for (const auto& ch : changes) {
+    ASSERT_TRUE(ch.value.has_value());
+    ASSERT_TRUE(d.load(ch.ns, ch.key, *ch.value).ok());
+  }
+  EXPECT_EQ(d.groups(), c.groups());
+  d.begin();
+  f.feed(d, login(2, "Failure", "192.0.2.1", "c"));
+  d.rollback();  // the file was not done after all: as if never fed
+  auto again = d.changes();
+  EXPECT_TRUE(again.empty());
+  // rollback restored the two failures: the third one arrives again, and the chain's first
+  // stage is complete (the burst is hidden, so nothing is reported yet).
+  EXPECT_TRUE(f.feed(d, login(2, "Failure", "192.0.2.1", "c")).empty());
+  EXPECT_EQ(f.feed(d, login(3, "Success", "192.0.2.1", "s")),
+            (std::vector<std::string>{"00000000-0000-4000-8000-0000000000c2"}));
+
+  // Garbage state is refused, not half-loaded.
+  EXPECT_FALSE(d.load(changes[0].ns, "k", "not\ta\tstate").ok());
+  EXPECT_FALSE(d.load("corr:nothing", "k", "").ok());
+  Correlator::Group g;
+  g.entries.push_back(Correlator::Entry{5, 1, "x\ty", "a\\b\nc"});
+  auto back = Correlator::decode(Correlator::encode(g));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->entries, g.entries);
+}
+
+TEST(Correlator, ExpiredGroupsAreErasedFromTheStore) {
+  Fixture f;
+  Correlator c(f.rules);
+  c.begin();
+  f.feed(c, login(0, "Failure", "192.0.2.1", "a"));
+  auto first = c.changes();
+  ASSERT_FALSE(first.empty());
+  c.begin();
+  // Two hours later, in another account: the first account's windows have all expired.
+  std::string later = login(0, "Failure", "192.0.2.1", "z");
+  later.replace(later.find("T10:"), 4, "T12:");
+  later.replace(later.find("111122223333"), 12, "444455556666");
+  f.feed(c, later);
+  bool erased = false;
+  for (const auto& ch : c.changes())
+    if (ch.key.find("111122223333") != std::string::npos && !ch.value) erased = true;
+  EXPECT_TRUE(erased);
+}
+
+}  // namespace
+}  // namespace rg::scan
