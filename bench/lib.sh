@@ -6,6 +6,6 @@ bench_setup() {  # BUILD_DIR [needs-node]
   RG="$(pwd)/${1:-build}/rootguard"
   [ -x "$RG" ] || { echo "bench: build rootguard first (make build)" >&2; exit 1; }
   if [ "${2:-}" = needs-node ] && [ ! -d tests/node/node_modules ]; then
-    (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd tests/node && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error >/dev/null; })
   fi
 }

@@ -90,7 +90,7 @@ fi
 # ---------------------------------------------------------------- DuckDB (npm)
 if [ ! -d bench/node/node_modules/@duckdb/node-api ] || [ bench/node/package-lock.json -nt bench/node/node_modules ]; then
   note "installing @duckdb/node-api (npm ci)"
-  (cd bench/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd bench/node && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error >/dev/null; })
 fi
 
 # ---------------------------------------------------------------- is rootguard's scan there?

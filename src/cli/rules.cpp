@@ -1,6 +1,8 @@
 // rootguard rules list|test|lint [DIR...]: show, exercise and check detection rules.
 // Built-in rules are always included unless --no-builtin; each DIR (or file) adds user rules.
+#include <cctype>
 #include <cstdio>
+#include <tuple>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,6 +13,8 @@
 #include "sigma/lint.h"
 #include "sigma/rule_docs.h"
 #include "sigma/rule_tests.h"
+#include "sigma/sql.h"
+#include "core/time.h"
 #include "sigma/ruleset.h"
 
 namespace rg::cli {
@@ -20,6 +24,9 @@ struct RulesFlags {
   std::vector<std::string> dirs;
   bool no_builtin = false;
   std::string config;
+  // rules sql
+  std::string dialect = "athena", table = "cloudtrail_logs", partitions = "none", since, until;
+  std::vector<std::string> accounts, regions;
   std::string format = "text";
 };
 
@@ -70,6 +77,39 @@ int run_lint(const RulesFlags& f) {
   return errors || diag.error_count() ? kExitError : kExitClean;
 }
 
+int run_sql(const RulesFlags& f) {
+  Diagnostics diag;
+  sigma::SqlOptions o;
+  o.dialect = f.dialect == "trino" ? sigma::SqlDialect::Trino : f.dialect == "duckdb" ? sigma::SqlDialect::DuckDb
+                                                                                    : sigma::SqlDialect::Athena;
+  o.table = f.table;
+  o.partitions = f.partitions == "region-date" ? sigma::SqlPartitions::RegionYearMonthDay
+                 : f.partitions == "timestamp" ? sigma::SqlPartitions::Timestamp
+                                               : sigma::SqlPartitions::None;
+  for (const auto& [flag, text, out] : {std::tuple{"--since", &f.since, &o.since_ms}, std::tuple{"--until", &f.until, &o.until_ms}}) {
+    if (text->empty()) continue;
+    *out = parse_iso8601_ms(*text);
+    if (!*out) {
+      std::fprintf(stderr, "rootguard: error: %s: not an ISO-8601 time: %s\n", flag, text->c_str());
+      return kExitError;
+    }
+  }
+  for (const std::string& t : {f.table})
+    for (char ch : t)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.')) {
+        std::fprintf(stderr, "rootguard: error: --table: '%s' is not a table name (letters, digits, _ and .)\n", t.c_str());
+        return kExitError;
+      }
+  o.accounts = f.accounts;
+  o.regions = f.regions;
+  sigma::RuleSet rules = sigma::load_rules(load_options(f, diag), diag);
+  sigma::SqlQuery q = sigma::rules_to_sql(rules, o);
+  for (const sigma::SqlSkipped& s : q.skipped)
+    diag.note(s.file, s.id + " is not expressible in SQL: " + s.reason);
+  std::cout << q.text << std::flush;
+  return diag.error_count() ? kExitError : kExitClean;
+}
+
 }  // namespace
 
 Command register_rules(CLI::App& root) {
@@ -92,7 +132,22 @@ Command register_rules(CLI::App& root) {
   add_common(lint, *flags);
   lint->callback([which] { *which = "lint"; });
 
+  CLI::App* sql = c.app->add_subcommand("sql", "Print the rules as one SQL query over the CloudTrail table (Athena, Trino, DuckDB)");
+  add_common(sql, *flags);
+  sql->add_option("--dialect", flags->dialect, "athena (default), trino or duckdb")
+      ->check(CLI::IsMember({"athena", "trino", "duckdb"}));
+  sql->add_option("--table", flags->table, "Table name (default cloudtrail_logs)");
+  sql->add_option("--partitions", flags->partitions,
+                  "none (default), region-date (region, year, month, day) or timestamp (partition projection)")
+      ->check(CLI::IsMember({"none", "region-date", "timestamp"}));
+  sql->add_option("--since", flags->since, "Only events at or after this time (ISO-8601; prunes partitions)");
+  sql->add_option("--until", flags->until, "Only events before this time (ISO-8601; prunes partitions)");
+  sql->add_option("--account", flags->accounts, "Only this account id (repeatable)");
+  sql->add_option("--region", flags->regions, "Only this region (repeatable; prunes the region partition)");
+  sql->callback([which] { *which = "sql"; });
+
   c.run = [flags, which] {
+    if (*which == "sql") return run_sql(*flags);
     if (*which == "list") return run_list(*flags);
     if (*which == "test") return run_test(*flags);
     if (*which == "lint") return run_lint(*flags);

@@ -428,6 +428,9 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
         cfail(r, v.mark, "bad regex '" + v.text + "': " + e.what());
       }
       t.op = ValueTest::Op::Regex;
+      t.regex_text = v.text;
+      for (const char* fl : {"i", "m", "s"})
+        if (has(mods, fl)) t.regex_flags += fl;
     } else if (cidr) {
       t.op = ValueTest::Op::Cidr;
       if (!parse_cidr(v.text, t.cidr)) cfail(r, v.mark, "bad CIDR '" + v.text + "'");

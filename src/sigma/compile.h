@@ -60,6 +60,8 @@ struct ValueTest {
   double num = 0;
   bool flag = false;                          // Bool value, or Exists true/false
   std::shared_ptr<const std::regex> regex;
+  std::string regex_text;                     // Regex: as written, and its flags (i, m, s)
+  std::string regex_flags;
   Cidr cidr;
 };
 

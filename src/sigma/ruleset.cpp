@@ -90,6 +90,17 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, st
   out.erase(end, out.end());
 }
 
+const CompiledRule& RuleSet::compiled(std::size_t i) const { return impl_->rules.at(i); }
+std::vector<std::uint32_t> RuleSet::superseders(std::size_t i) const {
+  std::vector<std::uint32_t> out;
+  for (std::size_t s = 0; s < impl_->supersedes.size(); ++s) {
+    const auto& sup = impl_->supersedes[s];
+    if (std::find(sup.begin(), sup.end(), static_cast<std::uint32_t>(i)) != sup.end())
+      out.push_back(static_cast<std::uint32_t>(s));
+  }
+  return out;
+}
+
 std::size_t RuleSet::correlation_count() const { return impl_->correlations.size(); }
 const Correlation& RuleSet::correlation(std::size_t c) const { return impl_->correlations.at(c).def; }
 const std::vector<SourceRef>& RuleSet::correlation_sources(std::size_t c) const {

@@ -59,7 +59,8 @@ struct Match {
   Severity severity = Severity::Medium;
 };
 
-struct Correlation;  // sigma/correlation.h
+struct Correlation;   // sigma/correlation.h
+struct CompiledRule;  // sigma/compile.h
 
 // Separates the "field=value" parts of a correlation group key.
 inline constexpr char kGroupSeparator = '\x1f';
@@ -99,6 +100,11 @@ class RuleSet {
   // referenced only by correlations with `generate: false` are not reported in `out`.
   void match(const cloudtrail::EventView& ev, std::vector<Match>& out,
              std::vector<Match>* feed = nullptr) const;
+
+  // Rule i as compiled (for translators such as sigma/sql.h), and the rules that supersede it
+  // (directly or through a chain).
+  const CompiledRule& compiled(std::size_t i) const;
+  std::vector<std::uint32_t> superseders(std::size_t i) const;
 
   // Correlation rules, resolved against the rules (see sigma/correlation.h).
   std::size_t correlation_count() const;
