@@ -9,6 +9,7 @@ PKGS=(
   libyaml-cpp-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libpugixml-dev
+  libpq-dev postgresql
   libhyperscan-dev
   clang libclang-rt-14-dev
   jq python3

@@ -1,5 +1,5 @@
 // Flags shared by the commands that use the state store (watch, case): --state DIR or
-// --store sqlite:PATH, defaulting to $XDG_STATE_HOME/rootguard. cli/ may read the
+// --store sqlite:PATH or postgresql://..., defaulting to $XDG_STATE_HOME/rootguard. cli/ may read the
 // environment; the library may not, so the default is resolved here.
 #pragma once
 
@@ -20,7 +20,7 @@ struct StateFlags {
 
   void add_to(CLI::App* app) {
     app->add_option("--state", state_dir, "state directory (default: $XDG_STATE_HOME/rootguard)");
-    app->add_option("--store", store_spec, "state store, e.g. sqlite:PATH (instead of --state)");
+    app->add_option("--store", store_spec, "state store: sqlite:PATH or postgresql://user@host:port/db (instead of --state)");
   }
   std::string spec() const {
     if (!store_spec.empty()) return store_spec;

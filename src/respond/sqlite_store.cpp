@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "respond/pg_store.h"
 #include "respond/store.h"
 
 namespace rg::respond {
@@ -474,8 +475,10 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
     if (!parent.empty()) fs::create_directories(parent, ec);
     return open_sqlite(path, opts);
   }
-  if (s.find("://") != std::string::npos || s.rfind("postgres", 0) == 0)
-    return make_error(ErrorKind::Unsupported, s, "only sqlite:PATH or a state directory is supported");
+  if (s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0) return open_pg_store(s);
+  if (s.find("://") != std::string::npos)
+    return make_error(ErrorKind::Unsupported, redact_store_uri(s),
+                      "unknown store (sqlite:PATH, a state directory, or postgresql://user@host/db)");
   if (s.empty()) return make_error(ErrorKind::Invalid, "", "empty state location");
   std::error_code ec;
   fs::create_directories(s, ec);

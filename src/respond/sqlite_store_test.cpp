@@ -18,6 +18,7 @@ std::unique_ptr<Store> open_ok(const std::string& spec, const StoreOptions& o = 
   return s.ok() ? std::move(s.value()) : nullptr;
 }
 
+// SQLite only: file modes, damage, a full disk. What every back-end must do is in store_test.cpp.
 TEST(SqliteStore, CreatesPrivateFileAndKeepsDataAcrossReopen) {
   TempDir d;
   {
@@ -82,33 +83,7 @@ TEST(SqliteStore, DamagedPageIsFoundByQuickCheck) {
   EXPECT_EQ(st.error().kind, ErrorKind::Corrupt) << st.error().str();
 }
 
-TEST(SqliteStore, RefusesANewerSchema) {
-  TempDir d;
-  std::string path = (d / "x.db").string();
-  { ASSERT_TRUE(open_ok("sqlite:" + path)); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  auto st = open_store("sqlite:" + path);
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().kind, ErrorKind::Unsupported);
-  EXPECT_NE(st.error().what.find("newer"), std::string::npos);
-}
 
-TEST(SqliteStore, FailedTransactionLeavesNothing) {
-  TempDir d;
-  auto st = open_ok((d / "s").string());
-  ASSERT_TRUE(st);
-  Status s = st->transaction([&]() -> Status {
-    (void)st->enqueue("s", "a", "{}", 1);
-    (void)st->mark_file_done({"f1", 1, 1, 1});
-    return make_error(ErrorKind::Io, "test", "boom");
-  });
-  EXPECT_FALSE(s.ok());
-  EXPECT_FALSE(*st->file_done("f1"));
-  EXPECT_EQ(st->outbox_counts("s")->pending, 0u);
-}
 
 TEST(SqliteStore, FullDiskIsAnErrorNotACrashAndNothingHalfWritten) {
   TempDir d;
@@ -128,51 +103,8 @@ TEST(SqliteStore, FullDiskIsAnErrorNotACrashAndNothingHalfWritten) {
   EXPECT_TRUE(*st->enqueue("s", "small", "{}", 1));
 }
 
-TEST(SqliteStore, OutboxDueRetryAndReject) {
-  TempDir d;
-  auto st = open_ok((d / "s").string());
-  ASSERT_TRUE(st);
-  ASSERT_TRUE(*st->enqueue("s", "a", "{\"n\":1}", 100));
-  ASSERT_TRUE(*st->enqueue("s", "b", "{\"n\":2}", 100));
-  auto due = st->due("s", 100, 10);
-  ASSERT_EQ(due->size(), 2u);
-  ASSERT_TRUE(st->mark_retry((*due)[0].id, 1, 5000, "connection refused").ok());
-  ASSERT_TRUE(st->mark_rejected((*due)[1].id, 1, 200, "HTTP 403").ok());
-  EXPECT_TRUE(st->due("s", 4999, 10)->empty());
-  EXPECT_EQ(**st->next_due_ms("s"), 5000);
-  auto again = st->due("s", 5000, 10);
-  ASSERT_EQ(again->size(), 1u);
-  EXPECT_EQ((*again)[0].attempts, 1);
-  EXPECT_EQ((*again)[0].last_error, "connection refused");
-  ASSERT_TRUE(st->mark_sent((*again)[0].id, 5001).ok());
-  auto c = *st->outbox_counts("s");
-  EXPECT_EQ(c.pending, 0u);
-  EXPECT_EQ(c.sent, 1u);
-  EXPECT_EQ(c.rejected, 1u);
-  auto rej = *st->outbox_items("s", OutboxState::Rejected);
-  ASSERT_EQ(rej.size(), 1u);
-  EXPECT_EQ(rej[0].alert_key, "b");
-  EXPECT_EQ(rej[0].last_error, "HTTP 403");
-}
 
-TEST(SqliteStore, StateValues) {
-  TempDir d;
-  auto st = open_ok((d / "s").string());
-  ASSERT_TRUE(st);
-  EXPECT_FALSE(st->get_state("ns", "k")->has_value());
-  ASSERT_TRUE(st->put_state("ns", "k", "v1", 1).ok());
-  ASSERT_TRUE(st->put_state("ns", "k", "v2", 2).ok());
-  EXPECT_EQ(**st->get_state("ns", "k"), "v2");
-  EXPECT_EQ(st->list_state("ns")->size(), 1u);
-  ASSERT_TRUE(st->erase_state("ns", "k").ok());
-  EXPECT_FALSE(st->get_state("ns", "k")->has_value());
-}
 
-TEST(SqliteStore, UnknownBackendIsRefusedByName) {
-  auto st = open_store("postgresql://db/rootguard");
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().kind, ErrorKind::Unsupported);
-}
 
 }  // namespace
 }  // namespace rg::respond

@@ -10,7 +10,8 @@
 // it returns ok; a kill at any moment leaves either all of it or none. Callers group "this
 // file's alerts are queued" with "this file is done" so a restart neither loses nor repeats.
 //
-// Threads: a Store is used from one thread at a time (watch is single-threaded around it).
+// Threads: a Store is used from one thread at a time (watch is single-threaded around it);
+// processes share a PostgreSQL store through its transactions and unique constraints.
 #pragma once
 
 #include <cstdint>
@@ -117,6 +118,13 @@ class Store {
   virtual Status put_state(std::string_view ns, std::string_view key, std::string_view value, std::int64_t at_ms) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> list_state(std::string_view ns) = 0;
   virtual Status erase_state(std::string_view ns, std::string_view key) = 0;
+  // Serializes updates of one state value between processes sharing the store: held until
+  // the current transaction ends. SQLite has one writer at a time already (a no-op there).
+  virtual Status lock_state(std::string_view ns, std::string_view key) {
+    (void)ns;
+    (void)key;
+    return ok_status();
+  }
 
   // Outbox. enqueue returns false when (sink, alert_key) is already there: the alert was
   // queued before (a rescan after a crash, or an addendum re-delivery) and is not repeated.
@@ -147,6 +155,8 @@ class Store {
 // Opens (creating when absent) the store named by spec:
 //   "sqlite:PATH"  the SQLite database at PATH
 //   "DIR"          DIR/rootguard.db (the directory is created, mode 0700)
+//   "postgresql://user@host:port/db" (or postgres://)  a PostgreSQL database shared by
+//                  several workers (pg_store.h)
 // Schema migrations run on open. A damaged database is reported (ErrorKind::Corrupt) with a
 // recovery hint; it is never reset or overwritten.
 struct StoreOptions {

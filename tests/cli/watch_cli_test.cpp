@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/strings.h"
+#include "pg_test_server.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -176,6 +177,37 @@ TEST(WatchCli, CorrelationStateSurvivesARestart) {
   auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
   EXPECT_EQ(expected.size(), got.size());
   for (const auto& [k, n] : expected) EXPECT_EQ(got[k], 1) << k;
+}
+
+// watch and case on a shared PostgreSQL store: two watchers over the same logs (two machines
+// reading one mirror) queue every alert once between them, and `case list` reads the cases.
+TEST(WatchCli, TwoWatchersShareOnePostgresStore) {
+  PgDatabase db = fresh_pg_database();
+  if (!db.skip.empty()) GTEST_SKIP() << db.skip;
+  ASSERT_TRUE(db.error.empty()) << db.error;
+  TempDir t;
+  fs::path logs = t / "logs";
+  fs::create_directories(logs);
+  for (int n = 0; n < 4; ++n) drop_file(logs, n);
+  auto run = [&](const std::string& sink) {
+    return run_rootguard({"watch", logs.string(), "--store", db.uri, "--sink", "file:" + (t / sink).string(), "--settle",
+                          "0s", "--once", "--case-min-severity", "critical"});
+  };
+  auto a = run("a.jsonl");
+  EXPECT_EQ(a.status, 0) << a.err;
+  auto b = run("a.jsonl");  // the second sees every file done already
+  EXPECT_EQ(b.status, 0) << b.err;
+  EXPECT_NE(b.err.find("4 files done (0 since last)"), std::string::npos) << b.err;
+  auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  auto got = alert_keys(read_file(t / "a.jsonl"));
+  EXPECT_EQ(got.size(), expected.size());
+  for (const auto& [k, n] : got) EXPECT_EQ(n, 1) << k;
+  auto cases = run_rootguard({"case", "list", "--store", db.uri});
+  EXPECT_EQ(cases.status, 0) << cases.err;
+  EXPECT_NE(cases.out.find("#1  critical"), std::string::npos) << cases.out;
+  auto bad = run_rootguard({"case", "list", "--store", "postgresql://rootguard:s3cret@127.0.0.1:1/x"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err.find("s3cret"), std::string::npos) << bad.err;
 }
 
 TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
