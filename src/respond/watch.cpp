@@ -40,96 +40,106 @@ FileInfo stat_file(const std::string& path) {
 
 }  // namespace
 
-Status Watcher::load_state() {
-  for (std::size_t c = 0; c < rules_.correlation_count(); ++c) {
-    const std::string ns = scan::Correlator::state_namespace(rules_.correlation(c).info.id);
-    auto rows = store_.list_state(ns);
-    if (!rows.ok()) return rows.error();
-    for (const auto& [key, value] : *rows) {
-      Status st = correlator_.load(ns, key, value);
-      if (!st.ok())
-        return make_error(ErrorKind::Corrupt, store_.describe(),
-                          "correlation state " + st.error().where + ": " + st.error().what +
-                              " (the database is damaged; restore it from a backup, or move it aside to start "
-                              "with no correlation history)");
-    }
+Result<Watcher::Outcome> Watcher::process(const io::Source& src, bool settle, std::int64_t now_ms, Diagnostics& diag,
+                                          PassReport& rep) {
+  if (!fetch_set_) {
+    correlator_.set_fetch([this](const std::string& ns, const std::string& key) -> Result<std::optional<std::string>> {
+      if (Status l = store_.lock_state(ns, key); !l.ok()) return l.error();
+      return store_.get_state(ns, key);
+    });
+    fetch_set_ = true;
   }
-  state_loaded_ = true;
-  return {};
-}
-
-Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
-  PassReport rep;
-  if (!state_loaded_) {
-    Status st = load_state();
-    if (!st.ok()) return st.error();
+  auto done = store_.file_done(src.name);
+  if (!done.ok()) return done.error();
+  if (*done) return Outcome::AlreadyDone;
+  FileInfo before;
+  if (settle) {
+    before = stat_file(src.name);
+    if (!before.exists) return Outcome::Skipped;  // gone since the listing: nothing to do
+    if (now_ms - before.mtime_ms < opts_.settle_ms) return Outcome::Waiting;
   }
-  const bool local = !opts_.list;
-  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag) : opts_.list(now_ms, diag);
   scan::Options so = opts_.scan;
   so.jobs = 1;
   so.progress = nullptr;
   so.correlator = &correlator_;
-  for (io::Source& src : sources) {
-    ++rep.files_seen;
-    auto done = store_.file_done(src.name);
-    if (!done.ok()) return done.error();
-    if (*done) continue;
-    FileInfo before;
-    if (local) {
-      before = stat_file(src.name);
-      if (!before.exists) continue;  // gone since the listing: nothing to do
-      if (now_ms - before.mtime_ms < opts_.settle_ms) {
-        ++rep.files_waiting;
-        continue;
-      }
-    }
-    Collect found;
+  std::optional<Outcome> not_done;
+  std::uint64_t queued = 0, findings = 0;
+  // Everything happens inside one transaction: the correlation groups the file touches are
+  // read and locked as it is scanned, and written back with its alerts.
+  Status st = store_.transaction([&]() -> Status {
     correlator_.begin();
+    Collect found;
     scan::Report sr = scan::run({src}, rules_, so, found, diag);
+    if (correlator_.error()) {
+      const Error& e = *correlator_.error();
+      if (e.kind == ErrorKind::Corrupt)
+        return make_error(ErrorKind::Corrupt, store_.describe(),
+                          "correlation state " + e.where + ": " + e.what +
+                              " (the database is damaged; restore it from a backup, or move it aside to start "
+                              "with no correlation history)");
+      return e;
+    }
     FileInfo after;
     after.size = static_cast<std::int64_t>(src.size_hint);
-    if (local) {
+    if (settle) {
       after = stat_file(src.name);
       if (!after.exists) {
         diag.warning(src.name, "deleted while it was being read; skipped");
-        correlator_.rollback();
-        continue;
+        not_done = Outcome::Skipped;
+        return make_error(ErrorKind::Io, src.name, "not done");
       }
       if (after.size != before.size || after.mtime_ms != before.mtime_ms) {
-        ++rep.files_waiting;  // written to while scanned: scan it again once it settles
-        correlator_.rollback();
-        continue;
+        not_done = Outcome::Waiting;  // written to while scanned: scan it again once it settles
+        return make_error(ErrorKind::Io, src.name, "not done");
       }
     } else if (sr.per_file.empty() || (sr.per_file[0].errors > 0 && sr.per_file[0].bytes_in == 0)) {
-      correlator_.rollback();
-      continue;  // could not be fetched (reported): try again at the next pass
+      not_done = Outcome::Unreadable;  // could not be fetched (reported): try again later
+      return make_error(ErrorKind::Io, src.name, "not done");
     }
-    std::uint64_t queued = 0;
-    Status st = store_.transaction([&]() -> Status {
-      for (const Finding& f : found.found) {
-        const std::string key = alert_key(f);
-        auto case_id = cases_.file(f, key, now_ms);
-        if (!case_id.ok()) return case_id.error();
-        auto added = outbox_.enqueue(make_alert(f, *case_id), now_ms);
-        if (!added.ok()) return added.error();
-        queued += static_cast<std::uint64_t>(*added);
-      }
-      for (const scan::Correlator::Change& ch : correlator_.changes()) {
-        Status saved = ch.value ? store_.put_state(ch.ns, ch.key, *ch.value, now_ms) : store_.erase_state(ch.ns, ch.key);
-        if (!saved.ok()) return saved;
-      }
-      return store_.mark_file_done(FileMark{src.name, after.size, now_ms, found.found.size()});
-    });
-    if (!st.ok()) return st.error();
-    ++rep.files_scanned;
-    rep.findings += found.found.size();
-    rep.alerts_queued += queued;
+    for (const Finding& f : found.found) {
+      const std::string key = alert_key(f);
+      auto case_id = cases_.file(f, key, now_ms);
+      if (!case_id.ok()) return case_id.error();
+      auto added = outbox_.enqueue(make_alert(f, *case_id), now_ms);
+      if (!added.ok()) return added.error();
+      queued += static_cast<std::uint64_t>(*added);
+    }
+    for (const scan::Correlator::Change& ch : correlator_.changes()) {
+      Status saved = ch.value ? store_.put_state(ch.ns, ch.key, *ch.value, now_ms) : store_.erase_state(ch.ns, ch.key);
+      if (!saved.ok()) return saved;
+    }
+    findings = found.found.size();
+    return store_.mark_file_done(FileMark{src.name, after.size, now_ms, found.found.size()});
+  });
+  if (!st.ok()) {
+    correlator_.rollback();
+    if (not_done) return *not_done;
+    return st.error();
+  }
+  rep.findings += findings;
+  rep.alerts_queued += queued;
+  return Outcome::Done;
+}
+
+Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
+  PassReport rep;
+  const bool local = !opts_.list;
+  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag) : opts_.list(now_ms, diag);
+  for (io::Source& src : sources) {
+    ++rep.files_seen;
+    auto outcome = process(src, local, now_ms, diag, rep);
+    if (!outcome.ok()) return outcome.error();
+    if (*outcome == Outcome::Done) ++rep.files_scanned;
+    if (*outcome == Outcome::Waiting) ++rep.files_waiting;
   }
   auto delivered = outbox_.deliver_due(now_ms, diag);
   if (!delivered.ok()) return delivered.error();
   rep.delivery = *delivered;
+  record(rep);
+  return rep;
+}
 
+void Watcher::record(const PassReport& rep) {
   totals_.files_seen = rep.files_seen;
   totals_.files_waiting = rep.files_waiting;
   totals_.files_scanned += rep.files_scanned;
@@ -138,7 +148,6 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   totals_.delivery.sent += rep.delivery.sent;
   totals_.delivery.retried += rep.delivery.retried;
   totals_.delivery.rejected += rep.delivery.rejected;
-  return rep;
 }
 
 }  // namespace rg::respond

@@ -59,6 +59,18 @@ class Watcher {
   // Totals since start, for the health line.
   const PassReport& totals() const { return totals_; }
 
+  // One log file or object, as a pass handles each (SQS workers call it per notified
+  // object): scanned and, in ONE store transaction, its findings filed, alerts queued,
+  // correlation state saved and the file marked done. `settle` applies the settle time and
+  // the changed-while-read check to a local file. An Error means the store failed.
+  enum class Outcome { Done, AlreadyDone, Waiting, Skipped, Unreadable };
+  Result<Outcome> process(const io::Source& src, bool settle, std::int64_t now_ms, Diagnostics& diag,
+                          PassReport& rep);
+  // Adds a pass's counts to the totals.
+  void record(const PassReport& rep);
+  // Offers the due alerts to the sinks.
+  Result<DeliveryReport> deliver(std::int64_t now_ms, Diagnostics& diag) { return outbox_.deliver_due(now_ms, diag); }
+
  private:
   Store& store_;
   Outbox& outbox_;
@@ -66,11 +78,11 @@ class Watcher {
   const sigma::RuleSet& rules_;
   WatchOptions opts_;
   PassReport totals_;
-  // Correlation state: loaded from the store at the first pass, saved with each file's
-  // transaction (so a kill leaves it matching the files marked done).
+  // Correlation state: each group is read from the store (and locked there) when a file
+  // first touches it, and saved in the same transaction as the file's alerts, so a kill
+  // leaves it matching the files marked done and several workers on one store agree.
   scan::Correlator correlator_;
-  bool state_loaded_ = false;
-  Status load_state();
+  bool fetch_set_ = false;
 };
 
 }  // namespace rg::respond

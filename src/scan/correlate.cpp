@@ -128,6 +128,7 @@ Result<Correlator::Group> Correlator::decode(const std::string& text) {
 void Correlator::begin() {
   recording_ = true;
   saved_.clear();
+  error_.reset();
 }
 
 void Correlator::rollback() {
@@ -144,23 +145,44 @@ Correlator::Group& Correlator::touch(const GroupId& id) {
   if (recording_ && !saved_.count(id)) {
     if (it == groups_.end()) saved_.emplace(id, std::nullopt);
     else saved_.emplace(id, it->second);
+    if (fetch_) {  // another process may have changed it: read it again
+      const std::string ns = state_namespace(rules_.correlation(id.first).info.id);
+      auto v = fetch_(ns, id.second);
+      if (!v.ok()) {
+        if (!error_) error_ = v.error();
+      } else if (!v->has_value()) {
+        if (it != groups_.end()) groups_.erase(it);
+        it = groups_.end();
+      } else {
+        auto g = decode(**v);
+        if (!g.ok()) {
+          if (!error_) error_ = make_error(ErrorKind::Corrupt, ns, "group '" + display(id.second) + "': " + g.error().what);
+        } else {
+          for (const Entry& e : g->entries) newest_ms_ = std::max(newest_ms_, e.time_ms);
+          it = groups_.insert_or_assign(id, std::move(g).value()).first;
+        }
+      }
+    }
   }
   if (it == groups_.end()) it = groups_.emplace(id, Group{}).first;
   return it->second;
 }
 
 std::vector<Correlator::Change> Correlator::changes() {
-  // Groups whose every match has left the timespan are forgotten.
-  for (auto it = groups_.begin(); it != groups_.end();) {
-    const Correlation& def = rules_.correlation(it->first.first);
-    const bool expired = it->second.entries.empty() ||
-                         it->second.entries.back().time_ms < newest_ms_ - def.timespan_ms;
-    if (expired) {
-      touch(it->first);
-      it = groups_.erase(it);
-    } else {
-      ++it;
-    }
+  // Groups whose every match has left the timespan are forgotten. With a shared store the
+  // copy here may be stale: touch() reads it again first, and only what is still expired goes.
+  auto expired = [&](const GroupId& id) {
+    auto it = groups_.find(id);
+    if (it == groups_.end()) return false;
+    const Correlation& def = rules_.correlation(id.first);
+    return it->second.entries.empty() || it->second.entries.back().time_ms < newest_ms_ - def.timespan_ms;
+  };
+  std::vector<GroupId> old;
+  for (const auto& [id, g] : groups_)
+    if (expired(id)) old.push_back(id);
+  for (const GroupId& id : old) {
+    touch(id);
+    if (expired(id)) groups_.erase(id);
   }
   std::vector<Change> out;
   for (const auto& [id, before] : saved_) {

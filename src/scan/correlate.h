@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,7 +67,8 @@ class Correlator {
 
   // Persistence, for watch. State lives under namespace "corr:<correlation id>", one value
   // per group. begin() starts recording what changes; rollback() undoes it; changes()
-  // returns each changed group's new value (nullopt: erase it) and ends the recording.
+  // returns each changed group's new value (nullopt: erase it) and ends the recording. A
+  // group touched while recording whose matches have all left its timespan is erased.
   void begin();
   void rollback();
   struct Change {
@@ -78,6 +80,14 @@ class Correlator {
   // (the caller drops it) or a value that does not parse.
   Status load(const std::string& ns, const std::string& key, const std::string& value);
   static std::string state_namespace(const std::string& correlation_id) { return "corr:" + correlation_id; }
+
+  // Shared state (several processes on one store): while recording, the first time a group is
+  // touched its value is read again through `fetch` (which may lock it until the store's
+  // transaction ends), so each process counts on the others' latest matches. nullopt: no
+  // such group. A fetch error, or a value that does not parse, is kept in error().
+  using Fetch = std::function<Result<std::optional<std::string>>(const std::string& ns, const std::string& key)>;
+  void set_fetch(Fetch f) { fetch_ = std::move(f); }
+  const std::optional<Error>& error() const { return error_; }
 
   std::size_t groups() const { return groups_.size(); }
 
@@ -109,6 +119,8 @@ class Correlator {
   bool recording_ = false;
   std::map<GroupId, std::optional<Group>> saved_;  // group state before the first change
   std::int64_t newest_ms_ = 0;
+  Fetch fetch_;
+  std::optional<Error> error_;
 };
 
 // Runs the correlation rules' sequence tests (rootguard.tests): each test's events are
