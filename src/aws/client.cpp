@@ -23,6 +23,7 @@ const ServiceInfo* find_service(std::string_view name) {
        "AWSOrganizationsV20161128", true, 4},
       {"account", "ACCOUNT", "account", "account", Protocol::RestJson, "", "", true, 4},
       {"s3", "S3", "s3", "s3", Protocol::RestXml, "", "", false, 64},
+      {"sqs", "SQS", "sqs", "sqs", Protocol::Json10, "", "AmazonSQS", false, 16},
   };
   for (const ServiceInfo& s : services)
     if (s.name == name) return &s;
@@ -166,11 +167,13 @@ CallResult Client::attempt_loop(const ServiceInfo& s, const Request& r) {
       http.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
       break;
     }
+    case Protocol::Json10:
     case Protocol::Json11:
       http.method = "POST";
       http.url = base + "/";
       http.body = r.body.dump();
-      http.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", s.target_prefix + "." + r.operation}};
+      http.headers = {{"Content-Type", s.protocol == Protocol::Json10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1"},
+                      {"X-Amz-Target", s.target_prefix + "." + r.operation}};
       break;
     case Protocol::RestJson:
       http.url = base + r.path;

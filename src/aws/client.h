@@ -24,7 +24,7 @@
 
 namespace rg::aws {
 
-enum class Protocol { Query, Json11, RestJson, RestXml };
+enum class Protocol { Query, Json10, Json11, RestJson, RestXml };
 
 struct ServiceInfo {
   std::string name;          // CLI name: "iam", "logs", "cloudwatch", ...

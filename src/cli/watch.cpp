@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -22,6 +26,7 @@
 
 #include "aws/client.h"
 #include "aws/s3.h"
+#include "aws/sqs.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
 #include "cli/rule_flags.h"
@@ -42,7 +47,8 @@ struct WatchFlags {
   StateFlags state;
   std::vector<std::string> sinks;
   RuleFlags rules;
-  std::string interval = "60s", settle = "5s", case_min = "high", lookback = "48h";
+  std::string interval = "60s", settle = "5s", case_min = "high", lookback = "48h", visibility = "5m";
+  int max_receives = 5;
   bool once = false;
   AwsFlags aws;  // sns: sinks
 };
@@ -111,6 +117,131 @@ class DirWatch {
   std::set<std::string> seen_;
 };
 
+// Keeps one SQS message invisible to other workers while its objects are scanned: every half
+// visibility timeout it asks for another full one.
+class VisibilityKeeper {
+ public:
+  VisibilityKeeper(aws::SqsQueue& q, const aws::SqsMessage& m, std::int64_t visibility_ms, Diagnostics& diag)
+      : thread_([this, &q, &m, visibility_ms, &diag] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::milliseconds(visibility_ms / 2), [this] { return stop_; })) {
+            lock.unlock();
+            Status s = q.extend(m, static_cast<int>(visibility_ms / 1000));
+            lock.lock();
+            if (!s.ok()) diag.warning(q.url(), "message " + m.id + ": could not extend its visibility: " + s.error().what);
+          }
+        }) {}
+  ~VisibilityKeeper() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// rootguard watch sqs://QUEUE_URL: receive S3 object notifications, scan each object, store
+// its findings (one transaction per object, shared with any number of other workers through
+// the store), and delete the message only then. A message that keeps failing is left to the
+// queue's redrive policy after --max-receives tries.
+int sqs_loop(const WatchFlags& f, aws::SqsQueue& queue, respond::Watcher& watcher, respond::Outbox& outbox,
+             respond::Store& store, Diagnostics& diag, std::int64_t interval, std::int64_t visibility) {
+  std::fprintf(stderr, "rootguard: watch: consuming %s with %s (%zu sink(s), visibility %s)\n", queue.url().c_str(),
+               store.describe().c_str(), f.sinks.size(), f.visibility.c_str());
+  std::int64_t last_health = wall_ms();
+  std::uint64_t deleted = 0, left = 0, done_at_last = 0;
+  const int wait_s = static_cast<int>(std::clamp<std::int64_t>(interval / 1000, 0, 20));
+  for (;;) {
+    respond::PassReport rep;
+    auto msgs = queue.receive(10, f.once ? 0 : wait_s, static_cast<int>(visibility / 1000));
+    if (!msgs.ok()) {
+      diag.error(msgs.error());
+      if (f.once) return kExitError;
+      ::poll(nullptr, 0, static_cast<int>(std::min<std::int64_t>(interval, 5000)));
+    } else {
+      for (const aws::SqsMessage& m : *msgs) {
+        if (g_signal.load()) break;  // not started: it becomes visible again for another worker
+        auto objects = aws::parse_s3_notification(m.body);
+        if (!objects.ok()) {
+          diag.error(ErrorKind::Invalid, queue.url(),
+                     "message " + m.id + ": " + objects.error().what + "; left to the queue's redrive policy");
+          ++left;
+          continue;
+        }
+        bool ok = true;
+        {
+          VisibilityKeeper keep(queue, m, visibility, diag);
+          for (const aws::NotifiedObject& o : *objects) {
+            std::vector<io::Source> src = aws::s3_sources(queue.client(), o.bucket, {aws::S3Object{o.key, o.size}});
+            ++rep.files_seen;
+            auto outcome = watcher.process(src.at(0), false, wall_ms(), diag, rep);
+            if (!outcome.ok()) {
+              diag.error(outcome.error());
+              ok = false;
+              break;
+            }
+            if (*outcome == respond::Watcher::Outcome::Done) ++rep.files_scanned;
+            if (*outcome == respond::Watcher::Outcome::Unreadable) ok = false;
+          }
+        }
+        if (!ok) {
+          ++left;
+          if (m.receive_count >= f.max_receives)
+            diag.warning(queue.url(), "message " + m.id + " failed " + std::to_string(m.receive_count) +
+                                          " times; left to the queue's redrive policy (dead-letter queue)");
+          continue;  // not deleted: it comes back after its visibility timeout
+        }
+        Status del = queue.remove(m);
+        if (del.ok()) ++deleted;
+        else diag.warning(queue.url(), "message " + m.id + ": stored, but not deleted (" + del.error().what +
+                                           "); it will come back and be recognised as done");
+      }
+    }
+    auto delivered = watcher.deliver(wall_ms(), diag);
+    if (!delivered.ok()) {
+      std::fprintf(stderr, "rootguard: error: %s\n", delivered.error().str().c_str());
+      return kExitError;
+    }
+    rep.delivery = *delivered;
+    watcher.record(rep);
+    const std::int64_t now = wall_ms();
+    const bool idle = msgs.ok() && msgs->empty();
+    if (f.once || now - last_health >= interval || g_signal.load()) {
+      auto status = outbox.status();
+      std::uint64_t pending = 0, sent = 0, rejected = 0;
+      if (status.ok())
+        for (const auto& st : *status) {
+          pending += st.counts.pending;
+          sent += st.counts.sent;
+          rejected += st.counts.rejected;
+        }
+      const auto& t = watcher.totals();
+      std::fprintf(stderr,
+                   "rootguard: watch: health: %llu objects done (%llu since last), %llu messages deleted, %llu left for "
+                   "retry, %llu findings, alerts %llu sent, %llu pending, %llu rejected\n",
+                   static_cast<unsigned long long>(t.files_scanned),
+                   static_cast<unsigned long long>(t.files_scanned - done_at_last),
+                   static_cast<unsigned long long>(deleted), static_cast<unsigned long long>(left),
+                   static_cast<unsigned long long>(t.findings), static_cast<unsigned long long>(sent),
+                   static_cast<unsigned long long>(pending), static_cast<unsigned long long>(rejected));
+      last_health = now;
+      done_at_last = t.files_scanned;
+    }
+    if (f.once && idle) return diag.error_count() ? kExitError : kExitClean;
+    if (int sig = g_signal.load()) {
+      std::fprintf(stderr, "rootguard: watch: stopped by %s; state is saved\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      return kExitClean;
+    }
+  }
+}
+
 int run_watch(const WatchFlags& f) {
   auto interval = parse_duration_ms(f.interval);
   if (!interval || *interval < 100) return fail("--interval '" + f.interval + "': use e.g. 60s, 5m, 500ms");
@@ -120,10 +251,21 @@ int run_watch(const WatchFlags& f) {
   if (auto sev = parse_severity(f.case_min)) policy.min_severity = *sev;
   else return fail("--case-min-severity: unknown severity '" + f.case_min + "'");
   const bool s3 = f.dir.rfind("s3://", 0) == 0;
+  const bool sqs = f.dir.rfind("sqs://", 0) == 0;
+  std::string queue_url;
+  if (sqs) {
+    auto u = aws::parse_sqs_spec(f.dir);
+    if (!u.ok()) return fail(u.error().str());
+    queue_url = *u;
+  }
+  auto visibility = parse_duration_ms(f.visibility);
+  if (!visibility || *visibility < 2000 || *visibility > 12 * 3600 * 1000)
+    return fail("--visibility '" + f.visibility + "': between 2s and 12h, e.g. 5m");
+  if (f.max_receives < 1) return fail("--max-receives must be at least 1");
   auto lookback = parse_duration_ms(f.lookback);
   if (!lookback) return fail("--lookback '" + f.lookback + "': use e.g. 48h, 7d");
   std::error_code ec;
-  if (!s3 && !std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
+  if (!s3 && !sqs && !std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
   std::optional<aws::S3Location> where;
   if (s3) {
     auto loc = aws::parse_s3_url(f.dir);
@@ -148,7 +290,7 @@ int run_watch(const WatchFlags& f) {
   char host[256] = {0};
   if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
   std::shared_ptr<aws::Client> aws_client;
-  if (s3 || std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) { return s.rfind("sns:", 0) == 0; })) {
+  if (s3 || sqs || std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) { return s.rfind("sns:", 0) == 0; })) {
     auto c = make_client(f.aws);
     if (!c.ok()) return fail(c.error().str());
     aws_client = *c;
@@ -190,6 +332,11 @@ int run_watch(const WatchFlags& f) {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+
+  if (sqs) {
+    aws::SqsQueue queue(aws_client, queue_url);
+    return sqs_loop(f, queue, watcher, outbox, **store, diag, *interval, *visibility);
+  }
 
   DirWatch dw;
   std::fprintf(stderr, "rootguard: watch: following %s with %s (%zu sink(s), rescan every %s)\n", f.dir.c_str(),
@@ -257,10 +404,15 @@ Command register_watch(CLI::App& root) {
   auto f = std::make_shared<WatchFlags>();
   Command c;
   c.app = root.add_subcommand("watch", "Follow a directory of CloudTrail logs: scan each new file once, alert, open cases");
-  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively), or s3://BUCKET/PREFIX")
+  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively), s3://BUCKET/PREFIX, or sqs://QUEUE_URL "
+                    "(S3 object notifications, raw or through SNS)")
       ->required();
   c.app->add_option("--lookback", f->lookback, "s3://: days listed at each poll (default 48h)");
-  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3:// and sns: send AWS requests to this URL");
+  c.app->add_option("--visibility", f->visibility,
+                    "sqs://: how long a message stays invisible to other workers, renewed while it is worked on (default 5m)");
+  c.app->add_option("--max-receives", f->max_receives,
+                    "sqs://: after this many failed tries a message is left to the queue's redrive policy (default 5)");
+  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs:// and sns: send AWS requests to this URL");
   f->state.add_to(c.app);
   c.app->add_option("--sink", f->sinks,
                     "where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "

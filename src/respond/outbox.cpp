@@ -37,6 +37,10 @@ Result<DeliveryReport> Outbox::deliver_due(std::int64_t now_ms, Diagnostics& dia
     auto due = store_.due(e.id, now_ms, policy_.batch);
     if (!due.ok()) return due.error();
     for (const OutboxItem& it : *due) {
+      // Claim it first: another worker on a shared store may be looking at the same row.
+      auto claimed = store_.claim(it.id, now_ms, now_ms + policy_.claim_ms);
+      if (!claimed.ok()) return claimed.error();
+      if (!*claimed) continue;
       auto alert = alert_from_json(it.payload);
       Delivery d;
       if (!alert.ok()) d = {Outcome::Rejected, "stored alert is unreadable: " + alert.error().what};

@@ -35,6 +35,7 @@ struct RetryPolicy {
   std::int64_t base_ms = 2000;     // first retry after about this long
   std::int64_t max_ms = 300000;    // never wait longer than this between tries
   std::size_t batch = 200;         // alerts offered per sink per pass
+  std::int64_t claim_ms = 20000;   // a claimed alert another worker may not send for this long (2x a sink's timeout)
 };
 
 // The wait before try number `attempt` (1-based): min(max, base * 2^(attempt-1)), of which

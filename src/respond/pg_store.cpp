@@ -169,6 +169,12 @@ class PgStore final : public Store {
     if (PQgetisnull(r->get(), 0, 0)) return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(i64(r->get(), 0, 0));
   }
+  Result<bool> claim(std::int64_t id, std::int64_t now_ms, std::int64_t until_ms) override {
+    auto r = query("UPDATE outbox SET next_at_ms=$1 WHERE id=$2 AND state=0 AND next_at_ms<=$3",
+                   {std::to_string(until_ms), std::to_string(id), std::to_string(now_ms)});
+    if (!r.ok()) return r.error();
+    return std::strcmp(PQcmdTuples(r->get()), "1") == 0;
+  }
   Status mark_sent(std::int64_t id, std::int64_t now_ms) override {
     return run("UPDATE outbox SET state=1, done_ms=$1, attempts=attempts+1, last_error='' WHERE id=$2",
                {std::to_string(now_ms), std::to_string(id)});

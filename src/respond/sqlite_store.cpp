@@ -220,6 +220,12 @@ class SqliteStore final : public Store {
     if (q.text(0).empty()) return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(q.i64(0));
   }
+  Result<bool> claim(std::int64_t id, std::int64_t now_ms, std::int64_t until_ms) override {
+    Stmt q(db_, "UPDATE outbox SET next_at_ms=? WHERE id=? AND state=0 AND next_at_ms<=?");
+    q.bind(1, until_ms).bind(2, id).bind(3, now_ms);
+    if (Status s = done(q, "outbox"); !s.ok()) return s.error();
+    return sqlite3_changes(db_) > 0;
+  }
   Status mark_sent(std::int64_t id, std::int64_t now_ms) override {
     Stmt q(db_, "UPDATE outbox SET state=1, done_ms=?, attempts=attempts+1, last_error='' WHERE id=?");
     q.bind(1, now_ms).bind(2, id);

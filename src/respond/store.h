@@ -132,6 +132,9 @@ class Store {
                                std::int64_t now_ms) = 0;
   virtual Result<std::vector<OutboxItem>> due(std::string_view sink, std::int64_t now_ms, std::size_t limit) = 0;
   virtual Result<std::optional<std::int64_t>> next_due_ms(std::string_view sink) = 0;
+  // Takes a due pending item for one delivery attempt: true when this caller got it (its
+  // next_at_ms moves to until_ms, so other workers on the same store skip it until then).
+  virtual Result<bool> claim(std::int64_t id, std::int64_t now_ms, std::int64_t until_ms) = 0;
   virtual Status mark_sent(std::int64_t id, std::int64_t now_ms) = 0;
   virtual Status mark_retry(std::int64_t id, int attempts, std::int64_t next_at_ms, std::string_view error) = 0;
   virtual Status mark_rejected(std::int64_t id, int attempts, std::int64_t now_ms, std::string_view error) = 0;

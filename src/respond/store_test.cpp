@@ -118,6 +118,11 @@ TEST_P(StoreContract, OutboxDueRetryAndReject) {
   auto due = st->due("s", 100, 10);
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].payload, "{\"n\":1}");
+  // One worker claims an item; a second claim of it (another worker) fails until the lease ends.
+  EXPECT_TRUE(*st->claim((*due)[0].id, 100, 150));
+  EXPECT_FALSE(*st->claim((*due)[0].id, 100, 150));
+  EXPECT_TRUE(st->due("s", 149, 10)->size() == 1u);
+  EXPECT_TRUE(*st->claim((*due)[1].id, 100, 100));
   ASSERT_TRUE(st->mark_retry((*due)[0].id, 1, 5000, "connection refused").ok());
   ASSERT_TRUE(st->mark_rejected((*due)[1].id, 1, 200, "HTTP 403").ok());
   EXPECT_TRUE(st->due("s", 4999, 10)->empty());

@@ -1,10 +1,13 @@
 // file:PATH: alerts as JSON lines (alert.h JSON), appended, fsync'ed, mode 0600.
 //
-// Idempotent across crashes: on open it reads the keys already in the file, so an alert
-// whose delivery was cut short between the write and the outbox's "sent" mark is not
-// written twice; a half-written last line (a crash mid-write) is cut off first. A failed
-// write (full disk) is undone to the last whole line and retried later.
+// Idempotent across crashes and processes: it knows the keys already in the file (read on
+// open, then whatever others appended since, under an exclusive lock held while it checks and
+// appends), so an alert whose delivery was cut short between the write and the outbox's
+// "sent" mark, or that another worker on a shared store already wrote, is not written twice;
+// a half-written last line (a crash mid-write) is cut off first. A failed write (full disk)
+// is undone to the last whole line and retried later.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,14 +33,23 @@ class FileSink final : public Sink {
     struct stat st{};
     if (fstat(fd_, &st) != 0) return make_error(ErrorKind::Io, path_, std::strerror(errno));
     regular_ = S_ISREG(st.st_mode);
-    if (!regular_ || st.st_size == 0) return ok_status();
-    std::string data(static_cast<size_t>(st.st_size), '\0');
-    ssize_t got = pread(fd_, data.data(), data.size(), 0);
+    if (!regular_) return ok_status();
+    Lock lock(fd_);
+    return catch_up(true);
+  }
+
+  // Reads the lines appended since the last look (by anyone) and remembers their keys.
+  Status catch_up(bool cut_partial) {
+    struct stat st{};
+    if (fstat(fd_, &st) != 0) return make_error(ErrorKind::Io, path_, std::strerror(errno));
+    if (st.st_size <= read_upto_) return ok_status();
+    std::string data(static_cast<size_t>(st.st_size - read_upto_), '\0');
+    ssize_t got = pread(fd_, data.data(), data.size(), read_upto_);
     if (got < 0) return make_error(ErrorKind::Io, path_, std::strerror(errno));
     data.resize(static_cast<size_t>(got));
     size_t last_nl = data.rfind('\n');
     size_t whole = last_nl == std::string::npos ? 0 : last_nl + 1;
-    if (whole < data.size() && ftruncate(fd_, static_cast<off_t>(whole)) != 0)
+    if (cut_partial && whole < data.size() && ftruncate(fd_, static_cast<off_t>(read_upto_ + whole)) != 0)
       return make_error(ErrorKind::Io, path_, std::strerror(errno));
     simdjson::dom::parser p;
     size_t pos = 0;
@@ -51,10 +63,14 @@ class FileSink final : public Sink {
           e["key"].get_string().get(key) == simdjson::SUCCESS)
         keys_.insert(std::string(key));
     }
+    read_upto_ += static_cast<off_t>(whole);
     return ok_status();
   }
 
   Delivery deliver(const Alert& a) override {
+    Lock lock(regular_ ? fd_ : -1);
+    if (regular_)
+      if (Status s = catch_up(false); !s.ok()) return {Outcome::Retry, s.error().what};
     if (keys_.count(a.key)) return {Outcome::Accepted, "already in the file"};
     std::string line = to_json(a) + "\n";
     off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : 0;
@@ -67,10 +83,23 @@ class FileSink final : public Sink {
     }
     if (regular_ && fsync(fd_) != 0) return undo(before, errno);
     keys_.insert(a.key);
+    if (regular_) read_upto_ = lseek(fd_, 0, SEEK_END);
     return {Outcome::Accepted, ""};
   }
 
  private:
+  // An exclusive lock on the file (advisory, between rootguard processes), released on scope exit.
+  struct Lock {
+    explicit Lock(int fd) : fd_(fd) {
+      if (fd_ >= 0)
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~Lock() {
+      if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+    }
+    int fd_;
+  };
   Delivery undo(off_t before, int err) {
     if (regular_) (void)ftruncate(fd_, before);
     return {Outcome::Retry, path_ + ": " + std::strerror(err)};
@@ -78,6 +107,7 @@ class FileSink final : public Sink {
   std::string path_;
   int fd_;
   bool regular_ = true;
+  off_t read_upto_ = 0;
   std::unordered_set<std::string> keys_;
 };
 
