@@ -6,7 +6,7 @@ BUILD ?= build
 TEST_BUILD ?= build-asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-release bench bench-audit bench-live bench-s3 fuzz clean
+.PHONY: all deps build run test test-release bench bench-audit bench-live bench-s3 bench-sqs fuzz clean
 
 all: build
 
@@ -42,6 +42,9 @@ bench-live: build
 
 bench-s3: build
 	@bash bench/s3.sh $(BUILD)
+
+bench-sqs: build
+	@bash bench/sqs.sh $(BUILD)
 
 fuzz: deps
 	@bash fuzz/run.sh
