@@ -2,15 +2,21 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <regex>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <libdeflate.h>
+
+#include "core/strings.h"
+
+extern char** environ;
 
 namespace rg::test {
 
@@ -116,6 +122,50 @@ std::string gzip(const std::string& content) {
   size_t n = libdeflate_gzip_compress(c, content.data(), content.size(), out.data(), out.size());
   libdeflate_free_compressor(c);
   out.resize(n);
+  return out;
+}
+
+// Starts `rootguard args...` in the background, stdout and stderr to `log`.
+pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  std::vector<std::string> argv = {RG_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, RG_BINARY, &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+// rule:eventID -> how many times, from alert lines ("key":"D03:...") or scan jsonl lines.
+std::map<std::string, int> alert_keys(const std::string& text) {
+  std::map<std::string, int> out;
+  static const std::regex key(R"re("key":"([^"]+)")re");
+  for (auto& line : split(text, '\n')) {
+    std::smatch m;
+    if (std::regex_search(line, m, key)) ++out[m[1]];
+  }
+  return out;
+}
+
+std::map<std::string, int> scan_keys(const std::string& text) {
+  std::map<std::string, int> out;
+  static const std::regex rule(R"re("rule":"([^"]+)")re"), event(R"re("event":\{"id":"([^"]+)")re");
+  for (auto& line : split(text, '\n')) {
+    std::smatch r, e;
+    if (std::regex_search(line, r, rule) && std::regex_search(line, e, event)) ++out[r[1].str() + ":" + e[1].str()];
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 // Helpers for tests that drive the real binary or read shared test data.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,16 @@ struct RunResult {
 };
 
 // Runs the built `rootguard` binary with args (no shell), optional stdin text, in cwd.
+// Starts `rootguard args...` in the background (this process's environment), stdout and
+// stderr appended to `log`; -1 when it could not start.
+pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesystem::path& log);
+// Waits for it: its exit status, or 128 + the signal that ended it.
+int wait_exit(pid_t pid);
+// "rule:eventID" -> how many times, from alert lines ("key":"D03:...") ...
+std::map<std::string, int> alert_keys(const std::string& alerts_jsonl);
+// ... and from `scan --format jsonl` findings.
+std::map<std::string, int> scan_keys(const std::string& findings_jsonl);
+
 RunResult run_rootguard(const std::vector<std::string>& args, const std::string& stdin_text = "",
                         const std::filesystem::path& cwd = {});
 

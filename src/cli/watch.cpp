@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -117,6 +118,18 @@ class DirWatch {
   std::set<std::string> seen_;
 };
 
+// Alerts pending, sent and rejected over every sink (for the health line).
+std::tuple<std::uint64_t, std::uint64_t, std::uint64_t> outbox_totals(respond::Outbox& outbox) {
+  std::uint64_t pending = 0, sent = 0, rejected = 0;
+  if (auto status = outbox.status(); status.ok())
+    for (const auto& st : *status) {
+      pending += st.counts.pending;
+      sent += st.counts.sent;
+      rejected += st.counts.rejected;
+    }
+  return {pending, sent, rejected};
+}
+
 // Keeps one SQS message invisible to other workers while its objects are scanned: every half
 // visibility timeout it asks for another full one.
 class VisibilityKeeper {
@@ -214,14 +227,7 @@ int sqs_loop(const WatchFlags& f, aws::SqsQueue& queue, respond::Watcher& watche
     const std::int64_t now = wall_ms();
     const bool idle = msgs.ok() && msgs->empty();
     if (f.once || now - last_health >= interval || g_signal.load()) {
-      auto status = outbox.status();
-      std::uint64_t pending = 0, sent = 0, rejected = 0;
-      if (status.ok())
-        for (const auto& st : *status) {
-          pending += st.counts.pending;
-          sent += st.counts.sent;
-          rejected += st.counts.rejected;
-        }
+      const auto [pending, sent, rejected] = outbox_totals(outbox);
       const auto& t = watcher.totals();
       std::fprintf(stderr,
                    "rootguard: watch: health: %llu objects done (%llu since last), %llu messages deleted, %llu left for "
@@ -357,14 +363,7 @@ int run_watch(const WatchFlags& f) {
     if (diag.error_count() > errors_before) last_error = "see the error lines above";
     const auto& t = watcher.totals();
     if (f.once || now - last_health >= *interval || g_signal.load()) {
-      auto status = outbox.status();
-      std::uint64_t pending = 0, sent = 0, rejected = 0;
-      if (status.ok())
-        for (const auto& s : *status) {
-          pending += s.counts.pending;
-          sent += s.counts.sent;
-          rejected += s.counts.rejected;
-        }
+      const auto [pending, sent, rejected] = outbox_totals(outbox);
       auto total_done = (**store).files_done_count();
       std::fprintf(stderr,
                    "rootguard: watch: health: %llu files done (%llu since last), %llu waiting to settle, %llu findings, "

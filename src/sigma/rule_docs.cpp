@@ -175,6 +175,18 @@ std::string source_path(const RuleInfo& r) {
   return r.file.starts_with("builtin:") ? "rules/" + r.file.substr(8) : r.file;
 }
 
+// The Sigma id, file, tags and references of a rule or correlation, as list items.
+std::string identity_lines(const RuleInfo& r) {
+  std::string out = "- Sigma id: `" + r.uuid + "`, file `" + source_path(r) + "`\n";
+  if (!r.tags.empty()) {
+    out += "- Tags:";
+    for (std::size_t k = 0; k < r.tags.size(); ++k) out += (k ? ", " : " ") + std::string("`") + r.tags[k] + "`";
+    out += "\n";
+  }
+  for (const std::string& ref : r.references) out += "- Reference: <" + ref + ">\n";
+  return out;
+}
+
 std::string markdown(const RuleSet& rules) {
   std::string out =
       "# Detection rules\n\n"
@@ -216,13 +228,7 @@ std::string markdown(const RuleSet& rules) {
     if (!r.next_step.empty()) out += "- Next step: " + r.next_step + "\n";
     out += "- Tests: " + std::to_string(count_tests(r, true)) + " must match, " +
            std::to_string(count_tests(r, false)) + " must not match\n";
-    out += "- Sigma id: `" + r.uuid + "`, file `" + source_path(r) + "`\n";
-    if (!r.tags.empty()) {
-      out += "- Tags:";
-      for (std::size_t k = 0; k < r.tags.size(); ++k) out += (k ? ", " : " ") + std::string("`") + r.tags[k] + "`";
-      out += "\n";
-    }
-    for (const std::string& ref : r.references) out += "- Reference: <" + ref + ">\n";
+    out += identity_lines(r);
     if (!rules.emitted(SourceRef{false, static_cast<std::uint32_t>(i)})) {
       std::string by;
       for (std::uint32_t c : rules.consumers(SourceRef{false, static_cast<std::uint32_t>(i)}))
@@ -241,13 +247,7 @@ std::string markdown(const RuleSet& rules) {
     if (!r.next_step.empty()) out += "- Next step: " + r.next_step + "\n";
     out += "- Tests: " + std::to_string(count_sequences(k, true)) + " sequences must fire, " +
            std::to_string(count_sequences(k, false)) + " must not\n";
-    out += "- Sigma id: `" + r.uuid + "`, file `" + source_path(r) + "`\n";
-    if (!r.tags.empty()) {
-      out += "- Tags:";
-      for (std::size_t t = 0; t < r.tags.size(); ++t) out += (t ? ", " : " ") + std::string("`") + r.tags[t] + "`";
-      out += "\n";
-    }
-    for (const std::string& ref : r.references) out += "- Reference: <" + ref + ">\n";
+    out += identity_lines(r);
   }
   return out;
 }

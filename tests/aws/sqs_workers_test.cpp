@@ -29,46 +29,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-pid_t spawn_worker(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> argv = {RG_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, RG_BINARY, &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
 
-int wait_exit(pid_t pid) {
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
-std::map<std::string, int> keys_in(const std::string& text, const std::regex& re) {
-  std::map<std::string, int> out;
-  for (const std::string& line : split(text, '\n')) {
-    std::smatch m;
-    if (std::regex_search(line, m, re)) ++out[m[1]];
-  }
-  return out;
-}
 
-std::map<std::string, int> scan_keys(const std::string& jsonl) {
-  std::map<std::string, int> out;
-  static const std::regex rule(R"re("rule":"([^"]+)")re"), event(R"re("event":\{"id":"([^"]+)")re");
-  for (const std::string& line : split(jsonl, '\n')) {
-    std::smatch r, e;
-    if (std::regex_search(line, r, rule) && std::regex_search(line, e, event)) ++out[r[1].str() + ":" + e[1].str()];
-  }
-  return out;
-}
 
 TEST(SqsNotification, RawSnsWrappedEventBridgeTestEventAndJunk) {
   auto raw = aws::parse_s3_notification(
@@ -134,7 +97,7 @@ TEST(SqsWorkers, ThreeWorkersOneStoreOneKilledEveryAlertOnceEveryMessageDeleted)
                                          "--endpoint-url", sqs.url(), "--visibility", "4s", "--max-receives", "3",
                                          "--interval", "1s", "--case-min-severity", "critical"};
   std::vector<pid_t> workers;
-  for (int w = 0; w < 3; ++w) workers.push_back(spawn_worker(args, t / ("w" + std::to_string(w) + ".log")));
+  for (int w = 0; w < 3; ++w) workers.push_back(spawn_rootguard(args, t / ("w" + std::to_string(w) + ".log")));
   for (pid_t p : workers) ASSERT_GT(p, 0);
 
   // Kill one worker once work is under way.
@@ -155,9 +118,8 @@ TEST(SqsWorkers, ThreeWorkersOneStoreOneKilledEveryAlertOnceEveryMessageDeleted)
   EXPECT_NE(status.find("\"visible\":0,\"invisible\":0,\"dlq\":1"), std::string::npos) << status;
   // Let the last deliveries happen, then stop cleanly.
   auto expected = scan_keys(run_rootguard({"scan", trail.string(), "--format", "jsonl"}).out);
-  static const std::regex key(R"re("key":"([^"]+)")re");
   // (an alert claimed by the killed worker waits out its 20 s claim)
-  for (int i = 0; i < 160 && keys_in(read_file(alerts), key).size() < expected.size(); ++i)
+  for (int i = 0; i < 160 && alert_keys(read_file(alerts)).size() < expected.size(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   for (pid_t p : {workers[0], workers[2]}) {
     ::kill(p, SIGTERM);
@@ -170,7 +132,7 @@ TEST(SqsWorkers, ThreeWorkersOneStoreOneKilledEveryAlertOnceEveryMessageDeleted)
   EXPECT_EQ(logs.find("wJalrXUtnFEMI"), std::string::npos) << "no secret in any output";
 
   ASSERT_GT(expected.size(), 100u);
-  auto got = keys_in(read_file(alerts), key);
+  auto got = alert_keys(read_file(alerts));
   EXPECT_EQ(got.size(), expected.size());
   for (const auto& [k, count] : expected) {
     EXPECT_EQ(count, 1) << "scan reports " << k << " once";
