@@ -1,6 +1,7 @@
-// libFuzzer target: one input is one rule file. It is parsed (YAML -> Rule), compiled
-// (Rule -> CompiledRule) and, when that succeeds, matched against a fixed CloudTrail record
-// and against the rule's own test events. Nothing may crash, hang or leak; errors are fine.
+// libFuzzer target: one input is one rule file. Each of its YAML documents is parsed: a rule
+// (YAML -> Rule -> CompiledRule, then matched against a fixed CloudTrail record and its own
+// test events) or a correlation rule (sigma/correlation.h). Nothing may crash, hang or leak;
+// errors are fine.
 // Builds with clang -fsanitize=fuzzer, or with any compiler against a standalone main that
 // calls LLVMFuzzerTestOneInput on each corpus file.
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <simdjson.h>
 
 #include "sigma/compile.h"
+#include "sigma/loader.h"
 #include "sigma/rule.h"
 
 namespace {
@@ -29,13 +31,26 @@ const char kEvent[] =
 
 }  // namespace
 
+void one_document(const std::string& text);
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > kMaxInput) return 0;
   std::string_view text(reinterpret_cast<const char*>(data), size);
+  for (const std::string& doc : rg::sigma::split_documents(text)) one_document(doc);
+  return 0;
+}
+
+void one_document(const std::string& text) {
+  rg::sigma::RuleSource src{"fuzz.yml", text, text.starts_with("correlation:") || text.find("\ncorrelation:") != std::string::npos};
+  if (src.correlation) {
+    (void)rg::sigma::parse_correlation_source(src);
+    return;
+  }
   rg::Result<rg::sigma::Rule> rule = rg::sigma::parse_rule(text, "fuzz.yml");
-  if (!rule) return 0;
+  if (!rule) return;
+  rg::sigma::expand_placeholders(*rule, {{"trusted_source_ips", {"203.0.113.0/24"}}});
   rg::Result<rg::sigma::CompiledRule> compiled = rg::sigma::compile_rule(*rule);
-  if (!compiled) return 0;
+  if (!compiled) return;
 
   static simdjson::dom::parser parser;
   static const simdjson::padded_string event(std::string_view(kEvent, sizeof kEvent - 1));
@@ -47,5 +62,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     simdjson::padded_string json(t.event_json);
     if (parser.parse(json).get(e) == simdjson::SUCCESS && compiled->matches(e)) (void)compiled->severity_for(e);
   }
-  return 0;
 }
