@@ -35,7 +35,7 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
 fi
 fail() { echo "$1" > "$state/error"; [ -f "$d/log" ] && tail -5 "$d/log" >> "$state/error"; exit 0; }
 
-d=$(mktemp -d /tmp/rootguard-pg.XXXXXX)
+d=$(mktemp -d -t rootguard-pg.XXXXXX)
 echo "$d" > "$state/datadir"
 echo "$bin" > "$state/bindir"
 as=()
