@@ -4,7 +4,11 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
+#include "core/cpu.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -15,84 +19,44 @@ namespace {
 enum class Role : std::uint8_t { None, TopObject, TopArray, RecordsArray, EventsArray };
 constexpr int kRoles = 4;  // roles are tracked for depths 1..3; deeper containers are plain
 
-struct Masks {
-  std::uint64_t quote, backslash, open, close, newline;
+inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// What the inside-a-record fast path moves (see framing_blocks.inc).
+struct FastRun {
+  std::uint64_t prev_odd, in_string;
+  std::uint64_t above;      // levels below the container holding the record (>= 1)
+  std::uint64_t max_above;  // the depth limit, counted the same way
+  std::uint64_t lines;
+  bool json_lines;
 };
 
-#if defined(__SSE2__)
-inline std::uint64_t movemask4(__m128i a, __m128i b, __m128i c, __m128i d) {
-  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(a))) |
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(b))) << 16 |
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(c))) << 32 |
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(d))) << 48;
-}
+namespace base {
+#include "cloudtrail/framing_blocks.inc"
+}  // namespace base
 
-inline Masks classify(const char* p) {
-  const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-  const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 32));
-  const __m128i v3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 48));
-  const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n');
-  // '{' 0x7b and '[' 0x5b differ only in bit 0x20, as do '}' 0x7d and ']' 0x5d
-  const __m128i lo = _mm_set1_epi8(0x20), op = _mm_set1_epi8('{'), cl = _mm_set1_epi8('}');
-  const __m128i f0 = _mm_or_si128(v0, lo), f1 = _mm_or_si128(v1, lo), f2 = _mm_or_si128(v2, lo),
-                f3 = _mm_or_si128(v3, lo);
-  Masks m;
-  m.quote = movemask4(_mm_cmpeq_epi8(v0, q), _mm_cmpeq_epi8(v1, q), _mm_cmpeq_epi8(v2, q), _mm_cmpeq_epi8(v3, q));
-  m.backslash =
-      movemask4(_mm_cmpeq_epi8(v0, bs), _mm_cmpeq_epi8(v1, bs), _mm_cmpeq_epi8(v2, bs), _mm_cmpeq_epi8(v3, bs));
-  m.newline =
-      movemask4(_mm_cmpeq_epi8(v0, nl), _mm_cmpeq_epi8(v1, nl), _mm_cmpeq_epi8(v2, nl), _mm_cmpeq_epi8(v3, nl));
-  m.open = movemask4(_mm_cmpeq_epi8(f0, op), _mm_cmpeq_epi8(f1, op), _mm_cmpeq_epi8(f2, op), _mm_cmpeq_epi8(f3, op));
-  m.close = movemask4(_mm_cmpeq_epi8(f0, cl), _mm_cmpeq_epi8(f1, cl), _mm_cmpeq_epi8(f2, cl), _mm_cmpeq_epi8(f3, cl));
-  return m;
-}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,pclmul,popcnt,bmi"))), apply_to = function)
 #else
-inline Masks classify(const char* p) {
-  Masks m{0, 0, 0, 0, 0};
-  for (int i = 0; i < 64; ++i) {
-    std::uint64_t bit = std::uint64_t{1} << i;
-    switch (p[i]) {
-      case '"': m.quote |= bit; break;
-      case '\\': m.backslash |= bit; break;
-      case '\n': m.newline |= bit; break;
-      case '{': case '[': m.open |= bit; break;
-      case '}': case ']': m.close |= bit; break;
-      default: break;
-    }
-  }
-  return m;
-}
+#pragma GCC push_options
+#pragma GCC target("avx2,pclmul,popcnt,bmi")
+#endif
+#define RG_FRAMING_AVX2 1
+namespace avx2 {
+#include "cloudtrail/framing_blocks.inc"
+}  // namespace avx2
+#undef RG_FRAMING_AVX2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
 #endif
 
-inline std::uint64_t prefix_xor(std::uint64_t x) {
-  x ^= x << 1;
-  x ^= x << 2;
-  x ^= x << 4;
-  x ^= x << 8;
-  x ^= x << 16;
-  x ^= x << 32;
-  return x;
-}
-
-// Positions escaped by an odd-length run of backslashes (simdjson's classic method).
-inline std::uint64_t escaped_positions(std::uint64_t bs, std::uint64_t& prev_odd) {
-  constexpr std::uint64_t even = 0x5555555555555555ULL, odd = ~even;
-  std::uint64_t start_edges = bs & ~(bs << 1);
-  std::uint64_t even_start_mask = even ^ prev_odd;
-  std::uint64_t even_starts = start_edges & even_start_mask;
-  std::uint64_t odd_starts = start_edges & ~even_start_mask;
-  std::uint64_t even_carries = bs + even_starts;
-  std::uint64_t odd_carries = 0;
-  bool ends_odd = __builtin_add_overflow(bs, odd_starts, &odd_carries);
-  odd_carries |= prev_odd;
-  prev_odd = ends_odd ? 1 : 0;
-  std::uint64_t even_carry_ends = even_carries & ~bs;
-  std::uint64_t odd_carry_ends = odd_carries & ~bs;
-  return (even_carry_ends & odd) | (odd_carry_ends & even);
-}
-
-inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+using RecordBlocks = std::size_t (*)(const char*, std::size_t, std::size_t, FastRun&);
+const RecordBlocks kRecordBlocks = use_avx2() ? avx2::record_blocks : base::record_blocks;
+#else
+constexpr auto kRecordBlocks = base::record_blocks;
+#endif
 
 }  // namespace
 
@@ -128,8 +92,8 @@ struct Framer::State {
   bool abandoned = false;
 };
 
-Framer::Framer(std::string name, Diagnostics& diag, FramerOptions opts)
-    : name_(std::move(name)), diag_(diag), opts_(opts), st_(std::make_unique<State>()) {
+Framer::Framer(std::string name, Diagnostics& diag, FramerOptions opts, FrameBuffer* reuse)
+    : name_(std::move(name)), diag_(diag), opts_(opts), reuse_(reuse), st_(std::make_unique<State>()) {
   if (opts_.chunk_bytes < 4096) opts_.chunk_bytes = 4096;
 }
 
@@ -149,8 +113,24 @@ void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& 
 
 void Framer::run(io::Reader& in, const OnRecord& on_record) {
   State& s = *st_;
-  s.cap = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
-  s.buf.reset(new char[s.cap + 64 + kRecordPadding]());
+  const std::size_t want = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
+  if (reuse_ && reuse_->data && reuse_->cap >= want) {
+    s.buf = std::move(reuse_->data);
+    s.cap = reuse_->cap;
+  } else {
+    s.cap = want;
+    s.buf.reset(new char[s.cap + 64 + kRecordPadding]);  // not zeroed: only bytes read in are looked at
+  }
+  struct GiveBack {  // the buffer goes back to the lender however run() ends
+    State& st;
+    FrameBuffer* to;
+    ~GiveBack() {
+      if (to && st.buf) {
+        to->data = std::move(st.buf);
+        to->cap = st.cap;
+      }
+    }
+  } give_back{s, reuse_};
   s.in_gap = true;  // depth 0 is a gap
   bool eof = false;
 
@@ -162,6 +142,11 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
     s.rec_active = false;
     s.skipping = true;
     s.skip_depth = s.rec_depth;
+  };
+
+  auto check_size = [&]() {
+    if (s.rec_active && s.scan - s.rec_start > opts_.max_record_bytes)
+      skip_record("record larger than " + std::to_string(opts_.max_record_bytes >> 20) + " MiB, skipped");
   };
 
   // Checks gap bytes [gap_from, to) for anything but whitespace (and commas inside arrays).
@@ -215,12 +200,11 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
   auto process_block = [&]() {
     const std::size_t p = s.scan;
     const char* b = s.buf.get() + p;
-    Masks m = classify(b);
-    std::uint64_t esc = escaped_positions(m.backslash, s.prev_odd);
-    std::uint64_t quotes = m.quote & ~esc;
-    std::uint64_t in_str = prefix_xor(quotes) ^ s.in_string;
-    s.in_string = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_str) >> 63);
-    std::uint64_t iter = ((m.open | m.close) & ~in_str) | m.newline;
+    const base::Block blk = base::structure(b, s.prev_odd, s.in_string);
+    const base::Masks& m = blk.m;
+    s.prev_odd = blk.prev_odd;
+    s.in_string = blk.in_string;
+    std::uint64_t iter = blk.brackets | m.newline;
     std::size_t restart = 0;
     while (iter) {
       int i = __builtin_ctzll(iter);
@@ -390,9 +374,22 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       s.scan = restart;
       return;
     }
-    if (s.rec_active && s.scan - s.rec_start > opts_.max_record_bytes) {
-      skip_record("record larger than " + std::to_string(opts_.max_record_bytes >> 20) + " MiB, skipped");
-    }
+    check_size();
+  };
+
+  // Inside a record, whole runs of blocks go through the fast path.
+  auto record_blocks = [&]() {
+    if (!s.rec_active || s.skip_to_eol) return;
+    FastRun r{s.prev_odd, s.in_string, s.depth - s.rec_depth,
+              opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0, s.lines, stats_.json_lines};
+    std::size_t stop = kRecordBlocks(s.buf.get(), s.scan, s.len, r);
+    if (stop == s.scan) return;
+    s.prev_odd = r.prev_odd;
+    s.in_string = r.in_string;
+    s.depth = s.rec_depth + r.above;
+    s.lines = r.lines;
+    s.scan = stop;
+    check_size();
   };
 
   while (!s.abandoned) {
@@ -410,7 +407,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       }
       if (s.cap - s.len < opts_.chunk_bytes) {
         std::size_t ncap = std::max(s.cap * 2, s.len + opts_.chunk_bytes);
-        std::unique_ptr<char[]> nb(new char[ncap + 64 + kRecordPadding]());
+        std::unique_ptr<char[]> nb(new char[ncap + 64 + kRecordPadding]);
         std::memcpy(nb.get(), s.buf.get(), s.len);
         s.buf = std::move(nb);
         s.cap = ncap;
@@ -428,7 +425,10 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
         stats_.bytes += *r;
       }
     }
-    while (!s.abandoned && s.scan + 64 <= s.len) process_block();
+    while (!s.abandoned && s.scan + 64 <= s.len) {
+      record_blocks();
+      if (!s.abandoned && s.scan + 64 <= s.len) process_block();
+    }
     if (eof) {
       while (!s.abandoned && s.scan < s.len) {
         std::memset(s.buf.get() + s.len, ' ', 64);

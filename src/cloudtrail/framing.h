@@ -65,12 +65,19 @@ struct FramerStats {
   bool stopped = false;           // the callback asked to stop
 };
 
+// A buffer a worker lends to each Framer it makes in turn, so that framing many small files
+// does not allocate a megabyte per file. Empty at first; the Framer grows it as it needs.
+struct FrameBuffer {
+  std::unique_ptr<char[]> data;
+  std::size_t cap = 0;  // usable bytes; the allocation has 64 + kRecordPadding more
+};
+
 class Framer {
  public:
   // Returns false to stop reading (e.g. the output is gone).
   using OnRecord = std::function<bool(const RawRecord&)>;
 
-  Framer(std::string name, Diagnostics& diag, FramerOptions opts = {});
+  Framer(std::string name, Diagnostics& diag, FramerOptions opts = {}, FrameBuffer* reuse = nullptr);
   ~Framer();
   Framer(const Framer&) = delete;
   Framer& operator=(const Framer&) = delete;
@@ -89,6 +96,7 @@ class Framer {
   Diagnostics& diag_;
   FramerOptions opts_;
   FramerStats stats_;
+  FrameBuffer* reuse_;
   std::unique_ptr<State> st_;
 };
 

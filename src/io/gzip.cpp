@@ -12,7 +12,7 @@ constexpr std::size_t kInBuf = 256 * 1024;
 }
 
 Decoder::Decoder(std::unique_ptr<Reader> raw, std::string name)
-    : raw_(std::move(raw)), name_(std::move(name)), in_(kInBuf) {}
+    : raw_(std::move(raw)), name_(std::move(name)), in_(new char[kInBuf]) {}  // not zeroed: only filled bytes are read
 
 Decoder::~Decoder() = default;
 
@@ -26,12 +26,12 @@ Error Decoder::fail(const std::string& what) const {
 Result<std::size_t> Decoder::fill() {
   if (raw_eof_) return std::size_t{0};
   if (in_pos_ < in_len_ && in_pos_ > 0) {
-    std::memmove(in_.data(), in_.data() + in_pos_, in_len_ - in_pos_);
+    std::memmove(in_.get(), in_.get() + in_pos_, in_len_ - in_pos_);
   }
   in_len_ -= in_pos_;
   in_pos_ = 0;
-  if (in_len_ == in_.size()) return std::size_t{0};
-  auto r = raw_->read(in_.data() + in_len_, in_.size() - in_len_);
+  if (in_len_ == kInBuf) return std::size_t{0};
+  auto r = raw_->read(in_.get() + in_len_, kInBuf - in_len_);
   if (!r) return r.take_error();
   if (*r == 0) raw_eof_ = true;
   in_len_ += *r;
@@ -60,7 +60,7 @@ Result<std::size_t> Decoder::read(char* buf, std::size_t n) {
   // plain: hand out buffered bytes first, then read straight into the caller's buffer
   if (in_pos_ < in_len_) {
     std::size_t k = std::min(n, in_len_ - in_pos_);
-    std::memcpy(buf, in_.data() + in_pos_, k);
+    std::memcpy(buf, in_.get() + in_pos_, k);
     in_pos_ += k;
     out_total_ += k;
     return k;
@@ -108,7 +108,7 @@ Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
       auto r = fill();
       if (!r) return r.take_error();
     }
-    st_->next_in = reinterpret_cast<uint8_t*>(in_.data() + in_pos_);
+    st_->next_in = reinterpret_cast<uint8_t*>(in_.get() + in_pos_);
     st_->avail_in = static_cast<uint32_t>(in_len_ - in_pos_);
     st_->next_out = reinterpret_cast<uint8_t*>(buf);
     st_->avail_out = static_cast<uint32_t>(n);

@@ -40,7 +40,7 @@ class Decoder : public Reader {
 
   std::unique_ptr<Reader> raw_;
   std::string name_;
-  std::vector<char> in_;
+  std::unique_ptr<char[]> in_;  // kInBuf bytes
   std::size_t in_pos_ = 0, in_len_ = 0;
   bool started_ = false, gzip_ = false, raw_eof_ = false, done_ = false;
   bool member_started_ = false;
