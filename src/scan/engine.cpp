@@ -89,7 +89,7 @@ class Worker {
     }
     io::Decoder dec(std::move(*raw), src.name);
     CountingReader counted(dec, sh_);
-    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing);
+    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, &frame_buffer_);
 
     bool first = true, digest = false, first_multiline = false;
     Container first_container = Container::TopValue;
@@ -234,6 +234,7 @@ class Worker {
  private:
   Shared& sh_;
   cloudtrail::RecordParser parser_;
+  cloudtrail::FrameBuffer frame_buffer_;
   std::unique_ptr<Prefilter::Scratch> scratch_;
   std::vector<sigma::Match> matches_, feed_;
 };

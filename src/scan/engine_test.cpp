@@ -34,9 +34,9 @@ class TestDetector : public Detector {
     infos_[1].id = "T02";
     infos_[1].title = "Console login";
     infos_[1].severity = Severity::Medium;
-    literals_ = std::vector<std::string>{"root", "consolelogin"};
+    literals_ = sigma::Literals{sigma::Literal::plain("root"), sigma::Literal::plain("consolelogin")};
   }
-  const std::optional<std::vector<std::string>>& prefilter_literals() const override { return literals_; }
+  const std::optional<sigma::Literals>& prefilter_literals() const override { return literals_; }
   void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const override {
     std::string_view type, name, login;
     if (!ev.event["userIdentity"]["type"].get_string().get(type) && iequals(type, "root"))
@@ -50,7 +50,7 @@ class TestDetector : public Detector {
 
  private:
   std::vector<sigma::RuleInfo> infos_;
-  std::optional<std::vector<std::string>> literals_;
+  std::optional<sigma::Literals> literals_;
 };
 
 class CollectSink : public FindingSink {
@@ -331,12 +331,12 @@ std::vector<Expect> index_table() {
 
 class NoRules : public Detector {
  public:
-  const std::optional<std::vector<std::string>>& prefilter_literals() const override { return none_; }
+  const std::optional<sigma::Literals>& prefilter_literals() const override { return none_; }
   void match(const cloudtrail::EventView&, std::vector<sigma::Match>&) const override {}
   const sigma::RuleInfo& info(std::size_t) const override { std::abort(); }
 
  private:
-  std::optional<std::vector<std::string>> none_;
+  std::optional<sigma::Literals> none_;
 };
 
 TEST(PublicCorpus, EveryFileHasTheRightShapeAndEventCount) {
@@ -397,11 +397,14 @@ TEST(PublicCorpus, PrefilterNeverChangesTheFindings) {
 }
 
 TEST(Prefilter, HyperscanAndScalarAgree) {
-  auto p = Prefilter::compile(std::vector<std::string>{"root", "ConsoleLogin", "stoplogging"});
+  using sigma::Literal;
+  auto p = Prefilter::compile(sigma::Literals{Literal::plain("root"), Literal::plain("consolelogin"),
+                                              Literal::plain("stoplogging"), Literal::keyed("eventName", "getobject", true)});
   ASSERT_TRUE(p.ok());
   auto scratch = (*p)->make_scratch();
   std::mt19937 rng(3);
-  const std::string words[] = {"ROOT", "roo", "t", "consolelogin", "StopLoggin", "g", "x", "\\u0052", "\"", " "};
+  const std::string words[] = {"ROOT", "roo", "t", "consolelogin", "StopLoggin", "g", "x", "\\u0052", "\"", " ",
+                               "\"eventName\":", "\"GetObject\"", ":", "\\"};
   for (int i = 0; i < 2000; ++i) {
     std::string s;
     int n = static_cast<int>(rng() % 8);
@@ -411,8 +414,10 @@ TEST(Prefilter, HyperscanAndScalarAgree) {
   EXPECT_TRUE((*p)->maybe("xxRoOtxx", *scratch));
   EXPECT_TRUE((*p)->maybe("\\u0052oot", *scratch));  // an escape could hide a literal: let it through
   EXPECT_FALSE((*p)->maybe("IAMUser ListBuckets", *scratch));
+  EXPECT_TRUE((*p)->maybe(R"({"eventName": "GETOBJECT"})", *scratch));
+  EXPECT_FALSE((*p)->maybe(R"({"eventName": "GetObjects"})", *scratch));
   EXPECT_TRUE(Prefilter::compile(std::nullopt).value()->passes_everything());
-  EXPECT_TRUE(Prefilter::compile(std::vector<std::string>{"a", ""}).value()->passes_everything());
+  EXPECT_TRUE(Prefilter::compile(sigma::Literals{Literal::plain("a"), Literal::plain("")}).value()->passes_everything());
 }
 
 }  // namespace

@@ -1,10 +1,5 @@
 #include "scan/prefilter.h"
 
-#include <algorithm>
-#include <cstring>
-
-#include "core/strings.h"
-
 #ifdef RG_HAVE_HYPERSCAN
 #include <hs/hs.h>
 #endif
@@ -36,24 +31,23 @@ std::shared_ptr<const Prefilter> Prefilter::pass_all() {
   return p;
 }
 
-Result<std::shared_ptr<const Prefilter>> Prefilter::compile(const std::optional<std::vector<std::string>>& literals) {
+Result<std::shared_ptr<const Prefilter>> Prefilter::compile(const std::optional<sigma::Literals>& literals) {
   if (!literals) return pass_all();
+  for (const sigma::Literal& l : *literals)
+    if (l.is_plain() && l.text.empty()) return pass_all();
   std::shared_ptr<Prefilter> p(new Prefilter());
-  for (const std::string& l : *literals) {
-    if (l.empty()) return pass_all();
-    p->lits_.push_back(to_lower(l));
-  }
-  if (p->lits_.empty()) return std::shared_ptr<const Prefilter>(p);  // no rule can match anything
-  p->lits_.push_back("\\u");
-  std::sort(p->lits_.begin(), p->lits_.end());
-  p->lits_.erase(std::unique(p->lits_.begin(), p->lits_.end()), p->lits_.end());
+  sigma::Literals lits = *literals;
+  if (!lits.empty()) lits.push_back(sigma::Literal::plain("\\u"));  // an escape can hide any literal
+  p->matcher_ = std::make_unique<sigma::LiteralMatcher>(lits);
 #ifdef RG_HAVE_HYPERSCAN
+  const std::vector<std::string>& plain = p->matcher_->plain();
+  if (plain.empty()) return std::shared_ptr<const Prefilter>(p);
   std::vector<const char*> exprs;
   std::vector<std::size_t> lens;
   std::vector<unsigned> flags, ids;
-  for (std::size_t i = 0; i < p->lits_.size(); ++i) {
-    exprs.push_back(p->lits_[i].data());
-    lens.push_back(p->lits_[i].size());
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    exprs.push_back(plain[i].data());
+    lens.push_back(plain[i].size());
     flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
     ids.push_back(static_cast<unsigned>(i));
   }
@@ -91,7 +85,9 @@ int on_match(unsigned, unsigned long long, unsigned long long, unsigned, void*) 
 
 bool Prefilter::maybe(std::string_view bytes, Scratch& scratch) const {
   if (all_) return true;
-  if (lits_.empty()) return false;
+  const sigma::LiteralMatcher& m = *matcher_;
+  if (m.keyed_pass(bytes) || (m.unicode_escape() && sigma::LiteralMatcher::has_unicode_escape(bytes))) return true;
+  if (m.plain().empty()) return false;
 #ifdef RG_HAVE_HYPERSCAN
   if (hs_ && scratch.hs_scratch_ && bytes.size() <= 0xffffffffu) {
     hs_error_t e = hs_scan(hs_->db, bytes.data(), static_cast<unsigned>(bytes.size()), 0,
@@ -103,28 +99,9 @@ bool Prefilter::maybe(std::string_view bytes, Scratch& scratch) const {
 #else
   (void)scratch;
 #endif
-  return maybe_scalar(bytes);
+  return m.plain_pass(bytes);
 }
 
-bool Prefilter::maybe_scalar(std::string_view bytes) const {
-  if (all_) return true;
-  for (const std::string& lit : lits_) {
-    if (lit.size() > bytes.size()) continue;
-    const unsigned char first = static_cast<unsigned char>(lit[0]);
-    const char alt = static_cast<char>(first >= 'a' && first <= 'z' ? first - 32 : first);
-    const char* p = bytes.data();
-    const char* end = bytes.data() + bytes.size() - lit.size() + 1;
-    while (p < end) {
-      const void* a = std::memchr(p, lit[0], static_cast<std::size_t>(end - p));
-      const void* b = alt != lit[0] ? std::memchr(p, alt, static_cast<std::size_t>(end - p)) : nullptr;
-      const char* hit = static_cast<const char*>(a);
-      if (!hit || (b && static_cast<const char*>(b) < hit)) hit = static_cast<const char*>(b);
-      if (!hit) break;
-      if (iequals(std::string_view(hit, lit.size()), lit)) return true;
-      p = hit + 1;
-    }
-  }
-  return false;
-}
+bool Prefilter::maybe_scalar(std::string_view bytes) const { return all_ || matcher_->passes(bytes); }
 
 }  // namespace rg::scan

@@ -1,11 +1,12 @@
 // Prefilter: a byte-level "maybe" in front of JSON parsing and rule evaluation.
 //
-// Compiled from RuleSet::prefilter_literals(): a record passes when its raw bytes contain at
-// least one literal, compared without regard to ASCII case. False positives cost a parse;
-// a false negative would lose a finding, so: no literals (nullopt) or an empty literal means
-// everything passes; and every record holding a JSON \u escape passes too, since an escaped
-// letter could hide a literal from a byte search. Hyperscan (literal mode, block scans) when
-// built with it, a portable scalar search otherwise; both give the same answers.
+// Compiled from RuleSet::prefilter_literals() (sigma/literal.h): a record passes when one
+// literal holds in its raw bytes. False positives cost a parse; a false negative would lose
+// a finding, so no literals (nullopt) or an empty plain literal means everything passes,
+// and a record holding a JSON \u escape passes too (an escaped letter hides a literal).
+// Keyed literals and the "\u" escape rule are checked by sigma::LiteralMatcher (a SIMD
+// search for each "key"); plain literals by Hyperscan (literal mode, block scans) when built
+// with it, else by the portable search. Both paths give the same answers.
 //
 // A Prefilter is immutable and shared by all workers; each worker owns one Scratch.
 #pragma once
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sigma/literal.h"
 
 namespace rg::scan {
 
@@ -26,7 +28,7 @@ class Prefilter {
 
   // Compiles the literals. Never fails for valid input; an Error means the matcher library
   // refused them (the caller then scans without a prefilter).
-  static Result<std::shared_ptr<const Prefilter>> compile(const std::optional<std::vector<std::string>>& literals);
+  static Result<std::shared_ptr<const Prefilter>> compile(const std::optional<sigma::Literals>& literals);
   // A prefilter that passes everything.
   static std::shared_ptr<const Prefilter> pass_all();
 
@@ -42,7 +44,7 @@ class Prefilter {
  private:
   Prefilter() = default;
   bool all_ = false;
-  std::vector<std::string> lits_;  // lower case, plus "\\u"
+  std::unique_ptr<sigma::LiteralMatcher> matcher_;
   struct Hs;
   std::unique_ptr<Hs> hs_;
 };

@@ -7,7 +7,7 @@ namespace {
 class RuleSetDetector : public Detector {
  public:
   explicit RuleSetDetector(const sigma::RuleSet& rules) : rules_(rules) {}
-  const std::optional<std::vector<std::string>>& prefilter_literals() const override {
+  const std::optional<sigma::Literals>& prefilter_literals() const override {
     return rules_.prefilter_literals();
   }
   void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const override { rules_.match(ev, out); }

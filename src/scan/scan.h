@@ -59,7 +59,7 @@ struct Options {
 class Detector {
  public:
   virtual ~Detector() = default;
-  virtual const std::optional<std::vector<std::string>>& prefilter_literals() const = 0;
+  virtual const std::optional<sigma::Literals>& prefilter_literals() const = 0;
   virtual void match(const cloudtrail::EventView& ev, std::vector<sigma::Match>& out) const = 0;
   virtual const sigma::RuleInfo& info(std::size_t rule) const = 0;
   // Correlation rules: the rule set that holds them (null: none), and match() that also

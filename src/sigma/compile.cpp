@@ -507,44 +507,33 @@ CondNode parse_and_compile(const Rule& r, std::string_view text, Mark m, bool si
 
 // ---- prefilter literals -----------------------------------------------------------------
 
-using Lits = std::optional<std::vector<std::string>>;
-
-}  // namespace
-
-void minimize_literals(std::vector<std::string>& v) {
-  std::sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  std::vector<std::string> out;
-  for (const std::string& s : v) {
-    bool covered = false;
-    for (const std::string& k : out)
-      if (s.find(k) != std::string::npos) covered = true;
-    if (!covered) out.push_back(s);
-  }
-  v = std::move(out);
-}
-
-namespace {
+using Lits = std::optional<Literals>;
 
 // How often a literal may be expected in CloudTrail records, roughly: 2^-(its effective
-// length), where service endpoints ("iam.amazonaws.com") count only their service part and
-// words every record type carries count as short. The AND of several constraints keeps the
-// one whose literals pass the fewest records.
-double literal_cost(std::string_view l) {
+// length), where service endpoints ("iam.amazonaws.com") count as short (every record names
+// one, and a few services make most of the traffic) and words every record type carries
+// count as shorter still. A keyed literal is more selective than the same text anywhere.
+double literal_cost(const Literal& lit) {
   static constexpr std::string_view kCommon[] = {"true",       "false",      "null",         "success",
                                                  "failure",    "awsapicall", "aws",          "iamuser",
                                                  "assumedrole", "awsconsolesignin", "awsserviceevent"};
+  std::string_view l = lit.text;
   std::size_t eff = l.size();
   constexpr std::string_view kEndpoint = "amazonaws.com";
-  if (l.size() >= kEndpoint.size() && l.substr(l.size() - kEndpoint.size()) == kEndpoint) eff -= kEndpoint.size();
+  if (l.size() >= kEndpoint.size() && l.substr(l.size() - kEndpoint.size()) == kEndpoint) eff = 4;
   for (std::string_view c : kCommon)
     if (l == c) eff = 2;
+  if (!lit.is_plain()) eff += lit.exact ? 3 : 1;
   return 1.0 / static_cast<double>(1u << std::min<std::size_t>(eff, 24));
 }
 
-bool better(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// The AND of several constraints keeps one of them: one made only of keyed literals if there
+// is one (a set with a plain literal costs a search of every byte), then the most selective.
+bool better(const Literals& a, const Literals& b) {
+  auto plain = [](const Literals& v) {
+    return std::any_of(v.begin(), v.end(), [](const Literal& l) { return l.is_plain(); });
+  };
+  if (plain(a) != plain(b)) return !plain(a);
   double ca = 0, cb = 0;
   for (const auto& s : a) ca += literal_cost(s);
   for (const auto& s : b) cb += literal_cost(s);
@@ -560,7 +549,7 @@ Lits best_of(const std::vector<Lits>& options) {
 }
 
 Lits union_of(const std::vector<Lits>& options) {
-  std::vector<std::string> all;
+  Literals all;
   for (const Lits& o : options) {
     if (!o) return std::nullopt;
     all.insert(all.end(), o->begin(), o->end());
@@ -596,19 +585,29 @@ std::string longest_run(const StrPattern& p) {
   return best;
 }
 
-Lits value_lits(const ValueTest& t) {
-  if (t.op == ValueTest::Op::Str) {
-    std::string run = longest_run(t.str);
-    if (run.empty()) return std::nullopt;
-    return std::vector<std::string>{run};
+// A key can be searched for as raw bytes when writing it in JSON needs no escape.
+bool key_searchable(const std::string& key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  });
+}
+
+Lits value_lits(const ValueTest& t, const std::string* key) {
+  if (t.op == ValueTest::Op::Bool) {
+    std::string text = t.flag ? "true" : "false";
+    return Literals{key ? Literal::keyed(*key, text, true) : Literal::plain(text)};
   }
-  if (t.op == ValueTest::Op::Bool) return std::vector<std::string>{t.flag ? "true" : "false"};
-  return std::nullopt;
+  if (t.op != ValueTest::Op::Str) return std::nullopt;
+  if (key && t.str.kind == StrPattern::Kind::Equals) return Literals{Literal::keyed(*key, to_lower(t.str.needle), true)};
+  std::string run = longest_run(t.str);
+  if (run.empty()) return std::nullopt;
+  return Literals{key ? Literal::keyed(*key, run, false) : Literal::plain(run)};
 }
 
 Lits field_lits(const FieldTest& ft) {
+  const std::string* key = !ft.path.empty() && key_searchable(ft.path.back()) ? &ft.path.back() : nullptr;
   std::vector<Lits> v;
-  for (const ValueTest& t : ft.values) v.push_back(value_lits(t));
+  for (const ValueTest& t : ft.values) v.push_back(value_lits(t, key));
   return ft.all ? best_of(v) : union_of(v);
 }
 

@@ -30,6 +30,7 @@
 #include <simdjson.h>
 
 #include "core/result.h"
+#include "sigma/literal.h"
 #include "sigma/rule.h"
 
 namespace rg::sigma {
@@ -89,9 +90,9 @@ struct CompiledRule {
   CondNode condition;
   std::vector<std::pair<CondNode, Severity>> levels;   // rootguard.levels, in order
   std::optional<Severity> severity_when_failed;
-  // Prefilter literals (lower-case): one of them occurs in every record this rule matches.
-  // nullopt when the rule offers none (then the prefilter must pass everything).
-  std::optional<std::vector<std::string>> literals;
+  // Prefilter literals: one of them holds for every record this rule matches. nullopt when
+  // the rule offers none (then the prefilter must pass everything).
+  std::optional<Literals> literals;
 
   bool matches(simdjson::dom::element event) const;
   // The severity a match on `event` is reported with: severity_when_failed when the call
@@ -113,9 +114,6 @@ bool eval_condition(const CompiledRule& rule, const CondNode& node, simdjson::do
 // True when the record reports a failed call: errorCode or errorMessage present (not null),
 // or responseElements.<eventName> == "Failure" (sign-in events).
 bool event_failed(simdjson::dom::element event);
-// Sorts by length, removes duplicates and every literal that contains a shorter one
-// (any record holding the longer one holds the shorter one too).
-void minimize_literals(std::vector<std::string>& v);
 // Literal safe for a byte prefilter on raw JSON: printable ASCII without '"', '\\' or '/'.
 bool literal_char_safe(unsigned char c);
 

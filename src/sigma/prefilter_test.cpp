@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <sstream>
 
@@ -30,37 +31,48 @@ std::vector<std::string> lits_of(const std::string& detection) {
   Result<CompiledRule> r = testing::compile_text(testing::rule_yaml(detection));
   EXPECT_TRUE(r) << (r ? "" : r.error().str());
   if (!r || !r->literals) return {"<none>"};
-  return *r->literals;
+  std::vector<std::string> out;
+  for (const Literal& l : *r->literals) out.push_back(to_string(l));
+  return out;
 }
 
 using V = std::vector<std::string>;
 
 TEST(PrefilterLiterals, Derivation) {
-  // Equality, contains, startswith, endswith: their text, lower-cased.
-  EXPECT_EQ(lits_of("    s:\n        eventName: ConsoleLogin\n    condition: s\n"), V{"consolelogin"});
-  EXPECT_EQ(lits_of("    s:\n        a|endswith: '.AmazonAWS.com'\n    condition: s\n"), V{".amazonaws.com"});
-  // Wildcards: the longest literal run.
-  EXPECT_EQ(lits_of("    s:\n        a: 'Delete*LoggingTrail?x'\n    condition: s\n"), V{"loggingtrail"});
-  // JSON-unsafe characters split the text: quote, backslash, slash, non-ASCII.
+  // A field test gives a keyed literal (the last step of the path): "key=text" when the value
+  // must equal the text, "key~text" when it must contain it; lower-cased.
+  EXPECT_EQ(lits_of("    s:\n        eventName: ConsoleLogin\n    condition: s\n"), V{"eventName=consolelogin"});
+  EXPECT_EQ(lits_of("    s:\n        a.b|endswith: '.AmazonAWS.com'\n    condition: s\n"), V{"b~.amazonaws.com"});
+  // Wildcards: the longest literal run, as a contains test.
+  EXPECT_EQ(lits_of("    s:\n        a: 'Delete*LoggingTrail?x'\n    condition: s\n"), V{"a~loggingtrail"});
+  // Equality keeps the whole value, JSON-unsafe characters included: the value is compared
+  // only when its raw bytes hold no escape.
   EXPECT_EQ(lits_of("    s:\n        a: 'arn:aws:iam::aws:policy/root-task/S3Unlock'\n    condition: s\n"),
-            V{"arn:aws:iam::aws:policy"});
-  EXPECT_EQ(lits_of("    s:\n        a: 'ab\"cdef'\n    condition: s\n"), V{"cdef"});
-  EXPECT_EQ(lits_of("    s:\n        a: 'caf\xc3\xa9-terrasse'\n    condition: s\n"), V{"-terrasse"});
+            V{"a=arn:aws:iam::aws:policy/root-task/s3unlock"});
+  EXPECT_EQ(lits_of("    s:\n        a: 'caf\xc3\xa9-Terrasse'\n    condition: s\n"), V{"a=caf\xc3\xa9-terrasse"});
+  // Keywords (no field) give plain literals; JSON-unsafe characters split their text.
+  EXPECT_EQ(lits_of("    k:\n        - 'ab\"ConsoleLogin'\n    condition: k\n"), V{"consolelogin"});
+  EXPECT_EQ(lits_of("    k:\n        - 'Root'\n    s:\n        eventName: X\n    condition: k and s\n"),
+            V{"eventName=x"});  // AND prefers keyed literals: no search of every byte
   // AND keeps the alternative expected to pass the fewest records: long, specific literals;
-  // a service endpoint counts only by its service name.
+  // a service endpoint counts as short.
   EXPECT_EQ(lits_of("    s:\n        a: Root\n        b: [x1, x2]\n        c: ConsoleLogin\n    condition: s\n"),
-            V{"consolelogin"});
+            V{"c=consolelogin"});
   EXPECT_EQ(lits_of("    s:\n        eventSource: iam.amazonaws.com\n        eventName: [CreateAccessKey, "
                     "DeleteAccessKey]\n    condition: s\n"),
-            (V{"createaccesskey", "deleteaccesskey"}));
+            (V{"eventName=createaccesskey", "eventName=deleteaccesskey"}));
+  EXPECT_EQ(lits_of("    s:\n        eventSource: cloudtrail.amazonaws.com\n        eventName: [StopLogging, DeleteTrail, "
+                    "UpdateTrail]\n    condition: s\n"),
+            (V{"eventName=deletetrail", "eventName=stoplogging", "eventName=updatetrail"}));
   EXPECT_EQ(lits_of("    s:\n        eventSource: cloudtrail.amazonaws.com\n        readOnly: false\n    condition: s\n"),
-            V{"cloudtrail.amazonaws.com"});
-  // OR unions (minimised: a literal containing another one is dropped).
+            V{"eventSource=cloudtrail.amazonaws.com"});
+  // OR unions, minimised: a contains-literal covers a longer one of the same key.
   EXPECT_EQ(lits_of("    s:\n        a: [StopLogging, DeleteTrail, StopLoggingNow]\n    condition: s\n"),
-            (V{"deletetrail", "stoplogging"}));
-  EXPECT_EQ(lits_of("    s1:\n        a: One\n    s2:\n        b: Two\n    condition: s1 or s2\n"), (V{"one", "two"}));
+            (V{"a=deletetrail", "a=stoplogging", "a=stoploggingnow"}));
+  EXPECT_EQ(lits_of("    s:\n        a|contains: [StopLogging, Stop]\n        b: 1\n    condition: s\n"), V{"a~stop"});
+  EXPECT_EQ(lits_of("    s1:\n        a: One\n    s2:\n        b: Two\n    condition: s1 or s2\n"), (V{"a=one", "b=two"}));
   // Booleans give their JSON text.
-  EXPECT_EQ(lits_of("    s:\n        a: false\n    condition: s\n"), V{"false"});
+  EXPECT_EQ(lits_of("    s:\n        a: false\n    condition: s\n"), V{"a=false"});
   // No constraint: NOT, numbers, regex, cidr, exists, null, comparisons; OR with one of them.
   for (const char* det : {"    s:\n        a: x\n    condition: not s\n", "    s:\n        a: 5\n    condition: s\n",
                           "    s:\n        a|re: abc\n    condition: s\n", "    s:\n        a|cidr: 10.0.0.0/8\n    condition: s\n",
@@ -70,7 +82,80 @@ TEST(PrefilterLiterals, Derivation) {
                           "    s:\n        a: '*/*'\n    condition: s\n"})
     EXPECT_EQ(lits_of(det), V{"<none>"}) << det;
   // ... but AND with a constrained part keeps that part.
-  EXPECT_EQ(lits_of("    s:\n        a: Root\n    f:\n        b: x\n    condition: s and not f\n"), V{"root"});
+  EXPECT_EQ(lits_of("    s:\n        a: Root\n    f:\n        b: x\n    condition: s and not f\n"), V{"a=root"});
+}
+
+TEST(PrefilterLiterals, KeyedLiteralsReadTheRawValue) {
+  const Literals lits{Literal::keyed("eventName", "consolelogin", true), Literal::keyed("type", "oot", false)};
+  LiteralMatcher m(lits);
+  auto pass = [&](const std::string& raw) { return m.passes(raw); };
+  EXPECT_TRUE(pass(R"({"eventName":"ConsoleLogin"})"));
+  EXPECT_TRUE(pass("{\"x\":1, \"eventName\" :\n\t\"CONSOLELOGIN\" }"));  // whitespace, case
+  EXPECT_TRUE(pass(R"({"userIdentity":{"type":"Root"}})"));            // nested member, contains
+  EXPECT_FALSE(pass(R"({"eventName":"ConsoleLogins"})"));              // equality, not contains
+  EXPECT_FALSE(pass(R"({"EventName":"ConsoleLogin"})"));               // keys are case-sensitive
+  EXPECT_FALSE(pass(R"({"note":"eventName","eventName":"GetObject","type":"IAMUser"})"));  // the key as a value
+  EXPECT_FALSE(pass(R"({"msg":"\"eventName\":\"ConsoleLogin\"","eventName":"X"})"));        // inside a string
+  EXPECT_FALSE(pass(R"({"eventName":{"type":"Rot"}})"));              // an object is never a string
+  EXPECT_TRUE(pass(R"({"eventName":"Console\/Login"})"));             // an escape in the value: could be anything
+  EXPECT_TRUE(pass(R"({"eventName":["x","ConsoleLogin"]})"));         // an array: any element may match
+  EXPECT_TRUE(pass(R"({"event\u004eame":"ConsoleLogin"})") == false);  // this matcher alone has no "\u" rule
+  EXPECT_TRUE(LiteralMatcher(Literals{lits[0], Literal::plain("\\u")}).passes(R"({"event\u004eame":"ConsoleLogin"})"));
+  EXPECT_TRUE(LiteralMatcher(Literals{Literal::keyed("n", "5", true)}).passes(R"({"n":5})"));  // numbers as text
+  EXPECT_TRUE(LiteralMatcher(Literals{Literal::keyed("f", "true", true)}).passes(R"({"f": true})"));
+  // Long records take the vector path; the key at every offset near the end takes the tail.
+  for (std::size_t pad = 0; pad < 80; ++pad) {
+    std::string raw = "{\"p\":\"" + std::string(pad, 'x') + "\",\"eventName\":\"ConsoleLogin\"}";
+    EXPECT_TRUE(pass(raw)) << pad;
+    raw = "{\"p\":\"" + std::string(pad, 'x') + "\",\"eventName\":\"ConsoleLogout\"}";
+    EXPECT_FALSE(pass(raw)) << pad;
+  }
+}
+
+// Random records against real rules: whenever a rule matches, its literals (with "\u", as a
+// rule set carries it) must pass the record.
+TEST(PrefilterLiterals, RandomRecordsNeverLoseAMatch) {
+  const char* rules[] = {
+      "    s:\n        eventName: ConsoleLogin\n    condition: s\n",
+      "    s:\n        userIdentity.type: Root\n    condition: s\n",
+      "    s:\n        x|contains: ogin\n    condition: s\n",
+      "    s:\n        flag: true\n    condition: s\n",
+      "    s:\n        n: '5'\n    condition: s\n",
+      "    s:\n        eventName|startswith: Stop\n        type|endswith: user\n    condition: s\n",
+  };
+  const std::vector<std::string> keys = {"eventName", "type", "x", "flag", "n", "userIdentity", "EventName", "event\\u004eame"};
+  const std::vector<std::string> values = {
+      "\"ConsoleLogin\"", "\"consolelogin\"", "\"Console\\u004cogin\"", "\"Console\\/Login\"", "\"Root\"", "\"ROOT\"",
+      "true", "\"TRUE\"", "5", "\"5\"", "5.0", "null", "[\"Root\", 1]", "\"StopLogging\"", "\"IAMUser\"",
+      "\"eventName\"", "{\"type\":\"Root\"}", "{\"type\":\"root\",\"x\":\"Login\"}", "\"a\\\"b\""};
+  const std::vector<std::string> ws = {"", " ", "\n", "\t "};
+  std::mt19937 rng(7);
+  auto pick = [&](const std::vector<std::string>& v) -> const std::string& { return v[rng() % v.size()]; };
+  simdjson::dom::parser parser;
+  std::size_t matched = 0;
+  for (const char* det : rules) {
+    Result<CompiledRule> r = testing::compile_text(testing::rule_yaml(det));
+    ASSERT_TRUE(r && r->literals) << det;
+    Literals lits = *r->literals;
+    lits.push_back(Literal::plain("\\u"));
+    LiteralMatcher m(lits);
+    for (int i = 0; i < 3000; ++i) {
+      std::string raw = "{";
+      int members = 1 + static_cast<int>(rng() % 4);
+      for (int k = 0; k < members; ++k) {
+        if (k) raw += ",";
+        raw += pick(ws) + "\"" + pick(keys) + "\"" + pick(ws) + ":" + pick(ws) + pick(values) + pick(ws);
+      }
+      raw += "}";
+      simdjson::padded_string ps(raw);
+      simdjson::dom::element e;
+      if (parser.parse(ps).get(e)) continue;  // duplicate keys and the like
+      if (!r->matches(e)) continue;
+      ++matched;
+      EXPECT_TRUE(m.passes(raw)) << det << raw;
+    }
+  }
+  EXPECT_GT(matched, 500u);
 }
 
 TEST(PrefilterLiterals, BuiltinsYieldASetAndEveryTestEventPasses) {
@@ -78,8 +163,8 @@ TEST(PrefilterLiterals, BuiltinsYieldASetAndEveryTestEventPasses) {
   ASSERT_TRUE(rules.prefilter_literals().has_value());
   const auto& lits = *rules.prefilter_literals();
   EXPECT_FALSE(lits.empty());
-  for (const std::string& l : lits)
-    for (char c : l) EXPECT_FALSE(c >= 'A' && c <= 'Z') << l;
+  for (const Literal& l : lits)
+    for (char c : l.text) EXPECT_FALSE(c >= 'A' && c <= 'Z') << to_string(l);
   std::size_t checked = 0;
   for (std::size_t i = 0; i < rules.size(); ++i)
     for (const RuleTest& t : rules.info(i).tests)

@@ -6,11 +6,7 @@
 
 namespace rg::sigma {
 
-bool prefilter_passes(const std::vector<std::string>& lits, std::string_view bytes) {
-  for (const std::string& l : lits)
-    if (contains_icase(bytes, l)) return true;
-  return false;
-}
+bool prefilter_passes(const Literals& lits, std::string_view bytes) { return LiteralMatcher(lits).passes(bytes); }
 
 TestReport run_rule_tests(const RuleSet& rules) {
   TestReport report;

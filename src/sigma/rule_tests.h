@@ -28,6 +28,6 @@ struct TestReport {
 TestReport run_rule_tests(const RuleSet& rules);
 
 // True when some literal of `lits` occurs in `bytes`, ignoring ASCII case (lits are lower-case).
-bool prefilter_passes(const std::vector<std::string>& lits, std::string_view bytes);
+bool prefilter_passes(const Literals& lits, std::string_view bytes);
 
 }  // namespace rg::sigma

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 struct RuleSet::Impl {
   std::vector<CompiledRule> rules;
   std::vector<std::vector<std::uint32_t>> supersedes;  // transitive, as rule indices
-  std::optional<std::vector<std::string>> literals;
+  std::optional<Literals> literals;
 
   struct CorrelationEntry {
     Correlation def;
@@ -45,8 +45,8 @@ RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 
 std::size_t RuleSet::size() const { return impl_->rules.size(); }
 const RuleInfo& RuleSet::info(std::size_t i) const { return impl_->rules.at(i).info; }
-const std::optional<std::vector<std::string>>& RuleSet::prefilter_literals() const { return impl_->literals; }
-const std::optional<std::vector<std::string>>& RuleSet::rule_literals(std::size_t i) const {
+const std::optional<Literals>& RuleSet::prefilter_literals() const { return impl_->literals; }
+const std::optional<Literals>& RuleSet::rule_literals(std::size_t i) const {
   return impl_->rules.at(i).literals;
 }
 
@@ -482,7 +482,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
   }
 
   // Prefilter: the union of every rule's literals, or nullopt when a rule has none.
-  std::vector<std::string> lits;
+  Literals lits;
   bool all = true;
   for (const CompiledRule& r : impl.rules) {
     if (!r.literals) {
@@ -493,9 +493,8 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
   }
   if (all) {
     // A literal can hide behind a \uXXXX escape in valid JSON: such records must pass.
-    if (!impl.rules.empty()) lits.push_back("\\u");
+    if (!impl.rules.empty()) lits.push_back(Literal::plain("\\u"));
     minimize_literals(lits);
-    std::sort(lits.begin(), lits.end());
     impl.literals = std::move(lits);
   }
   resolve_correlations(impl, std::move(parsed_correlations), diag);

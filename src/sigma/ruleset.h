@@ -19,6 +19,7 @@
 #include "cloudtrail/event.h"
 #include "core/diagnostics.h"
 #include "core/severity.h"
+#include "sigma/literal.h"
 
 namespace rg::sigma {
 
@@ -82,11 +83,11 @@ class RuleSet {
   std::size_t size() const;
   const RuleInfo& info(std::size_t i) const;
 
-  // Lower-case literals such that every event any loaded rule can match contains at least
-  // one of them, compared without regard to ASCII case, in its raw bytes. nullopt when some
-  // rule offers no such literal: then the prefilter must let every record through.
+  // Literals (sigma/literal.h) such that every event any loaded rule can match shows at
+  // least one of them in its raw bytes; the set holds the plain "\u" too. nullopt when some
+  // rule offers no literal: then the prefilter must let every record through.
   // False positives are fine; a false negative is a bug.
-  const std::optional<std::vector<std::string>>& prefilter_literals() const;
+  const std::optional<Literals>& prefilter_literals() const;
 
   // Appends to `out` the rules that match `ev`, in rule order, with superseded ones removed
   // (when rules A and B both match and A supersedes B, directly or through a chain, only A
@@ -126,7 +127,7 @@ class RuleSet {
   // it does not match. For `rules test` and tests.
   std::optional<Severity> evaluate(std::size_t i, const cloudtrail::EventView& ev) const;
   // Rule i's own prefilter literals (nullopt: the rule offers none).
-  const std::optional<std::vector<std::string>>& rule_literals(std::size_t i) const;
+  const std::optional<Literals>& rule_literals(std::size_t i) const;
 
   struct Impl;
 

@@ -106,6 +106,34 @@ TEST(ScanCli, OutputIsTheSameWhateverTheJobs) {
   }
 }
 
+// The AVX2 and the baseline code paths (framing, prefilter) give the same findings and the
+// same errors, over the examples, the public trails and broken files.
+TEST(ScanCli, OutputIsTheSameWithoutVectorCode) {
+  std::vector<std::string> args{"scan", "--format", "jsonl", "-j", "1", examples().string()};
+  if (fs::exists(shared_testdata() / "cloudtrail-public")) args.push_back((shared_testdata() / "cloudtrail-public").string());
+  TempDir tmp;
+  write_file(tmp.path() / "deep.json", "{\"Records\":[" + std::string(600, '[') + std::string(600, ']') + "," +
+                                           "{\"eventName\":\"ConsoleLogin\",\"userIdentity\":{\"type\":\"Root\"}}]}");
+  write_file(tmp.path() / "cut.json", "{\"Records\":[{\"userIdentity\":{\"type\":\"Root\"},\"a\":[{\"b\":\"}\\\"{\"}");
+  args.push_back(tmp.path().string());
+  auto fast = run_rootguard(args);
+  ASSERT_EQ(setenv("RG_SIMD", "baseline", 1), 0);
+  auto base = run_rootguard(args);
+  unsetenv("RG_SIMD");
+  EXPECT_EQ(fast.status, 2);  // the broken files
+  EXPECT_EQ(fast.status, base.status);
+  EXPECT_FALSE(fast.out.empty());
+  EXPECT_EQ(fast.out, base.out);
+  auto errors = [](const std::string& err) {
+    std::string out;
+    for (const std::string& l : lines_of(err))
+      if (l.find("error") != std::string::npos && l.find("scanned") == std::string::npos) out += l + "\n";
+    return out;
+  };
+  EXPECT_NE(errors(fast.err), "");
+  EXPECT_EQ(errors(fast.err), errors(base.err));
+}
+
 TEST(ScanCli, StdinAndGzipByContent) {
   std::string gz = read_file(examples() / "111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz");
   auto r = run_rootguard({"scan", "--format", "jsonl", "-"}, gz);

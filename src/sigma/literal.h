@@ -1,0 +1,84 @@
+// Prefilter literals: byte-level facts that every record a rule matches must show.
+//
+// A Literal is either plain (its text occurs somewhere in the record's raw JSON, without
+// regard to ASCII case) or keyed (some member named `key` has a value whose text contains,
+// or for `exact` equals, the literal's text). Keyed literals come from field tests (the key
+// is the last step of the field path) and are both more selective and cheaper to check than
+// plain ones: a record is searched for a handful of `"key"` spellings instead of dozens of
+// case-insensitive words.
+//
+// Soundness: a keyed check reads the value's raw bytes. Where they could differ from the
+// decoded text (a backslash escape in the value, an array value) the check passes. A \uXXXX
+// escape elsewhere (in a key, or in the middle of a plain literal) is covered by the plain
+// literal "\u" that a rule set's union always carries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace rg::sigma {
+
+struct Literal {
+  std::string text;  // lower case
+  std::string key;   // empty: anywhere in the record
+  bool exact = false;
+
+  static Literal plain(std::string text) { return Literal{std::move(text), {}, false}; }
+  static Literal keyed(std::string key, std::string text, bool exact) {
+    return Literal{std::move(text), std::move(key), exact};
+  }
+  bool is_plain() const { return key.empty(); }
+  auto operator<=>(const Literal&) const = default;
+};
+
+using Literals = std::vector<Literal>;
+
+// "text" (plain), "key=text" (exact), "key~text" (contains): for tests and diagnostics.
+std::string to_string(const Literal& l);
+
+// Sorts, removes duplicates and every literal another one implies (a plain "login" covers
+// keyed eventName=consolelogin; keyed eventName~delete covers eventName~deletetrail).
+void minimize_literals(Literals& v);
+
+// A compiled literal set. passes() is the reference answer; the scan prefilter uses
+// keyed_pass() and unicode_escape() as they are and matches plain() with a faster engine.
+class LiteralMatcher {
+ public:
+  explicit LiteralMatcher(const Literals& lits);
+
+  // True when `bytes` (one record's raw JSON) may hold an event that some rule matches.
+  bool passes(std::string_view bytes) const {
+    return keyed_pass(bytes) || (unicode_escape_ && has_unicode_escape(bytes)) || plain_pass(bytes);
+  }
+  bool keyed_pass(std::string_view bytes) const;
+  bool plain_pass(std::string_view bytes) const;
+  // Plain literals other than "\u" (lower case).
+  const std::vector<std::string>& plain() const { return plain_; }
+  bool unicode_escape() const { return unicode_escape_; }
+  bool empty() const { return keys_.empty() && plain_.empty() && !unicode_escape_; }
+
+  static bool has_unicode_escape(std::string_view bytes);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Key {
+    std::string quoted;                                                    // "\"key\""
+    std::unordered_set<std::string, Hash, std::equal_to<>> exact;         // lower case
+    std::vector<std::string> contains;       // lower case
+    std::uint64_t exact_sizes = 0;           // bit i: an exact text of i bytes (63: 63 or more)
+  };
+  bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
+
+  std::vector<Key> keys_;
+  std::vector<std::string> plain_;
+  bool unicode_escape_ = false;
+  std::size_t max_exact_ = 0;  // longest exact text
+};
+
+}  // namespace rg::sigma
