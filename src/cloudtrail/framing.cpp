@@ -48,12 +48,27 @@ namespace avx2 {
 #undef RG_FRAMING_AVX2
 #if defined(__clang__)
 #pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx2,pclmul,popcnt,bmi"))), apply_to = function)
+#else
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx2,pclmul,popcnt,bmi")
+#endif
+#define RG_FRAMING_AVX512 1
+namespace avx512 {
+#include "cloudtrail/framing_blocks.inc"
+}  // namespace avx512
+#undef RG_FRAMING_AVX512
+#if defined(__clang__)
+#pragma clang attribute pop
 #else
 #pragma GCC pop_options
 #endif
 
 using RecordBlocks = std::size_t (*)(const char*, std::size_t, std::size_t, FastRun&);
-const RecordBlocks kRecordBlocks = use_avx2() ? avx2::record_blocks : base::record_blocks;
+const RecordBlocks kRecordBlocks = simd_level() == SimdLevel::Avx512 ? avx512::record_blocks
+                                   : simd_level() == SimdLevel::Avx2 ? avx2::record_blocks
+                                                                     : base::record_blocks;
 #else
 constexpr auto kRecordBlocks = base::record_blocks;
 #endif

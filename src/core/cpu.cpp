@@ -5,18 +5,22 @@
 
 namespace rg {
 
-bool use_avx2() {
+SimdLevel simd_level() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  static const bool yes = [] {
-    const char* force = std::getenv("RG_SIMD");
-    if (force && std::strcmp(force, "baseline") == 0) return false;
+  static const SimdLevel level = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt") &&
-           __builtin_cpu_supports("bmi");
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") &&
+                      __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
+    const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+    SimdLevel have = avx512 ? SimdLevel::Avx512 : avx2 ? SimdLevel::Avx2 : SimdLevel::Baseline;
+    const char* cap = std::getenv("RG_SIMD");
+    if (cap && std::strcmp(cap, "baseline") == 0) return SimdLevel::Baseline;
+    if (cap && std::strcmp(cap, "avx2") == 0 && have == SimdLevel::Avx512) return SimdLevel::Avx2;
+    return have;
   }();
-  return yes;
+  return level;
 #else
-  return false;
+  return SimdLevel::Baseline;
 #endif
 }
 

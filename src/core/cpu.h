@@ -1,13 +1,16 @@
 // Which SIMD code paths this machine may take, decided once per process.
 //
-// The hot loops (record framing, the prefilter's key search) have an AVX2 version chosen at
-// run time when the CPU has AVX2, PCLMUL, POPCNT and BMI1, and a baseline (SSE2) version
-// otherwise. RG_SIMD=baseline in the environment forces the baseline: to compare the two
-// (the test suite does) or to rule the vector code out when hunting a problem.
+// The hot loops (record framing, the prefilter's key search) have versions for AVX-512
+// (F and BW), for AVX2 (with PCLMUL, POPCNT and BMI1) and a baseline (SSE2 on x86-64, plain
+// C++ elsewhere), chosen at run time from what the CPU has. RG_SIMD=baseline or RG_SIMD=avx2
+// in the environment caps the choice: to compare the paths (the test suite does) or to rule
+// the vector code out when hunting a problem.
 #pragma once
 
 namespace rg {
 
-bool use_avx2();
+enum class SimdLevel { Baseline, Avx2, Avx512 };
+
+SimdLevel simd_level();
 
 }  // namespace rg

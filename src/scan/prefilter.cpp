@@ -86,7 +86,7 @@ int on_match(unsigned, unsigned long long, unsigned long long, unsigned, void*) 
 bool Prefilter::maybe(std::string_view bytes, Scratch& scratch) const {
   if (all_) return true;
   const sigma::LiteralMatcher& m = *matcher_;
-  if (m.keyed_pass(bytes) || (m.unicode_escape() && sigma::LiteralMatcher::has_unicode_escape(bytes))) return true;
+  if (m.quick_pass(bytes)) return true;
   if (m.plain().empty()) return false;
 #ifdef RG_HAVE_HYPERSCAN
   if (hs_ && scratch.hs_scratch_ && bytes.size() <= 0xffffffffu) {

@@ -53,103 +53,136 @@ void minimize_literals(Literals& v) {
 
 namespace {
 
-// Finding every "key" of a set in one pass. on(i, k) is called for each offset i where the
-// quoted form of key k starts (in no particular order); a scan stops when on() says true.
+// Finding every "key" of a set in one pass. Candidates are the quotes followed by the first
+// byte of some key (up to kLeads different ones per pass); each is compared with the keys
+// in full. on(i, k) is called for each offset i where the quoted form of key k starts (in
+// order); a scan stops when on() says true.
 struct KeyPattern {
   const char* q;  // "\"key\"", at least 3 bytes
   std::size_t len;
 };
-constexpr std::size_t kKeysPerPass = 4;
+constexpr std::size_t kLeads = 4;
 
 template <class F>
+bool candidate(const char* p, std::size_t n, std::size_t i, const KeyPattern* ks, std::size_t nk, F& on) {
+  for (std::size_t k = 0; k < nk; ++k)
+    if (p[i + 1] == ks[k].q[1] && i + ks[k].len <= n && p[i + ks[k].len - 1] == '"' &&
+        std::memcmp(p + i, ks[k].q, ks[k].len) == 0 && on(i, k))
+      return true;
+  return false;
+}
+
+template <bool ESC, class F>
 bool scan_scalar(const char* p, std::size_t n, std::size_t from, const KeyPattern* ks, std::size_t nk, F& on) {
-  for (std::size_t i = from; i < n; ++i) {
-    const void* hit = std::memchr(p + i, '"', n - i);
-    if (!hit) return false;
-    i = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
-    for (std::size_t k = 0; k < nk; ++k)
-      if (i + ks[k].len <= n && std::memcmp(p + i, ks[k].q, ks[k].len) == 0 && on(i, k)) return true;
+  for (std::size_t i = from; i + 1 < n; ++i) {
+    if (p[i] == '"' && candidate(p, n, i, ks, nk, on)) return true;
+    if (ESC && p[i] == '\\' && p[i + 1] == 'u') return true;
   }
   return false;
 }
 
 #ifdef RG_LITERAL_X86
-// Candidates: a quote, then the key's first byte, and its last byte and closing quote at the
-// right distance; then the whole quoted key is compared.
-template <class F>
-bool scan_sse2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, F& on) {
-  std::size_t longest = 0;
-  __m128i first[kKeysPerPass], last[kKeysPerPass];
-  for (std::size_t k = 0; k < nk; ++k) {
-    longest = std::max(longest, ks[k].len);
-    first[k] = _mm_set1_epi8(ks[k].q[1]);
-    last[k] = _mm_set1_epi8(ks[k].q[ks[k].len - 2]);
-  }
+template <int NL, bool ESC, class F>
+bool scan_sse2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads, F& on) {
   const __m128i quote = _mm_set1_epi8('"');
+  __m128i l[NL];
+  for (int j = 0; j < NL; ++j) l[j] = _mm_set1_epi8(leads[j]);
   std::size_t i = 0;
-  for (; i + 16 + longest <= n; i += 16) {
-    const char* s = p + i;
-    const __m128i q0 = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s)), quote);
-    if (_mm_movemask_epi8(q0) == 0) continue;
-    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 1));
-    for (std::size_t k = 0; k < nk; ++k) {
-      const std::size_t L = ks[k].len;
-      const __m128i m = _mm_and_si128(
-          _mm_and_si128(q0, _mm_cmpeq_epi8(v1, first[k])),
-          _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + L - 2)), last[k]),
-                        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + L - 1)), quote)));
-      for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m)); bits; bits &= bits - 1) {
-        std::size_t j = i + static_cast<std::size_t>(__builtin_ctz(bits));
-        if (std::memcmp(p + j, ks[k].q, L) == 0 && on(j, k)) return true;
-      }
-    }
+  for (; i + 17 <= n; i += 16) {
+    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    __m128i lead = _mm_cmpeq_epi8(v1, l[0]);
+    for (int j = 1; j < NL; ++j) lead = _mm_or_si128(lead, _mm_cmpeq_epi8(v1, l[j]));
+    if (ESC && _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('\\')),
+                                               _mm_cmpeq_epi8(v1, _mm_set1_epi8('u')))))
+      return true;
+    unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, quote), lead)));
+    for (; bits; bits &= bits - 1)
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, nk, on)) return true;
   }
-  return scan_scalar(p, n, i, ks, nk, on);
+  return scan_scalar<ESC>(p, n, i, ks, nk, on);
 }
 
-template <class F>
+template <int NL, bool ESC, class F>
 __attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk,
-                                                F& on) {
-  std::size_t longest = 0;
-  __m256i first[kKeysPerPass], last[kKeysPerPass];
-  for (std::size_t k = 0; k < nk; ++k) {
-    longest = std::max(longest, ks[k].len);
-    first[k] = _mm256_set1_epi8(ks[k].q[1]);
-    last[k] = _mm256_set1_epi8(ks[k].q[ks[k].len - 2]);
-  }
+                                                const char* leads, F& on) {
   const __m256i quote = _mm256_set1_epi8('"');
+  __m256i l[NL];
+  for (int j = 0; j < NL; ++j) l[j] = _mm256_set1_epi8(leads[j]);
   std::size_t i = 0;
-  for (; i + 32 + longest <= n; i += 32) {
-    const char* s = p + i;
-    const __m256i q0 = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s)), quote);
-    if (_mm256_testz_si256(q0, q0)) continue;
-    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + 1));
-    for (std::size_t k = 0; k < nk; ++k) {
-      const std::size_t L = ks[k].len;
-      const __m256i m = _mm256_and_si256(
-          _mm256_and_si256(q0, _mm256_cmpeq_epi8(v1, first[k])),
-          _mm256_and_si256(
-              _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + L - 2)), last[k]),
-              _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + L - 1)), quote)));
-      for (unsigned bits = static_cast<unsigned>(_mm256_movemask_epi8(m)); bits; bits &= bits - 1) {
-        std::size_t j = i + static_cast<std::size_t>(__builtin_ctz(bits));
-        if (std::memcmp(p + j, ks[k].q, L) == 0 && on(j, k)) return true;
-      }
-    }
+  for (; i + 33 <= n; i += 32) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
+    __m256i lead = _mm256_cmpeq_epi8(v1, l[0]);
+    for (int j = 1; j < NL; ++j) lead = _mm256_or_si256(lead, _mm256_cmpeq_epi8(v1, l[j]));
+    if (ESC && _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v0, _mm256_set1_epi8('\\')),
+                                                     _mm256_cmpeq_epi8(v1, _mm256_set1_epi8('u')))))
+      return true;
+    unsigned bits =
+        static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v0, quote), lead)));
+    for (; bits; bits &= bits - 1)
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, nk, on)) return true;
   }
-  return scan_scalar(p, n, i, ks, nk, on);
+  return scan_scalar<ESC>(p, n, i, ks, nk, on);
 }
 
-const bool kHaveAvx2 = use_avx2();
+template <int NL, bool ESC, class F>
+__attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std::size_t n, const KeyPattern* ks,
+                                                              std::size_t nk, const char* leads, F& on) {
+  const __m512i quote = _mm512_set1_epi8('"');
+  __m512i l[NL];
+  for (int j = 0; j < NL; ++j) l[j] = _mm512_set1_epi8(leads[j]);
+  std::size_t i = 0;
+  for (; i + 65 <= n; i += 64) {
+    const __m512i v0 = _mm512_loadu_si512(p + i);
+    const __m512i v1 = _mm512_loadu_si512(p + i + 1);
+    __mmask64 lead = _mm512_cmpeq_epi8_mask(v1, l[0]);
+    for (int j = 1; j < NL; ++j) lead |= _mm512_cmpeq_epi8_mask(v1, l[j]);
+    if (ESC && _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, _mm512_set1_epi8('u')), v0,
+                                           _mm512_set1_epi8('\\')))
+      return true;
+    for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead, v0, quote); bits; bits &= bits - 1)
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, nk, on)) return true;
+  }
+  return scan_scalar<ESC>(p, n, i, ks, nk, on);
+}
+
+const SimdLevel kLevel = simd_level();
 #endif
 
-template <class F>
-bool scan_keys(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, F& on) {
+template <int NL, bool ESC, class F>
+bool scan_keys_n(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads, F& on) {
 #ifdef RG_LITERAL_X86
-  return kHaveAvx2 ? scan_avx2(p, n, ks, nk, on) : scan_sse2(p, n, ks, nk, on);
+  switch (kLevel) {
+    case SimdLevel::Avx512: return scan_avx512<NL, ESC>(p, n, ks, nk, leads, on);
+    case SimdLevel::Avx2: return scan_avx2<NL, ESC>(p, n, ks, nk, leads, on);
+    case SimdLevel::Baseline: break;
+  }
+  return scan_sse2<NL, ESC>(p, n, ks, nk, leads, on);
 #else
-  return scan_scalar(p, n, 0, ks, nk, on);
+  (void)leads;
+  return scan_scalar<ESC>(p, n, 0, ks, nk, on);
 #endif
+}
+
+// leads: the keys' distinct first bytes (1 to kLeads of them). esc: a "\u" anywhere passes too.
+template <class F>
+bool scan_keys(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads,
+               std::size_t nleads, bool esc, F& on) {
+  if (esc) {
+    switch (nleads) {
+      case 1: return scan_keys_n<1, true>(p, n, ks, nk, leads, on);
+      case 2: return scan_keys_n<2, true>(p, n, ks, nk, leads, on);
+      case 3: return scan_keys_n<3, true>(p, n, ks, nk, leads, on);
+      default: return scan_keys_n<4, true>(p, n, ks, nk, leads, on);
+    }
+  }
+  switch (nleads) {
+    case 1: return scan_keys_n<1, false>(p, n, ks, nk, leads, on);
+    case 2: return scan_keys_n<2, false>(p, n, ks, nk, leads, on);
+    case 3: return scan_keys_n<3, false>(p, n, ks, nk, leads, on);
+    default: return scan_keys_n<4, false>(p, n, ks, nk, leads, on);
+  }
 }
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -170,12 +203,35 @@ LiteralMatcher::LiteralMatcher(const Literals& lits) {
       it = keys_.end() - 1;
     }
     if (l.exact) {
-      it->exact.insert(l.text);
-      it->exact_sizes |= std::uint64_t{1} << std::min<std::size_t>(l.text.size(), 63);
-      max_exact_ = std::max(max_exact_, l.text.size());
+      if (it->exact.size() <= l.text.size()) it->exact.resize(l.text.size() + 1);
+      it->exact[l.text.size()].push_back(l.text);
     } else {
       it->contains.push_back(l.text);
     }
+  }
+  plan_passes();
+}
+
+void LiteralMatcher::plan_passes() {
+  std::stable_sort(keys_.begin(), keys_.end(), [](const Key& a, const Key& b) { return a.quoted[1] < b.quoted[1]; });
+  passes_.clear();
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    const char lead = keys_[k].quoted[1];
+    Pass* last = passes_.empty() ? nullptr : &passes_.back();
+    if (last && last->count < 16) {
+      bool known = std::memchr(last->leads, lead, last->nleads) != nullptr;
+      if (known || last->nleads < sizeof last->leads) {
+        if (!known) last->leads[last->nleads++] = lead;
+        ++last->count;
+        continue;
+      }
+    }
+    Pass p;
+    p.first = k;
+    p.count = 1;
+    p.leads[0] = lead;
+    p.nleads = 1;
+    passes_.push_back(p);
   }
 }
 
@@ -222,35 +278,31 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
     while (j < n && !is_ws(b[j]) && b[j] != ',' && b[j] != '}' && b[j] != ']') ++j;
     value = b.substr(i, j - i);  // number, true, false, null: compared as their text
   }
-  if ((k.exact_sizes >> std::min<std::size_t>(value.size(), 63) & 1) && value.size() <= max_exact_) {
-    char buf[256];
-    std::string lowered;
-    char* out = buf;
-    if (value.size() > sizeof buf) {
-      lowered.resize(value.size());
-      out = lowered.data();
+  if (value.size() < k.exact.size())
+    for (const std::string& t : k.exact[value.size()]) {
+      std::size_t c = 0;
+      while (c < t.size() && (value[c] >= 'A' && value[c] <= 'Z' ? value[c] + 32 : value[c]) == t[c]) ++c;
+      if (c == t.size()) return true;
     }
-    for (std::size_t t = 0; t < value.size(); ++t) {
-      char c = value[t];
-      out[t] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    }
-    if (k.exact.find(std::string_view(out, value.size())) != k.exact.end()) return true;
-  }
   for (const std::string& c : k.contains)
     if (contains_icase(value, c)) return true;
   return false;
 }
 
-bool LiteralMatcher::keyed_pass(std::string_view bytes) const {
-  for (std::size_t first = 0; first < keys_.size(); first += kKeysPerPass) {
-    const std::size_t nk = std::min(kKeysPerPass, keys_.size() - first);
-    KeyPattern ks[kKeysPerPass];
-    for (std::size_t k = 0; k < nk; ++k) ks[k] = {keys_[first + k].quoted.data(), keys_[first + k].quoted.size()};
+bool LiteralMatcher::quick_pass(std::string_view bytes) const {
+  if (passes_.empty()) return unicode_escape_ && has_unicode_escape(bytes);
+  bool esc = unicode_escape_;  // the first pass looks for "\u" as well
+  for (const Pass& pass : passes_) {
+    KeyPattern ks[16];
+    std::size_t nk = 0;
+    for (std::size_t k = pass.first; k < pass.first + pass.count && nk < std::size(ks); ++k)
+      ks[nk++] = {keys_[k].quoted.data(), keys_[k].quoted.size()};
     auto on = [&](std::size_t i, std::size_t k) {
-      const Key& key = keys_[first + k];
+      const Key& key = keys_[pass.first + k];
       return value_passes(key, bytes, i + key.quoted.size());
     };
-    if (scan_keys(bytes.data(), bytes.size(), ks, nk, on)) return true;
+    if (scan_keys(bytes.data(), bytes.size(), ks, nk, pass.leads, pass.nleads, esc, on)) return true;
+    esc = false;
   }
   return false;
 }

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace rg::sigma {
@@ -43,17 +42,18 @@ std::string to_string(const Literal& l);
 // keyed eventName=consolelogin; keyed eventName~delete covers eventName~deletetrail).
 void minimize_literals(Literals& v);
 
-// A compiled literal set. passes() is the reference answer; the scan prefilter uses
-// keyed_pass() and unicode_escape() as they are and matches plain() with a faster engine.
+// A compiled literal set. passes() is the answer; the scan prefilter uses quick_pass() as it
+// is and matches plain() with a faster engine.
 class LiteralMatcher {
  public:
   explicit LiteralMatcher(const Literals& lits);
 
   // True when `bytes` (one record's raw JSON) may hold an event that some rule matches.
   bool passes(std::string_view bytes) const {
-    return keyed_pass(bytes) || (unicode_escape_ && has_unicode_escape(bytes)) || plain_pass(bytes);
+    return quick_pass(bytes) || plain_pass(bytes);
   }
-  bool keyed_pass(std::string_view bytes) const;
+  // A keyed literal holds, or (when the set has the plain "\u") the bytes hold "\u": one pass.
+  bool quick_pass(std::string_view bytes) const;
   bool plain_pass(std::string_view bytes) const;
   // Plain literals other than "\u" (lower case).
   const std::vector<std::string>& plain() const { return plain_; }
@@ -63,22 +63,24 @@ class LiteralMatcher {
   static bool has_unicode_escape(std::string_view bytes);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Key {
-    std::string quoted;                                                    // "\"key\""
-    std::unordered_set<std::string, Hash, std::equal_to<>> exact;         // lower case
-    std::vector<std::string> contains;       // lower case
-    std::uint64_t exact_sizes = 0;           // bit i: an exact text of i bytes (63: 63 or more)
+    std::string quoted;                               // "\"key\""
+    std::vector<std::vector<std::string>> exact;      // by size: the exact texts (lower case)
+    std::vector<std::string> contains;                // lower case
+  };
+  // One SIMD pass looks for up to 16 keys with up to 4 different first bytes.
+  struct Pass {
+    std::size_t first = 0, count = 0;  // keys_[first, first + count)
+    char leads[4] = {};
+    std::size_t nleads = 0;
   };
   bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
+  void plan_passes();
 
   std::vector<Key> keys_;
+  std::vector<Pass> passes_;
   std::vector<std::string> plain_;
   bool unicode_escape_ = false;
-  std::size_t max_exact_ = 0;  // longest exact text
 };
 
 }  // namespace rg::sigma
