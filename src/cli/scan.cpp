@@ -148,6 +148,7 @@ int run_scan(const ScanFlags& f) {
   }
 
   sigma::LoadOptions lo = rule_load_options(f.rules, diag);
+  lo.tests = false;
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
 
   std::vector<std::string> local;

@@ -312,6 +312,7 @@ int run_watch(const WatchFlags& f) {
   respond::CaseBook cases(**store, policy);
 
   sigma::LoadOptions lo = rule_load_options(f.rules, diag);
+  lo.tests = false;
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
   if (diag.error_count()) return fail("fix the rules above before watching");
 

@@ -19,6 +19,37 @@ RuleSet builtins(Diagnostics& diag) {
   return load_rules(opts, diag);
 }
 
+// scan and watch load the built-ins without their test events: the same rules, literals and
+// correlations, nothing else lost, no diagnostics.
+TEST(BuiltinRules, LoadingWithoutTestsGivesTheSameRules) {
+  Diagnostics d1(Diagnostics::silent()), d2(Diagnostics::silent());
+  RuleSet full = builtins(d1);
+  LoadOptions opts;
+  opts.tests = false;
+  RuleSet lean = load_rules(opts, d2);
+  for (const std::string& l : d2.lines()) ADD_FAILURE() << l;
+  ASSERT_EQ(lean.size(), full.size());
+  ASSERT_EQ(lean.correlation_count(), full.correlation_count());
+  std::size_t tests = 0;
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    EXPECT_EQ(lean.info(i).id, full.info(i).id);
+    EXPECT_EQ(lean.info(i).title, full.info(i).title);
+    EXPECT_EQ(lean.info(i).severity, full.info(i).severity);
+    EXPECT_EQ(lean.info(i).next_step, full.info(i).next_step);
+    EXPECT_EQ(lean.rule_literals(i), full.rule_literals(i)) << full.info(i).id;
+    EXPECT_TRUE(lean.info(i).tests.empty());
+    tests += full.info(i).tests.size();
+  }
+  for (std::size_t c = 0; c < full.correlation_count(); ++c) {
+    EXPECT_EQ(lean.correlation(c).rules, full.correlation(c).rules);
+    EXPECT_EQ(lean.correlation(c).timespan_ms, full.correlation(c).timespan_ms);
+    EXPECT_TRUE(lean.correlation(c).tests.empty());
+    tests += full.correlation(c).tests.size();
+  }
+  EXPECT_GT(tests, 100u);
+  EXPECT_EQ(lean.prefilter_literals(), full.prefilter_literals());
+}
+
 TEST(BuiltinRules, AllLoadWithoutDiagnostics) {
   Diagnostics diag(Diagnostics::silent());
   RuleSet rules = builtins(diag);

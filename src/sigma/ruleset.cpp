@@ -173,13 +173,47 @@ void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag
   add_documents(p.string(), ss.str(), out);
 }
 
+// Empties the block-style `tests:` mappings of a built-in rule file (they become `tests: {}`),
+// keeping every line break so that line numbers stay true. Built-in files only: their layout
+// is known and the suite checks they load the same either way.
+std::string without_tests(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t cut_indent = std::string::npos;  // inside a tests block indented this much
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
+    text.remove_prefix(line.size());
+    std::size_t indent = line.find_first_not_of(' ');
+    const bool blank = indent == std::string_view::npos || line[indent] == '\n' || line[indent] == '#';
+    if (cut_indent != std::string::npos) {
+      if (blank || indent > cut_indent) {
+        if (line.back() == '\n') out += '\n';
+        continue;
+      }
+      cut_indent = std::string::npos;
+    }
+    std::string_view body = blank ? std::string_view{} : line.substr(indent);
+    while (!body.empty() && (body.back() == '\n' || body.back() == ' ' || body.back() == '\r')) body.remove_suffix(1);
+    if (indent > 0 && body == "tests:") {
+      out.append(line.substr(0, indent));
+      out += "tests: {}";
+      if (line.back() == '\n') out += '\n';
+      cut_indent = indent;
+      continue;
+    }
+    out.append(line);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag) {
   std::vector<RuleSource> out;
   if (opts.builtin)
     for (const EmbeddedRule& e : builtin_rule_files())
-      add_documents("builtin:" + std::string(e.file), std::string(e.text), out);
+      add_documents("builtin:" + std::string(e.file), opts.tests ? std::string(e.text) : without_tests(e.text), out);
   for (const fs::path& dir : opts.dirs) {
     std::error_code ec;
     fs::file_status st = fs::status(dir, ec);

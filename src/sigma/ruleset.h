@@ -143,6 +143,8 @@ struct LoadOptions {
   bool builtin = true;                       // include the built-in rules
   std::vector<std::filesystem::path> dirs;   // user rule files or directories (recursive, *.yml|*.yaml)
   Placeholders placeholders;                 // e.g. trusted_source_ips
+  bool tests = true;                         // read the built-in rules' test events (rules test,
+                                             // lint); scan and watch skip them: most of their text
 };
 
 // Every invalid rule is reported to diag (one line: "file:line:col: what", or naming the
