@@ -63,11 +63,23 @@ struct KeyPattern {
 };
 constexpr std::size_t kLeads = 4;
 
+// a[0, L) == b[0, L), with two 8-byte compares for the usual key lengths (8 to 16).
+inline bool same_bytes(const char* a, const char* b, std::size_t L) {
+  if (L < 8) return std::memcmp(a, b, L) == 0;
+  std::uint64_t x, y;
+  std::memcpy(&x, a, 8);
+  std::memcpy(&y, b, 8);
+  if (x != y) return false;
+  std::memcpy(&x, a + L - 8, 8);
+  std::memcpy(&y, b + L - 8, 8);
+  return x == y && (L <= 16 || std::memcmp(a + 8, b + 8, L - 16) == 0);
+}
+
 template <class F>
 bool candidate(const char* p, std::size_t n, std::size_t i, const KeyPattern* ks, std::size_t nk, F& on) {
   for (std::size_t k = 0; k < nk; ++k)
     if (p[i + 1] == ks[k].q[1] && i + ks[k].len <= n && p[i + ks[k].len - 1] == '"' &&
-        std::memcmp(p + i, ks[k].q, ks[k].len) == 0 && on(i, k))
+        same_bytes(p + i, ks[k].q, ks[k].len) && on(i, k))
       return true;
   return false;
 }
@@ -144,7 +156,20 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
     for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead, v0, quote); bits; bits &= bits - 1)
       if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, nk, on)) return true;
   }
-  return scan_scalar<ESC>(p, n, i, ks, nk, on);
+  if (i + 1 >= n) return false;
+  // The last 2 to 64 bytes: masked loads read nothing past the end (masked-off lanes are 0).
+  const std::size_t r = n - i;
+  const __mmask64 m0 = r >= 64 ? ~__mmask64{0} : (__mmask64{1} << r) - 1, m1 = m0 >> 1;
+  const __m512i v0 = _mm512_maskz_loadu_epi8(m0, p + i);
+  const __m512i v1 = _mm512_maskz_loadu_epi8(m1, p + i + 1);
+  __mmask64 lead = _mm512_cmpeq_epi8_mask(v1, l[0]);
+  for (int j = 1; j < NL; ++j) lead |= _mm512_cmpeq_epi8_mask(v1, l[j]);
+  if (ESC && _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, _mm512_set1_epi8('u')), v0,
+                                         _mm512_set1_epi8('\\')))
+    return true;
+  for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead & m1, v0, quote); bits; bits &= bits - 1)
+    if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, nk, on)) return true;
+  return false;
 }
 
 const SimdLevel kLevel = simd_level();
