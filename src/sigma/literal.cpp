@@ -54,14 +54,13 @@ void minimize_literals(Literals& v) {
 namespace {
 
 // Finding every "key" of a set in one pass. Candidates are the quotes followed by the first
-// byte of some key (up to kLeads different ones per pass); each is compared with the keys
+// byte of some key (up to 4 different ones per pass); each is compared with the keys
 // in full. on(i, k) is called for each offset i where the quoted form of key k starts (in
 // order); a scan stops when on() says true.
 struct KeyPattern {
   const char* q;  // "\"key\"", at least 3 bytes
   std::size_t len;
 };
-constexpr std::size_t kLeads = 4;
 
 // a[0, L) == b[0, L), with two 8-byte compares for the usual key lengths (8 to 16).
 inline bool same_bytes(const char* a, const char* b, std::size_t L) {
@@ -190,7 +189,7 @@ bool scan_keys_n(const char* p, std::size_t n, const KeyPattern* ks, std::size_t
 #endif
 }
 
-// leads: the keys' distinct first bytes (1 to kLeads of them). esc: a "\u" anywhere passes too.
+// leads: the keys' distinct first bytes (1 to 4 of them). esc: a "\u" anywhere passes too.
 template <class F>
 bool scan_keys(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads,
                std::size_t nleads, bool esc, F& on) {
@@ -211,6 +210,20 @@ bool scan_keys(const char* p, std::size_t n, const KeyPattern* ks, std::size_t n
 }
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The first '"' or '\\' at or after j in b[0, n), or n.
+std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
+#ifdef RG_LITERAL_X86
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  for (; j + 16 <= n; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
+    const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+    if (m) return j + static_cast<std::size_t>(__builtin_ctz(m));
+  }
+#endif
+  while (j < n && b[j] != '"' && b[j] != '\\') ++j;
+  return j;
+}
 
 }  // namespace
 
@@ -290,8 +303,7 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
   if (i >= n) return false;
   std::string_view value;
   if (b[i] == '"') {
-    std::size_t j = ++i;
-    while (j < n && b[j] != '"' && b[j] != '\\') ++j;
+    const std::size_t j = string_stop(b.data(), ++i, n);
     if (j >= n || b[j] == '\\') return true;
     value = b.substr(i, j - i);
   } else if (b[i] == '[') {

@@ -115,25 +115,18 @@ TEST(PrefilterLiterals, KeyedLiteralsReadTheRawValue) {
 // Random records against real rules: whenever a rule matches, its literals (with "\u", as a
 // rule set carries it) must pass the record.
 TEST(PrefilterLiterals, RandomRecordsNeverLoseAMatch) {
-  const char* rules[] = {
-      "    s:\n        eventName: ConsoleLogin\n    condition: s\n",
-      "    s:\n        userIdentity.type: Root\n    condition: s\n",
-      "    s:\n        x|contains: ogin\n    condition: s\n",
-      "    s:\n        flag: true\n    condition: s\n",
-      "    s:\n        n: '5'\n    condition: s\n",
-      "    s:\n        eventName|startswith: Stop\n        type|endswith: user\n    condition: s\n",
-  };
-  const std::vector<std::string> keys = {"eventName", "type", "x", "flag", "n", "userIdentity", "EventName", "event\\u004eame"};
+  const std::vector<std::string> keys = {"eventName", "type", "x", "flag", "n", "userIdentity", "EventName",
+                                         "event\\u004eame", "a", "b", "c"};
   const std::vector<std::string> values = {
       "\"ConsoleLogin\"", "\"consolelogin\"", "\"Console\\u004cogin\"", "\"Console\\/Login\"", "\"Root\"", "\"ROOT\"",
       "true", "\"TRUE\"", "5", "\"5\"", "5.0", "null", "[\"Root\", 1]", "\"StopLogging\"", "\"IAMUser\"",
-      "\"eventName\"", "{\"type\":\"Root\"}", "{\"type\":\"root\",\"x\":\"Login\"}", "\"a\\\"b\""};
+      "\"eventName\"", "{\"type\":\"Root\"}", "{\"b\":{\"c\":\"x-Y\"}}", "{\"type\":\"root\",\"x\":\"Login\"}", "\"a\\\"b\""};
   const std::vector<std::string> ws = {"", " ", "\n", "\t "};
   std::mt19937 rng(7);
   auto pick = [&](const std::vector<std::string>& v) -> const std::string& { return v[rng() % v.size()]; };
   simdjson::dom::parser parser;
   std::size_t matched = 0;
-  for (const char* det : rules) {
+  for (const char* det : testing::kLiteralProbeRules) {
     Result<CompiledRule> r = testing::compile_text(testing::rule_yaml(det));
     ASSERT_TRUE(r && r->literals) << det;
     Literals lits = *r->literals;

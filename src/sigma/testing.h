@@ -26,6 +26,18 @@ inline Result<CompiledRule> compile_text(const std::string& yaml, const std::str
   return compile_rule(*r);
 }
 
+// Detections whose keyed prefilter literals the randomized test and the fuzz target check:
+// equality, contains, startswith/endswith, booleans, a number as text, nested paths, globs.
+inline constexpr const char* kLiteralProbeRules[] = {
+    "    s:\n        eventName: ConsoleLogin\n    condition: s\n",
+    "    s:\n        userIdentity.type: Root\n    condition: s\n",
+    "    s:\n        x|contains: ogin\n    condition: s\n",
+    "    s:\n        flag: true\n    condition: s\n",
+    "    s:\n        n: '5'\n    condition: s\n",
+    "    s:\n        eventName|startswith: Stop\n        type|endswith: user\n    condition: s\n",
+    "    s:\n        a.b.c: 'x*y'\n    condition: s\n",
+};
+
 // Holds a compiled rule and matches JSON texts against it.
 class Matcher {
  public:
