@@ -20,8 +20,8 @@ std::string to_string(const Literal& l) {
 
 namespace {
 
-// True when every record that `a` lets through is let through by `b` as well... in the
-// direction that matters: when `cover` holds for a record a rule matches, so does `x`.
+// True when `x` is redundant beside `cover`: in every record a rule matches where `x` holds,
+// `cover` holds too.
 bool covers(const Literal& cover, const Literal& x) {
   if (cover == x) return true;
   if (cover.is_plain()) return x.text.find(cover.text) != std::string::npos;
@@ -55,12 +55,8 @@ namespace {
 
 // Finding every "key" of a set in one pass. Candidates are the quotes followed by the first
 // byte of some key (up to 4 different ones per pass); each is compared with the keys
-// in full. on(i, k) is called for each offset i where the quoted form of key k starts (in
-// order); a scan stops when on() says true.
-struct KeyPattern {
-  const char* q;  // "\"key\"", at least 3 bytes
-  std::size_t len;
-};
+// in full. ks holds the quoted keys ("\"key\"", at least 3 bytes). on(i, k) is called for
+// each offset i where ks[k] starts (in order); a scan stops when on() says true.
 
 // a[0, L) == b[0, L), with two 8-byte compares for the usual key lengths (8 to 16).
 inline bool same_bytes(const char* a, const char* b, std::size_t L) {
@@ -75,16 +71,16 @@ inline bool same_bytes(const char* a, const char* b, std::size_t L) {
 }
 
 template <class F>
-bool candidate(const char* p, std::size_t n, std::size_t i, const KeyPattern* ks, std::size_t nk, F& on) {
+bool candidate(const char* p, std::size_t n, std::size_t i, const std::string* ks, std::size_t nk, F& on) {
   for (std::size_t k = 0; k < nk; ++k)
-    if (p[i + 1] == ks[k].q[1] && i + ks[k].len <= n && p[i + ks[k].len - 1] == '"' &&
-        same_bytes(p + i, ks[k].q, ks[k].len) && on(i, k))
+    if (p[i + 1] == ks[k][1] && i + ks[k].size() <= n && p[i + ks[k].size() - 1] == '"' &&
+        same_bytes(p + i, ks[k].data(), ks[k].size()) && on(i, k))
       return true;
   return false;
 }
 
 template <bool ESC, class F>
-bool scan_scalar(const char* p, std::size_t n, std::size_t from, const KeyPattern* ks, std::size_t nk, F& on) {
+bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::string* ks, std::size_t nk, F& on) {
   for (std::size_t i = from; i + 1 < n; ++i) {
     if (p[i] == '"' && candidate(p, n, i, ks, nk, on)) return true;
     if (ESC && p[i] == '\\' && p[i + 1] == 'u') return true;
@@ -94,7 +90,7 @@ bool scan_scalar(const char* p, std::size_t n, std::size_t from, const KeyPatter
 
 #ifdef RG_LITERAL_X86
 template <int NL, bool ESC, class F>
-bool scan_sse2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads, F& on) {
+bool scan_sse2(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads, F& on) {
   const __m128i quote = _mm_set1_epi8('"');
   __m128i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm_set1_epi8(leads[j]);
@@ -115,7 +111,7 @@ bool scan_sse2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t n
 }
 
 template <int NL, bool ESC, class F>
-__attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk,
+__attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, const std::string* ks, std::size_t nk,
                                                 const char* leads, F& on) {
   const __m256i quote = _mm256_set1_epi8('"');
   __m256i l[NL];
@@ -138,7 +134,7 @@ __attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, con
 }
 
 template <int NL, bool ESC, class F>
-__attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std::size_t n, const KeyPattern* ks,
+__attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std::size_t n, const std::string* ks,
                                                               std::size_t nk, const char* leads, F& on) {
   const __m512i quote = _mm512_set1_epi8('"');
   __m512i l[NL];
@@ -175,7 +171,7 @@ const SimdLevel kLevel = simd_level();
 #endif
 
 template <int NL, bool ESC, class F>
-bool scan_keys_n(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads, F& on) {
+bool scan_keys_n(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads, F& on) {
 #ifdef RG_LITERAL_X86
   switch (kLevel) {
     case SimdLevel::Avx512: return scan_avx512<NL, ESC>(p, n, ks, nk, leads, on);
@@ -191,7 +187,7 @@ bool scan_keys_n(const char* p, std::size_t n, const KeyPattern* ks, std::size_t
 
 // leads: the keys' distinct first bytes (1 to 4 of them). esc: a "\u" anywhere passes too.
 template <class F>
-bool scan_keys(const char* p, std::size_t n, const KeyPattern* ks, std::size_t nk, const char* leads,
+bool scan_keys(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads,
                std::size_t nleads, bool esc, F& on) {
   if (esc) {
     switch (nleads) {
@@ -228,6 +224,7 @@ std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
 }  // namespace
 
 LiteralMatcher::LiteralMatcher(const Literals& lits) {
+  std::vector<std::pair<std::string, Key>> keyed;  // quoted key -> its texts
   for (const Literal& l : lits) {
     if (l.is_plain()) {
       if (l.text == "\\u") unicode_escape_ = true;
@@ -235,41 +232,35 @@ LiteralMatcher::LiteralMatcher(const Literals& lits) {
       continue;
     }
     std::string quoted = "\"" + l.key + "\"";
-    auto it = std::find_if(keys_.begin(), keys_.end(), [&](const Key& k) { return k.quoted == quoted; });
-    if (it == keys_.end()) {
-      keys_.push_back(Key{quoted, {}, {}});
-      it = keys_.end() - 1;
-    }
+    auto it = std::find_if(keyed.begin(), keyed.end(), [&](const auto& k) { return k.first == quoted; });
+    if (it == keyed.end()) it = keyed.insert(keyed.end(), {quoted, Key{}});
+    Key& key = it->second;
     if (l.exact) {
-      if (it->exact.size() <= l.text.size()) it->exact.resize(l.text.size() + 1);
-      it->exact[l.text.size()].push_back(l.text);
+      if (key.exact.size() <= l.text.size()) key.exact.resize(l.text.size() + 1);
+      key.exact[l.text.size()].push_back(l.text);
     } else {
-      it->contains.push_back(l.text);
+      key.contains.push_back(l.text);
     }
   }
-  plan_passes();
-}
-
-void LiteralMatcher::plan_passes() {
-  std::stable_sort(keys_.begin(), keys_.end(), [](const Key& a, const Key& b) { return a.quoted[1] < b.quoted[1]; });
-  passes_.clear();
-  for (std::size_t k = 0; k < keys_.size(); ++k) {
-    const char lead = keys_[k].quoted[1];
+  // Keys sharing first bytes go into one pass: at most 4 different first bytes per pass.
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first[1] < b.first[1]; });
+  for (auto& [quoted, key] : keyed) {
+    const char lead = quoted[1];
     Pass* last = passes_.empty() ? nullptr : &passes_.back();
-    if (last && last->count < 16) {
-      bool known = std::memchr(last->leads, lead, last->nleads) != nullptr;
-      if (known || last->nleads < sizeof last->leads) {
-        if (!known) last->leads[last->nleads++] = lead;
-        ++last->count;
-        continue;
-      }
+    const bool known = last && std::memchr(last->leads, lead, last->nleads) != nullptr;
+    if (last && (known || last->nleads < sizeof last->leads)) {
+      if (!known) last->leads[last->nleads++] = lead;
+      ++last->count;
+    } else {
+      Pass pass;
+      pass.first = keys_.size();
+      pass.count = 1;
+      pass.leads[0] = lead;
+      pass.nleads = 1;
+      passes_.push_back(pass);
     }
-    Pass p;
-    p.first = k;
-    p.count = 1;
-    p.leads[0] = lead;
-    p.nleads = 1;
-    passes_.push_back(p);
+    quoted_.push_back(std::move(quoted));
+    keys_.push_back(std::move(key));
   }
 }
 
@@ -316,11 +307,8 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
     value = b.substr(i, j - i);  // number, true, false, null: compared as their text
   }
   if (value.size() < k.exact.size())
-    for (const std::string& t : k.exact[value.size()]) {
-      std::size_t c = 0;
-      while (c < t.size() && (value[c] >= 'A' && value[c] <= 'Z' ? value[c] + 32 : value[c]) == t[c]) ++c;
-      if (c == t.size()) return true;
-    }
+    for (const std::string& t : k.exact[value.size()])
+      if (iequals(value, t)) return true;
   for (const std::string& c : k.contains)
     if (contains_icase(value, c)) return true;
   return false;
@@ -330,15 +318,12 @@ bool LiteralMatcher::quick_pass(std::string_view bytes) const {
   if (passes_.empty()) return unicode_escape_ && has_unicode_escape(bytes);
   bool esc = unicode_escape_;  // the first pass looks for "\u" as well
   for (const Pass& pass : passes_) {
-    KeyPattern ks[16];
-    std::size_t nk = 0;
-    for (std::size_t k = pass.first; k < pass.first + pass.count && nk < std::size(ks); ++k)
-      ks[nk++] = {keys_[k].quoted.data(), keys_[k].quoted.size()};
     auto on = [&](std::size_t i, std::size_t k) {
-      const Key& key = keys_[pass.first + k];
-      return value_passes(key, bytes, i + key.quoted.size());
+      return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
     };
-    if (scan_keys(bytes.data(), bytes.size(), ks, nk, pass.leads, pass.nleads, esc, on)) return true;
+    if (scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, pass.count, pass.leads, pass.nleads, esc,
+                  on))
+      return true;
     esc = false;
   }
   return false;

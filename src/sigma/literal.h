@@ -57,27 +57,24 @@ class LiteralMatcher {
   bool plain_pass(std::string_view bytes) const;
   // Plain literals other than "\u" (lower case).
   const std::vector<std::string>& plain() const { return plain_; }
-  bool unicode_escape() const { return unicode_escape_; }
-  bool empty() const { return keys_.empty() && plain_.empty() && !unicode_escape_; }
 
   static bool has_unicode_escape(std::string_view bytes);
 
  private:
   struct Key {
-    std::string quoted;                               // "\"key\""
     std::vector<std::vector<std::string>> exact;      // by size: the exact texts (lower case)
     std::vector<std::string> contains;                // lower case
   };
-  // One SIMD pass looks for up to 16 keys with up to 4 different first bytes.
+  // One SIMD pass looks for keys with up to 4 different first bytes.
   struct Pass {
-    std::size_t first = 0, count = 0;  // keys_[first, first + count)
+    std::size_t first = 0, count = 0;  // keys_[first, first + count) and quoted_ alike
     char leads[4] = {};
     std::size_t nleads = 0;
   };
   bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
-  void plan_passes();
 
-  std::vector<Key> keys_;
+  std::vector<Key> keys_;               // ordered by the key's first byte
+  std::vector<std::string> quoted_;     // "\"key\"" of keys_[i], side by side for the scan
   std::vector<Pass> passes_;
   std::vector<std::string> plain_;
   bool unicode_escape_ = false;
