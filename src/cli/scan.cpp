@@ -14,6 +14,7 @@
 #include "aws/s3.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
+#include "core/cpu.h"
 #include "cli/rule_flags.h"
 #include "core/severity.h"
 #include "core/time.h"
@@ -135,6 +136,7 @@ int run_scan(const ScanFlags& f) {
     const char* tag = level == Diagnostics::Level::Error ? "error" : level == Diagnostics::Level::Warning ? "warning" : "note";
     std::fprintf(stderr, "%srootguard: %s: %s\n", progress_shown ? "\r\x1b[K" : "", tag, line.c_str());
   });
+  if (auto w = simd_setting_warning()) diag.warning("RG_SIMD", *w);
   if (err_tty) {
     opts.progress = [&](const scan::Progress& p) {
       if (p.elapsed_s < 2.0) return;

@@ -30,6 +30,7 @@
 #include "aws/sqs.h"
 #include "cli/aws_flags.h"
 #include "cli/command.h"
+#include "core/cpu.h"
 #include "cli/rule_flags.h"
 #include "cli/state_flags.h"
 #include "core/severity.h"
@@ -287,6 +288,7 @@ int run_watch(const WatchFlags& f) {
     const char* tag = level == Diagnostics::Level::Error ? "error" : level == Diagnostics::Level::Warning ? "warning" : "note";
     std::fprintf(stderr, "rootguard: %s: %s\n", tag, line.c_str());
   });
+  if (auto w = simd_setting_warning()) diag.warning("RG_SIMD", *w);
 
   auto store = respond::open_store(f.state.spec());
   if (!store.ok()) return fail(store.error().str());

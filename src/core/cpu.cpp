@@ -24,4 +24,19 @@ SimdLevel simd_level() {
 #endif
 }
 
+const char* to_string(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Avx512: return "avx512";
+    case SimdLevel::Avx2: return "avx2";
+    case SimdLevel::Baseline: break;
+  }
+  return "baseline";
+}
+
+std::optional<std::string> simd_setting_warning() {
+  const char* cap = std::getenv("RG_SIMD");
+  if (!cap || !*cap || std::strcmp(cap, "avx2") == 0 || std::strcmp(cap, "baseline") == 0) return std::nullopt;
+  return "unknown value '" + std::string(cap) + "' (avx2 or baseline), ignored: using " + to_string(simd_level());
+}
+
 }  // namespace rg

@@ -7,10 +7,17 @@
 // the vector code out when hunting a problem.
 #pragma once
 
+#include <optional>
+#include <string>
+
 namespace rg {
 
 enum class SimdLevel { Baseline, Avx2, Avx512 };
 
 SimdLevel simd_level();
+const char* to_string(SimdLevel level);
+// A one-line warning when RG_SIMD holds something other than "avx2" or "baseline" (the value
+// is then ignored); nullopt otherwise. scan and watch report it.
+std::optional<std::string> simd_setting_warning();
 
 }  // namespace rg

@@ -137,6 +137,25 @@ TEST(ScanCli, OutputIsTheSameWithoutVectorCode) {
   EXPECT_EQ(errors(fast.err), errors(base.err));
 }
 
+// A mistyped RG_SIMD is named in one warning line and ignored: the same findings, the same status.
+TEST(ScanCli, UnknownSimdSettingIsAWarning) {
+  std::vector<std::string> args{"scan", "--format", "jsonl", examples().string()};
+  auto plain = run_rootguard(args);
+  ASSERT_EQ(setenv("RG_SIMD", "sse9", 1), 0);
+  auto typo = run_rootguard(args);
+  unsetenv("RG_SIMD");
+  EXPECT_EQ(typo.status, plain.status);
+  EXPECT_EQ(typo.out, plain.out);
+  std::size_t warnings = 0;
+  for (const std::string& l : lines_of(typo.err))
+    if (l.find("RG_SIMD") != std::string::npos) {
+      ++warnings;
+      EXPECT_NE(l.find("rootguard: warning: RG_SIMD: unknown value 'sse9'"), std::string::npos) << l;
+    }
+  EXPECT_EQ(warnings, 1u) << typo.err;
+  EXPECT_EQ(plain.err.find("RG_SIMD"), std::string::npos);
+}
+
 TEST(ScanCli, StdinAndGzipByContent) {
   std::string gz = read_file(examples() / "111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz");
   auto r = run_rootguard({"scan", "--format", "jsonl", "-"}, gz);
