@@ -1,6 +1,8 @@
-// libFuzzer target: gzip detection and ISA-L inflation (truncated, corrupt, multi-member,
-// trailing bytes), then framing of whatever was decoded. No crash, no hang; the decoder
-// ends with at most one error; the decoded byte count matches what it returned.
+// libFuzzer target: gzip detection and inflation (truncated, corrupt, multi-member, trailing
+// bytes), then framing of whatever was decoded. No crash, no hang; the decoder ends with at
+// most one error; the decoded byte count matches what it returned; and the two ways in (the
+// stream, and the whole file in one call with its fallback) give the same bytes and the same
+// error.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -8,29 +10,49 @@
 #include "cloudtrail/framing.h"
 #include "io/gzip.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view in(reinterpret_cast<const char*>(data), size);
-  rg::io::Decoder d(std::make_unique<rg::io::MemoryReader>(in), "fuzz.gz");
-  std::string out;
+namespace {
+
+struct Decoded {
+  std::string out, error;
+  bool capped = false;
+};
+
+Decoded decode(std::string_view in, rg::io::WholeFile* whole) {
+  rg::io::Decoder d(std::make_unique<rg::io::MemoryReader>(in), "fuzz.gz", whole);
+  Decoded r;
   char buf[4096];
-  int errors = 0;
   for (int guard = 0; guard < 1 << 20; ++guard) {
     auto k = d.read(buf, sizeof buf);
     if (!k) {
-      ++errors;
+      r.error = k.error().str();
       break;
     }
     if (*k == 0) break;
-    out.append(buf, *k);
-    if (out.size() > (8u << 20)) break;  // a bomb: enough
+    r.out.append(buf, *k);
+    if (r.out.size() > (8u << 20)) {  // a bomb: enough
+      r.capped = true;
+      break;
+    }
   }
-  if (d.bytes_out() != out.size()) std::abort();
+  if (d.bytes_out() != r.out.size()) std::abort();
   auto again = d.read(buf, sizeof buf);  // after the end (or the error): stays ended
-  if (again && *again != 0 && errors == 0 && out.size() <= (8u << 20)) std::abort();
+  if (again && *again != 0 && r.error.empty() && !r.capped) std::abort();
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  static rg::io::WholeFile whole(4u << 20);
+  Decoded streamed = decode(in, nullptr);
+  Decoded at_once = decode(in, &whole);
+  if (!streamed.capped && !at_once.capped && (streamed.out != at_once.out || streamed.error != at_once.error))
+    std::abort();
 
   rg::Diagnostics diag(rg::Diagnostics::silent());
   rg::cloudtrail::Framer fr("fuzz.gz", diag);
-  rg::io::MemoryReader r(out);
+  rg::io::MemoryReader r(streamed.out);
   fr.run(r, [](const rg::cloudtrail::RawRecord&) { return true; });
   return 0;
 }

@@ -77,7 +77,8 @@ constexpr auto kRecordBlocks = base::record_blocks;
 
 struct Framer::State {
   bool skip_to_eol = false;     // a junk JSON line goes on past what was read: ignore it to its end
-  std::unique_ptr<char[]> buf;
+  char* buf = nullptr;      // `owned`, or the caller's bytes (run_in_place)
+  std::unique_ptr<char[]> owned;
   std::size_t cap = 0;      // usable bytes (padding beyond it)
   std::size_t len = 0;      // bytes held
   std::size_t scan = 0;     // next byte to classify
@@ -126,28 +127,42 @@ void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& 
   diag_.error(ErrorKind::Corrupt, name_, loc + ": " + what);
 }
 
-void Framer::run(io::Reader& in, const OnRecord& on_record) {
+void Framer::run(io::Reader& in, const OnRecord& on_record) { frame(&in, nullptr, 0, on_record); }
+
+void Framer::run_in_place(char* data, std::size_t len, const OnRecord& on_record) {
+  frame(nullptr, data, len, on_record);
+}
+
+void Framer::frame(io::Reader* in, char* data, std::size_t len, const OnRecord& on_record) {
   State& s = *st_;
-  const std::size_t want = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
-  if (reuse_ && reuse_->data && reuse_->cap >= want) {
-    s.buf = std::move(reuse_->data);
-    s.cap = reuse_->cap;
+  bool eof = false;
+  if (!in) {  // everything is here already
+    s.buf = data;
+    s.cap = s.len = len;
+    stats_.bytes = len;
+    eof = true;
   } else {
-    s.cap = want;
-    s.buf.reset(new char[s.cap + 64 + kRecordPadding]);  // not zeroed: only bytes read in are looked at
+    const std::size_t want = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
+    if (reuse_ && reuse_->data && reuse_->cap >= want) {
+      s.owned = std::move(reuse_->data);
+      s.cap = reuse_->cap;
+    } else {
+      s.cap = want;
+      s.owned.reset(new char[s.cap + 64 + kRecordPadding]);  // not zeroed: only bytes read in are looked at
+    }
+    s.buf = s.owned.get();
   }
   struct GiveBack {  // the buffer goes back to the lender however run() ends
     State& st;
     FrameBuffer* to;
     ~GiveBack() {
-      if (to && st.buf) {
-        to->data = std::move(st.buf);
+      if (to && st.owned) {
+        to->data = std::move(st.owned);
         to->cap = st.cap;
       }
     }
   } give_back{s, reuse_};
   s.in_gap = true;  // depth 0 is a gap
-  bool eof = false;
 
   auto offset_of = [&](std::size_t pos) { return s.base + pos; };
   auto line_at = [&](std::uint64_t lines_before) { return lines_before + 1; };
@@ -171,7 +186,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       s.gap_from = std::max(s.gap_from, to);
       return true;
     }
-    const char* b = s.buf.get();
+    const char* b = s.buf;
     bool comma_ok = s.depth > 0;
     for (std::size_t i = s.gap_from; i < to; ++i) {
       char c = b[i];
@@ -214,7 +229,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
   // Processes the 64-byte block at s.scan (bytes past s.len are spaces). Advances s.scan.
   auto process_block = [&]() {
     const std::size_t p = s.scan;
-    const char* b = s.buf.get() + p;
+    const char* b = s.buf + p;
     const base::Block blk = base::structure(b, s.prev_odd, s.in_string);
     const base::Masks& m = blk.m;
     s.prev_odd = blk.prev_odd;
@@ -277,7 +292,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
           s.gap_reported = false;
         } else if (s.rec_active && s.rec_container == Container::TopValue && s.depth == 1 && c == '[') {
           // inside a top-level object: is this the "Records" or "Events" array of a wrapper?
-          const char* buf = s.buf.get();
+          const char* buf = s.buf;
           std::size_t k = pos;
           auto back_ws = [&]() { while (k > s.rec_start && is_ws(buf[k - 1])) --k; };
           Role r = Role::None;
@@ -351,7 +366,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
           error(offset_of(s.rec_start), s.rec_line, "invalid JSON (brackets do not match), record skipped");
         } else if (s.rec_active && s.depth == s.rec_depth) {
           RawRecord r;
-          r.bytes = std::string_view(s.buf.get() + s.rec_start, pos + 1 - s.rec_start);
+          r.bytes = std::string_view(s.buf + s.rec_start, pos + 1 - s.rec_start);
           r.offset = offset_of(s.rec_start);
           r.line = s.rec_line;
           r.container = s.rec_container;
@@ -397,7 +412,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
     if (!s.rec_active || s.skip_to_eol) return;
     FastRun r{s.prev_odd, s.in_string, s.depth - s.rec_depth,
               opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0, s.lines, stats_.json_lines};
-    std::size_t stop = kRecordBlocks(s.buf.get(), s.scan, s.len, r);
+    std::size_t stop = kRecordBlocks(s.buf, s.scan, s.len, r);
     if (stop == s.scan) return;
     s.prev_odd = r.prev_odd;
     s.in_string = r.in_string;
@@ -413,7 +428,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       std::size_t keep = s.rec_active ? std::min(s.rec_start, s.scan) : s.scan;
       if (s.in_gap) keep = std::min(keep, s.gap_from);
       if (s.cap - s.len < opts_.chunk_bytes && keep > 0) {
-        std::memmove(s.buf.get(), s.buf.get() + keep, s.len - keep);
+        std::memmove(s.buf, s.buf + keep, s.len - keep);
         s.len -= keep;
         s.scan -= keep;
         s.base += keep;
@@ -423,11 +438,12 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
       if (s.cap - s.len < opts_.chunk_bytes) {
         std::size_t ncap = std::max(s.cap * 2, s.len + opts_.chunk_bytes);
         std::unique_ptr<char[]> nb(new char[ncap + 64 + kRecordPadding]);
-        std::memcpy(nb.get(), s.buf.get(), s.len);
-        s.buf = std::move(nb);
+        std::memcpy(nb.get(), s.buf, s.len);
+        s.owned = std::move(nb);
+        s.buf = s.owned.get();
         s.cap = ncap;
       }
-      auto r = in.read(s.buf.get() + s.len, opts_.chunk_bytes);
+      auto r = in->read(s.buf + s.len, opts_.chunk_bytes);
       if (!r) {
         diag_.error(r.error());
         ++stats_.errors;
@@ -446,7 +462,7 @@ void Framer::run(io::Reader& in, const OnRecord& on_record) {
     }
     if (eof) {
       while (!s.abandoned && s.scan < s.len) {
-        std::memset(s.buf.get() + s.len, ' ', 64);
+        std::memset(s.buf + s.len, ' ', 64);
         process_block();
       }
       break;

@@ -47,6 +47,7 @@ struct RawRecord {
 };
 
 inline constexpr std::size_t kRecordPadding = 64;  // >= SIMDJSON_PADDING
+inline constexpr std::size_t kInPlaceTail = 64 + kRecordPadding;  // see Framer::run_in_place
 
 struct FramerOptions {
   std::size_t max_record_bytes = 16u << 20;  // larger records are refused with one error line
@@ -84,6 +85,9 @@ class Framer {
 
   // Frames everything `in` yields, calling on_record for each record, in input order.
   void run(io::Reader& in, const OnRecord& on_record);
+  // The same over bytes already in memory, framed where they lie (no copy). The caller lends
+  // data[0, len + kInPlaceTail): the tail is written to, records point into data.
+  void run_in_place(char* data, std::size_t len, const OnRecord& on_record);
 
   const FramerStats& stats() const { return stats_; }
   // Reports an error against this file (counted, capped at max_errors like the framer's own).
@@ -92,6 +96,8 @@ class Framer {
   struct State;
 
  private:
+  void frame(io::Reader* in, char* data, std::size_t len, const OnRecord& on_record);
+
   std::string name_;
   Diagnostics& diag_;
   FramerOptions opts_;

@@ -1,8 +1,11 @@
 #include "io/gzip.h"
 
 #include <isa-l.h>
+#include <libdeflate.h>
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 #include <utility>
 
 namespace rg::io {
@@ -11,8 +14,48 @@ namespace {
 constexpr std::size_t kInBuf = 256 * 1024;
 }
 
-Decoder::Decoder(std::unique_ptr<Reader> raw, std::string name)
-    : raw_(std::move(raw)), name_(std::move(name)), in_(new char[kInBuf]) {}  // not zeroed: only filled bytes are read
+WholeFile::WholeFile(std::size_t limit) : limit_(limit) {
+  if (limit_ > 0) {
+    lib_ = libdeflate_alloc_decompressor();
+    if (!lib_) throw std::bad_alloc();
+  }
+}
+
+WholeFile::~WholeFile() {
+  if (lib_) libdeflate_free_decompressor(lib_);
+}
+
+// Buffers are not zeroed: only bytes written into them are read.
+char* WholeFile::grow_in(std::size_t keep, std::size_t want) {
+  if (want > in_cap_) {
+    std::unique_ptr<char[]> b(new char[want]);
+    if (keep > 0) std::memcpy(b.get(), in_.get(), keep);
+    in_ = std::move(b);
+    in_cap_ = want;
+  }
+  return in_.get();
+}
+
+char* WholeFile::grow_out(std::size_t want) {
+  if (want > out_cap_) {
+    out_.reset();
+    out_.reset(new char[want + kWholeTail]);
+    out_cap_ = want;
+  }
+  return out_.get();
+}
+
+Decoder::Decoder(std::unique_ptr<Reader> raw, std::string name, WholeFile* whole)
+    : raw_(std::move(raw)), name_(std::move(name)), lend_(whole && whole->limit() > 0 ? whole : nullptr) {
+  if (lend_) {
+    in_cap_ = std::max(lend_->in_cap_, kInBuf);
+    in_ = lend_->grow_in(0, in_cap_);
+  } else {
+    own_in_.reset(new char[kInBuf]);
+    in_ = own_in_.get();
+    in_cap_ = kInBuf;
+  }
+}
 
 Decoder::~Decoder() = default;
 
@@ -23,55 +66,111 @@ Error Decoder::fail(const std::string& what) const {
                         std::to_string(out_total_) + ")");
 }
 
-Result<std::size_t> Decoder::fill() {
-  if (raw_eof_) return std::size_t{0};
+// A read error ends the raw input like its end does (raw_error_ says why), so that every byte
+// read before it is decoded and returned first; the error takes the place of the end.
+std::size_t Decoder::fill() {
+  if (raw_eof_) return 0;
   if (in_pos_ < in_len_ && in_pos_ > 0) {
-    std::memmove(in_.get(), in_.get() + in_pos_, in_len_ - in_pos_);
+    std::memmove(in_, in_ + in_pos_, in_len_ - in_pos_);
   }
   in_len_ -= in_pos_;
   in_pos_ = 0;
-  if (in_len_ == kInBuf) return std::size_t{0};
-  auto r = raw_->read(in_.get() + in_len_, kInBuf - in_len_);
-  if (!r) return r.take_error();
+  if (in_len_ == in_cap_) return std::size_t{0};
+  auto r = raw_->read(in_ + in_len_, in_cap_ - in_len_);
+  if (!r) {
+    raw_error_ = r.take_error();
+    raw_eof_ = true;
+    return 0;
+  }
   if (*r == 0) raw_eof_ = true;
   in_len_ += *r;
   raw_total_ += *r;
   return *r;
 }
 
+void Decoder::start() {
+  started_ = true;
+  while (in_len_ < 2 && !raw_eof_) fill();
+  gzip_ = in_len_ >= 2 && static_cast<unsigned char>(in_[0]) == 0x1f && static_cast<unsigned char>(in_[1]) == 0x8b;
+  if (gzip_) {
+    st_ = std::make_unique<inflate_state>();
+    isal_inflate_init(st_.get());
+    st_->crc_flag = ISAL_GZIP;
+    member_started_ = true;
+    if (lend_) try_whole();
+  }
+}
+
+std::optional<std::span<char>> Decoder::take_whole() {
+  if (!started_) start();
+  if (!out_ || out_pos_ > 0 || (done_ && out_len_ > 0)) return std::nullopt;
+  out_pos_ = out_len_;
+  out_total_ = out_len_;
+  done_ = true;
+  return std::span<char>(out_, out_len_);
+}
+
 Result<std::size_t> Decoder::read(char* buf, std::size_t n) {
   if (pending_) return *std::exchange(pending_, std::nullopt);
   if (n == 0 || done_) return std::size_t{0};
-  if (!started_) {
-    started_ = true;
-    while (in_len_ < 2 && !raw_eof_) {
-      auto r = fill();
-      if (!r) return r.take_error();
-    }
-    gzip_ = in_len_ >= 2 && static_cast<unsigned char>(in_[0]) == 0x1f && static_cast<unsigned char>(in_[1]) == 0x8b;
-    if (gzip_) {
-      st_ = std::make_unique<inflate_state>();
-      isal_inflate_init(st_.get());
-      st_->crc_flag = ISAL_GZIP;
-      member_started_ = true;
-    }
+  if (!started_) start();
+  if (out_) {
+    std::size_t k = std::min(n, out_len_ - out_pos_);
+    std::memcpy(buf, out_ + out_pos_, k);
+    out_pos_ += k;
+    out_total_ += k;
+    if (out_pos_ == out_len_) done_ = true;
+    return k;
   }
   if (gzip_) return inflate(buf, n);
   // plain: hand out buffered bytes first, then read straight into the caller's buffer
   if (in_pos_ < in_len_) {
     std::size_t k = std::min(n, in_len_ - in_pos_);
-    std::memcpy(buf, in_.get() + in_pos_, k);
+    std::memcpy(buf, in_ + in_pos_, k);
     in_pos_ += k;
     out_total_ += k;
     return k;
   }
-  if (raw_eof_) return std::size_t{0};
+  if (raw_eof_) return end(std::nullopt);
   auto r = raw_->read(buf, n);
   if (!r) return r.take_error();
   if (*r == 0) raw_eof_ = true;
   raw_total_ += *r;
   out_total_ += *r;
   return *r;
+}
+
+Result<std::size_t> Decoder::end(std::optional<Error> otherwise) {
+  if (raw_error_) return *std::exchange(raw_error_, std::nullopt);  // why the input ended
+  if (otherwise) return *std::move(otherwise);
+  return std::size_t{0};
+}
+
+void Decoder::try_whole() {
+  // Read ahead until the end of the input or half the budget (compressed).
+  const std::size_t in_limit = std::max(kInBuf, lend_->limit() / 2);
+  while (!raw_eof_ && in_len_ < in_limit) {
+    if (in_len_ == in_cap_) {
+      in_cap_ = std::min(in_cap_ * 2, in_limit);
+      in_ = lend_->grow_in(in_len_, in_cap_);
+    }
+    fill();
+  }
+  if (!raw_eof_ || raw_error_ || in_len_ < 18) return;  // the stream path takes it from here
+  const auto* in = reinterpret_cast<const unsigned char*>(in_);
+  if (in[3] & 0x02) return;  // a header CRC: the stream path checks it, libdeflate does not
+  const std::size_t isize = std::size_t{in[in_len_ - 4]} | std::size_t{in[in_len_ - 3]} << 8 |
+                            std::size_t{in[in_len_ - 2]} << 16 | std::size_t{in[in_len_ - 1]} << 24;
+  if (isize > lend_->limit()) return;
+  char* out = lend_->grow_out(std::max<std::size_t>(isize, 1));
+  std::size_t used = 0, made = 0;
+  if (libdeflate_gzip_decompress_ex(lend_->lib_, in_, in_len_, out, isize, &used, &made) != LIBDEFLATE_SUCCESS ||
+      used != in_len_ || made != isize)
+    return;  // the stream path decodes it again and says what is wrong, where
+  out_ = out;
+  out_len_ = isize;
+  in_pos_ = in_len_;
+  if (out_len_ == 0) done_ = true;
 }
 
 Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
@@ -84,15 +183,13 @@ Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
       if (in_pos_ == in_len_) {
         if (raw_eof_) {
           done_ = true;
-          return std::size_t{0};
+          return end(std::nullopt);
         }
-        auto r = fill();
-        if (!r) return r.take_error();
+        fill();
         continue;
       }
       if (in_len_ - in_pos_ < 2 && !raw_eof_) {
-        auto r = fill();
-        if (!r) return r.take_error();
+        fill();
         continue;
       }
       if (in_len_ - in_pos_ < 2 || static_cast<unsigned char>(in_[in_pos_]) != 0x1f ||
@@ -104,12 +201,9 @@ Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
       st_->crc_flag = ISAL_GZIP;
       member_started_ = true;
     }
-    if (in_pos_ == in_len_ && !raw_eof_) {
-      auto r = fill();
-      if (!r) return r.take_error();
-    }
-    st_->next_in = reinterpret_cast<uint8_t*>(in_.get() + in_pos_);
-    st_->avail_in = static_cast<uint32_t>(in_len_ - in_pos_);
+    if (in_pos_ == in_len_ && !raw_eof_) fill();
+    st_->next_in = reinterpret_cast<uint8_t*>(in_ + in_pos_);
+    st_->avail_in = static_cast<uint32_t>(std::min<std::size_t>(in_len_ - in_pos_, 1u << 30));
     st_->next_out = reinterpret_cast<uint8_t*>(buf);
     st_->avail_out = static_cast<uint32_t>(n);
     int ret = isal_inflate(st_.get());
@@ -131,11 +225,9 @@ Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
     if (consumed == 0) {
       if (raw_eof_) {
         done_ = true;
-        return fail("truncated gzip stream");
+        return end(fail("truncated gzip stream"));
       }
-      auto r = fill();
-      if (!r) return r.take_error();
-      if (*r == 0 && !raw_eof_) {
+      if (fill() == 0 && !raw_eof_) {
         done_ = true;
         return fail("corrupt gzip data (no progress)");
       }

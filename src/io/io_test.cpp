@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "io/gzip.h"
 #include "io/source.h"
@@ -74,30 +77,39 @@ TEST(Decoder, PlainBytesPassThrough) {
   EXPECT_EQ(d.bytes_out(), text.size());
 }
 
-TEST(Decoder, GzipDetectedByMagicNotName) {
+// Every gzip case runs twice: streamed (ISA-L) and, when lent a WholeFile, decoded in one
+// call (libdeflate) where that works, falling back to the stream for everything else.
+class GzipPaths : public ::testing::TestWithParam<bool> {
+ protected:
+  WholeFile* lend() { return GetParam() ? &whole_ : nullptr; }
+  WholeFile whole_{8u << 20};
+};
+
+TEST_P(GzipPaths, GzipDetectedByMagicNotName) {
   std::string text(300000, 'a');
   for (std::size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
   std::string gz = test::gzip(text);
-  Decoder d(std::make_unique<MemoryReader>(gz), "no-extension");
+  Decoder d(std::make_unique<MemoryReader>(gz), "no-extension", lend());
   EXPECT_EQ(drain(d), text);
   EXPECT_TRUE(d.gzip());
+  EXPECT_EQ(d.whole(), GetParam());
   EXPECT_EQ(d.bytes_in(), gz.size());
 }
 
-TEST(Decoder, MultiMemberGzipReadsEveryMember) {
+TEST_P(GzipPaths, MultiMemberGzipReadsEveryMember) {
   std::string gz = test::gzip("first ") + test::gzip("second ") + test::gzip("third");
-  Decoder d(std::make_unique<MemoryReader>(gz), "m.gz");
+  Decoder d(std::make_unique<MemoryReader>(gz), "m.gz", lend());
   std::string err;
   EXPECT_EQ(drain(d, &err), "first second third");
   EXPECT_EQ(err, "");
 }
 
-TEST(Decoder, TruncatedGzipKeepsWhatCameBeforeAndNamesOffsets) {
+TEST_P(GzipPaths, TruncatedGzipKeepsWhatCameBeforeAndNamesOffsets) {
   std::string text;
   for (int i = 0; i < 20000; ++i) text += "{\"eventName\":\"E" + std::to_string(i) + "\"}\n";
   std::string gz = test::gzip(text);
   std::string cut = gz.substr(0, gz.size() / 2);
-  Decoder d(std::make_unique<MemoryReader>(cut), "t.json.gz");
+  Decoder d(std::make_unique<MemoryReader>(cut), "t.json.gz", lend());
   std::string err;
   std::string got = drain(d, &err);
   EXPECT_GT(got.size(), 1000u);
@@ -108,23 +120,127 @@ TEST(Decoder, TruncatedGzipKeepsWhatCameBeforeAndNamesOffsets) {
   EXPECT_NE(err.find("decompressed offset " + std::to_string(got.size())), std::string::npos) << err;
 }
 
-TEST(Decoder, BadCrcIsReportedAfterTheData) {
+TEST_P(GzipPaths, BadCrcIsReportedAfterTheData) {
   std::string text = "hello, this is some CloudTrail-ish text";
   std::string gz = test::gzip(text);
   gz[gz.size() - 8] ^= 0x55;  // the CRC32 in the trailer
-  Decoder d(std::make_unique<MemoryReader>(gz), "c.gz");
+  Decoder d(std::make_unique<MemoryReader>(gz), "c.gz", lend());
   std::string err;
   EXPECT_EQ(drain(d, &err), text);
   EXPECT_NE(err.find("CRC"), std::string::npos) << err;
   EXPECT_NE(err.find("c.gz"), std::string::npos) << err;
 }
 
-TEST(Decoder, TrailingGarbageAfterGzipIsAnError) {
+TEST_P(GzipPaths, TrailingGarbageAfterGzipIsAnError) {
   std::string gz = test::gzip("abc") + "garbage";
-  Decoder d(std::make_unique<MemoryReader>(gz), "g.gz");
+  Decoder d(std::make_unique<MemoryReader>(gz), "g.gz", lend());
   std::string err;
   EXPECT_EQ(drain(d, &err), "abc");
   EXPECT_NE(err.find("trailing bytes"), std::string::npos) << err;
+}
+
+
+INSTANTIATE_TEST_SUITE_P(Decoder, GzipPaths, ::testing::Values(false, true),
+                         [](const auto& p) { return p.param ? "whole" : "stream"; });
+
+TEST(Decoder, WholeFileKeepsReadErrorsInTheirPlace) {
+  // A read error while the whole input is being read ahead: the bytes before it are decoded
+  // and returned first, then the error, as when streaming.
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "{\"eventName\":\"E" + std::to_string(i * 7919) + "\"}\n";
+  std::string gz = test::gzip(text);
+  class Failing : public Reader {
+   public:
+    explicit Failing(std::string b) : b_(std::move(b)) {}
+    Result<std::size_t> read(char* buf, std::size_t n) override {
+      if (pos_ >= b_.size() / 2) return make_error(ErrorKind::Io, "f.gz", "read failed: Input/output error");
+      std::size_t k = std::min({n, b_.size() / 2 - pos_, std::size_t{4096}});
+      std::memcpy(buf, b_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+
+   private:
+    std::string b_;
+    std::size_t pos_ = 0;
+  };
+  std::string errs[2], outs[2];
+  WholeFile whole(8u << 20);
+  for (int lend = 0; lend < 2; ++lend) {
+    Decoder d(std::make_unique<Failing>(gz), "f.gz", lend ? &whole : nullptr);
+    EXPECT_FALSE(d.take_whole());
+    outs[lend] = drain(d, &errs[lend]);
+  }
+  // as much as the bytes before the error hold: what the same bytes cut there decode to
+  Decoder cut(std::make_unique<MemoryReader>(std::string_view(gz).substr(0, gz.size() / 2)), "cut.gz");
+  std::string most = drain(cut);
+  EXPECT_GT(most.size(), 1000u);
+  EXPECT_TRUE(outs[0] == most) << outs[0].size() << " bytes streamed, " << most.size() << " decodable";
+  EXPECT_TRUE(outs[1] == outs[0]) << outs[1].size() << " bytes whole, " << outs[0].size() << " streamed";
+  EXPECT_NE(errs[0].find("Input/output error"), std::string::npos) << errs[0];
+  EXPECT_EQ(errs[1], errs[0]);
+}
+
+TEST(Decoder, TakeWholeHandsOverTheDecodedFile) {
+  std::string text(100000, 'r');
+  std::string gz = test::gzip(text);
+  WholeFile whole(1u << 20), small(64u << 10);
+  {
+    Decoder d(std::make_unique<MemoryReader>(gz), "w.gz", &whole);
+    auto all = d.take_whole();
+    ASSERT_TRUE(all);
+    EXPECT_EQ(std::string_view(all->data(), all->size()), text);
+    EXPECT_EQ(d.bytes_out(), text.size());
+    char c;
+    EXPECT_EQ(*d.read(&c, 1), 0u);  // nothing more
+  }
+  {  // larger than the budget: streamed
+    Decoder d(std::make_unique<MemoryReader>(gz), "w.gz", &small);
+    EXPECT_FALSE(d.take_whole());
+    EXPECT_EQ(drain(d), text);
+  }
+  {  // several members: streamed, every member read
+    std::string two = test::gzip("a") + test::gzip("b");
+    Decoder d(std::make_unique<MemoryReader>(two), "two.gz", &whole);
+    EXPECT_FALSE(d.take_whole());
+    EXPECT_EQ(drain(d), "ab");
+  }
+  {  // plain text: read as it is
+    Decoder d(std::make_unique<MemoryReader>(text), "w.json", &whole);
+    EXPECT_FALSE(d.take_whole());
+    EXPECT_EQ(drain(d), text);
+  }
+}
+
+// Damaged gzip of every kind: the whole-file path gives the same bytes and the same error as
+// the stream path, whichever path ends up decoding it.
+TEST(Decoder, BothPathsAgreeOnDamagedInput) {
+  std::mt19937 rng(7);
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "{\"eventName\":\"E" + std::to_string(rng() % 100000) + "\",\"n\":" + std::to_string(i) + "}\n";
+  const std::string gz = test::gzip(text);
+  WholeFile whole(4u << 20);
+  int compared = 0, whole_taken = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string in = gz;
+    switch (round % 5) {
+      case 0: in.resize(rng() % in.size()); break;                                    // cut anywhere
+      case 1: in[rng() % in.size()] ^= static_cast<char>(1 + rng() % 255); break;     // one byte changed
+      case 2: in[in.size() - 1 - rng() % 8] ^= static_cast<char>(1 + rng() % 255); break;  // the trailer
+      case 3: in += round % 2 ? std::string(rng() % 9, '\0') : test::gzip("tail"); break;  // padding, members
+      case 4: in[3] |= 0x02; in.insert(10, "\x12\x34"); break;                        // a header CRC (wrong)
+    }
+    std::string e1, e2;
+    Decoder a(std::make_unique<MemoryReader>(in), "d.gz");
+    Decoder b(std::make_unique<MemoryReader>(in), "d.gz", &whole);
+    std::string o1 = drain(a, &e1), o2 = drain(b, &e2);
+    ASSERT_TRUE(o1 == o2) << "round " << round << ": " << o1.size() << " vs " << o2.size() << " bytes";
+    ASSERT_EQ(e1, e2) << "round " << round;
+    whole_taken += b.whole();
+    ++compared;
+  }
+  EXPECT_EQ(compared, 400);
+  EXPECT_GT(whole_taken, 0);  // empty padding, a changed header time: still whole
 }
 
 TEST(Expand, DirectoriesAreWalkedSortedAndRecursively) {

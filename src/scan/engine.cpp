@@ -39,6 +39,7 @@ struct Shared {
   const Options& opts;
   Diagnostics& diag;
   std::shared_ptr<const Prefilter> prefilter;
+  std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
   std::vector<std::size_t> order;
   std::atomic<std::size_t> next{0};
   std::vector<FileReport> reports;
@@ -74,7 +75,7 @@ std::string_view account_of(const simdjson::dom::element& e) {
 
 class Worker {
  public:
-  explicit Worker(Shared& sh) : sh_(sh), scratch_(sh.prefilter->make_scratch()) {}
+  explicit Worker(Shared& sh) : sh_(sh), whole_(sh.whole_limit), scratch_(sh.prefilter->make_scratch()) {}
 
   void scan_file(std::size_t idx) {
     const io::Source& src = sh_.sources[idx];
@@ -87,7 +88,7 @@ class Worker {
       rep.shape = Shape::Invalid;
       return;
     }
-    io::Decoder dec(std::move(*raw), src.name);
+    io::Decoder dec(std::move(*raw), src.name, &whole_);
     CountingReader counted(dec, sh_);
     cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, &frame_buffer_);
 
@@ -98,7 +99,7 @@ class Worker {
     std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
     const Options& o = sh_.opts;
 
-    framer.run(counted, [&](const cloudtrail::RawRecord& r) -> bool {
+    auto on_record = [&](const cloudtrail::RawRecord& r) -> bool {
       Kind k = cloudtrail::sniff(r);
       if (first) {
         first_container = r.container;
@@ -177,7 +178,15 @@ class Worker {
         sh_.found[idx].push_back(std::move(c));
       }
       return true;
-    });
+    };
+    if (auto all = dec.take_whole()) {  // decoded in one call: framed where it lies
+      static_assert(io::kWholeTail >= cloudtrail::kInPlaceTail);
+      sh_.bytes_in.fetch_add(dec.bytes_in(), std::memory_order_relaxed);
+      sh_.bytes_out.fetch_add(all->size(), std::memory_order_relaxed);
+      framer.run_in_place(all->data(), all->size(), on_record);
+    } else {
+      framer.run(counted, on_record);
+    }
 
     if (no_identity > 0) {
       framer.error(no_identity_offset, no_identity_line,
@@ -235,6 +244,7 @@ class Worker {
   Shared& sh_;
   cloudtrail::RecordParser parser_;
   cloudtrail::FrameBuffer frame_buffer_;
+  io::WholeFile whole_;
   std::unique_ptr<Prefilter::Scratch> scratch_;
   std::vector<sigma::Match> matches_, feed_;
 };
@@ -245,7 +255,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
            Diagnostics& diag) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t errors_before = diag.error_count();
-  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (opts.prefilter) {
     auto p = Prefilter::compile(rules.prefilter_literals());
     if (p) {
@@ -268,6 +278,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
 
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, sources.size())));
+  sh.whole_limit = opts.whole_file_budget / jobs;
 
   std::mutex mu;
   std::condition_variable cv;

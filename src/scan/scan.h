@@ -48,6 +48,9 @@ struct Options {
   Severity min_severity = Severity::Info;     // drop findings below this
   bool prefilter = true;                      // false: parse and evaluate every record
   cloudtrail::FramerOptions framing;          // record size cap, depth limit, ...
+  // Decoded bytes all workers together may hold to inflate a gzip file in one call (faster
+  // than streaming; see io/gzip.h), shared out evenly; bigger files stream. 0: always stream.
+  std::size_t whole_file_budget = 64u << 20;
   // Correlation state to continue (watch keeps one across files); null: a fresh one per run.
   Correlator* correlator = nullptr;
   // Called about every 250 ms from a monitor thread while the scan runs (optional).
