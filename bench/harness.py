@@ -126,7 +126,7 @@ def main():
     ap.add_argument("--rootguard", help="rootguard binary (omit to skip rootguard)")
     ap.add_argument("--rules", required=True, help="directory holding the benchmark's root-count rule")
     ap.add_argument("--node-dir", required=True, help="bench/node (with node_modules installed)")
-    ap.add_argument("--reps", type=int, default=5, help="timed rounds for the fast tools")
+    ap.add_argument("--reps", type=int, default=9, help="timed rounds for the fast tools")
     ap.add_argument("--slow-reps", type=int, default=3, help="timed rounds for jq, python and DuckDB")
     ap.add_argument("--out", required=True, help="directory for results.json and results.md")
     ap.add_argument("--command", default="make bench", help="the command line, for the record")

@@ -7,7 +7,7 @@
 # Environment (all optional):
 #   RG_BENCH_SIZE_MB   corpus size, uncompressed MB          (default 600)
 #   RG_BENCH_SEED      generator seed                         (default 1)
-#   RG_BENCH_REPS      timed rounds for igzip and rootguard   (default 5)
+#   RG_BENCH_REPS      timed rounds for igzip and rootguard   (default 9)
 #   RG_BENCH_SLOW_REPS timed rounds for jq, python, DuckDB    (default 3)
 #   RG_BENCH_SKIP_ROOTGUARD=1  time only the other tools
 set -euo pipefail
@@ -18,7 +18,7 @@ BUILD="${1:-build}"
 BENCH_BUILD="build-bench"
 SIZE_MB="${RG_BENCH_SIZE_MB:-600}"
 SEED="${RG_BENCH_SEED:-1}"
-REPS="${RG_BENCH_REPS:-5}"
+REPS="${RG_BENCH_REPS:-9}"
 SLOW_REPS="${RG_BENCH_SLOW_REPS:-3}"
 JOBS="$(nproc)"
 

@@ -1,7 +1,7 @@
 // libFuzzer target: record framing, shape sniffing and record parsing over arbitrary bytes.
 // Checks, beyond "no crash, no hang, no sanitizer report": every record is a '{'..'}' slice
 // of the input at its reported offset, and cutting the input into different read sizes
-// frames exactly the same records with the same errors.
+// frames exactly the same records with the same errors, as does framing it in place.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -43,8 +43,7 @@ Out frame(std::string_view in, std::size_t step) {
   opts.max_depth = 64;
   rg::cloudtrail::Framer fr("fuzz", diag, opts);
   rg::cloudtrail::RecordParser parser;
-  ChunkReader r(in, step);
-  fr.run(r, [&](const rg::cloudtrail::RawRecord& rec) {
+  auto on_record = [&](const rg::cloudtrail::RawRecord& rec) {
     if (rec.bytes.empty() || rec.bytes.front() != '{' || rec.bytes.back() != '}') std::abort();
     if (rec.offset + rec.bytes.size() > in.size() || in.substr(rec.offset, rec.bytes.size()) != rec.bytes) std::abort();
     o.records.emplace_back(rec.bytes);
@@ -58,7 +57,15 @@ Out frame(std::string_view in, std::size_t step) {
     simdjson::dom::element ev;
     (void)parser.parse(text, k, ev);
     return true;
-  });
+  };
+  if (step == 0) {  // all of it in memory, framed where it lies
+    std::string held(in);
+    held.resize(in.size() + rg::cloudtrail::kInPlaceTail);
+    fr.run_in_place(held.data(), in.size(), on_record);
+  } else {
+    ChunkReader r(in, step);
+    fr.run(r, on_record);
+  }
   return o;
 }
 
@@ -71,5 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Out cut = frame(in, step);
   if (whole.records != cut.records) std::abort();
   if (whole.lines.size() != cut.lines.size()) std::abort();
+  Out here = frame(in, 0);
+  if (here.records != whole.records || here.lines != whole.lines) std::abort();
   return 0;
 }

@@ -62,16 +62,26 @@ struct Framed {
   FramerStats stats;
 };
 
+constexpr std::size_t kInPlace = 0;  // a step meaning: all of it in memory, framed where it lies
+
 Framed frame(std::string_view input, std::size_t step = 1u << 20, FramerOptions opts = {}) {
   Framed f;
   Diagnostics diag([&](Diagnostics::Level, const std::string& l) { f.lines.push_back(l); });
   Framer fr("in.json", diag, opts);
-  TrickleReader r(input, step);
-  fr.run(r, [&](const RawRecord& rec) {
+  auto on_record = [&](const RawRecord& rec) {
     f.records.emplace_back(rec.bytes);
     f.meta.push_back(rec);
     return true;
-  });
+  };
+  std::string held;
+  if (step == kInPlace) {
+    held.assign(input);
+    held.resize(input.size() + kInPlaceTail, 'x');  // the lent tail, junk in it
+    fr.run_in_place(held.data(), input.size(), on_record);
+  } else {
+    TrickleReader r(input, step);
+    fr.run(r, on_record);
+  }
   f.stats = fr.stats();
   return f;
 }
@@ -258,7 +268,7 @@ TEST(Framer, BrokenJsonLinesSameErrorsWhateverTheReadSize) {
   Framed whole = frame(in);
   std::string expect;
   for (const auto& l : whole.lines) expect += l + "\n";
-  for (std::size_t step : {std::size_t{1}, std::size_t{27}, std::size_t{64}}) {
+  for (std::size_t step : {std::size_t{1}, std::size_t{27}, std::size_t{64}, kInPlace}) {
     Framed cut = frame(in, step);
     std::string got;
     for (const auto& l : cut.lines) got += l + "\n";
@@ -267,5 +277,42 @@ TEST(Framer, BrokenJsonLinesSameErrorsWhateverTheReadSize) {
   }
   }
 }
+// Bytes already in memory (a gzip file inflated whole) are framed where they lie: the same
+// records, offsets, lines and errors as reading them, whatever the shape or the damage.
+TEST(Framer, InPlaceFramesWhatReadingFrames) {
+  const std::string ev = R"({"eventName":"A","userIdentity":{"type":"Root"},"s":"}\"{[","n":[1,{"x":2}]})";
+  std::vector<std::string> inputs{
+      "{\"Records\":[" + ev + "," + ev + "]}",
+      "[" + ev + "," + ev + "]",
+      ev + "\n" + ev + "\n" + ev,
+      ev + "\n{\"broken\":tru}\n" + ev + "\n",
+      "{\"Events\":[{\"CloudTrailEvent\":\"{}\"}]}",
+      "{\"Records\":[1," + ev + ",\"x\"]}",
+      "{\"Records\":[" + ev + "," + ev.substr(0, 30),
+      "{\"Records\":[" + std::string(600, '[') + "]}",
+      "",
+      "   \n",
+      "\x89PNG garbage",
+  };
+  std::string big = "{\"Records\":[";
+  for (int i = 0; i < 3000; ++i) big += (i ? "," : "") + ev;
+  inputs.push_back(big + "]}");
+  for (const std::string& in : inputs) {
+    SCOPED_TRACE(in.substr(0, 60));
+    Framed read = frame(in), here = frame(in, kInPlace);
+    EXPECT_EQ(here.records, read.records);
+    EXPECT_EQ(here.lines, read.lines);
+    ASSERT_EQ(here.meta.size(), read.meta.size());
+    for (std::size_t i = 0; i < read.meta.size(); ++i) {
+      EXPECT_EQ(here.meta[i].offset, read.meta[i].offset);
+      EXPECT_EQ(here.meta[i].line, read.meta[i].line);
+    }
+    EXPECT_EQ(here.stats.records, read.stats.records);
+    EXPECT_EQ(here.stats.errors, read.stats.errors);
+    EXPECT_EQ(here.stats.bytes, read.stats.bytes);
+    EXPECT_EQ(here.stats.json_lines, read.stats.json_lines);
+  }
+}
+
 }  // namespace
 }  // namespace rg::cloudtrail
