@@ -147,8 +147,8 @@ Result<std::size_t> Decoder::end(std::optional<Error> otherwise) {
 }
 
 void Decoder::try_whole() {
-  // Read ahead until the end of the input or half the budget (compressed).
-  const std::size_t in_limit = std::max(kInBuf, lend_->limit() / 2);
+  // Read ahead until the end of the input or a quarter of the budget (compressed).
+  const std::size_t in_limit = std::max(kInBuf, lend_->limit() / 4);
   while (!raw_eof_ && in_len_ < in_limit) {
     if (in_len_ == in_cap_) {
       in_cap_ = std::min(in_cap_ * 2, in_limit);

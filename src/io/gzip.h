@@ -2,19 +2,21 @@
 //
 // gzip is recognised by its magic bytes (1f 8b), never by the file name. Two ways in:
 //  - whole file: when the Decoder is lent a WholeFile budget and the compressed input ends
-//    within it, the input is read in full and inflated in one call with libdeflate (about 30%
-//    less time than streaming on CloudTrail files) into the budget's reused buffer, sized
-//    from the gzip trailer; CRC32 and length are checked by the same call. Anything that call
-//    does not decode cleanly in one piece (a truncated or corrupt stream, several members,
-//    padding, a trailer claiming more than the budget) is decoded again by the stream path,
-//    so that errors, offsets and partial output are the stream path's, byte for byte.
+//    within it, the input is read in full and inflated in one call with libdeflate (25-30%
+//    less time than streaming on real trails; bench/gzip_bench.cpp) into the budget's reused
+//    buffer, sized from the gzip trailer; CRC32 and length are checked by the same call.
+//    Anything that call does not decode cleanly in one piece (a truncated or corrupt stream,
+//    several members, padding, a trailer claiming more than the budget) is decoded again by
+//    the stream path, so that errors, offsets and partial output are the stream path's, byte
+//    for byte.
 //  - stream: inflated in process with ISA-L through a fixed 256 KiB input buffer (header
 //    parsed, CRC32 and length of every member checked; concatenated members are read one after
 //    another, zero padding after the last is ignored).
 // A truncated stream or a bad CRC ends the input with one Error naming the compressed and
 // decompressed byte offsets; what was decoded before it has already been returned and stays
 // scanned. Memory: the stream path holds 256 KiB plus ISA-L's state; the whole-file path
-// holds at most the budget (decoded) plus half of it (compressed), reused from file to file.
+// holds at most the budget (decoded) plus a quarter of it (compressed: CloudTrail compresses
+// about 8:1; a file that compresses less is streamed), reused from file to file.
 #pragma once
 
 #include <cstdint>
