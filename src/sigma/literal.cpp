@@ -71,7 +71,8 @@ inline bool same_bytes(const char* a, const char* b, std::size_t L) {
 }
 
 template <class F>
-bool candidate(const char* p, std::size_t n, std::size_t i, const std::string* ks, std::size_t nk, F& on) {
+[[gnu::always_inline]] inline bool candidate(const char* p, std::size_t n, std::size_t i, const std::string* ks,
+                                             std::size_t nk, F& on) {
   for (std::size_t k = 0; k < nk; ++k)
     if (p[i + 1] == ks[k][1] && i + ks[k].size() <= n && p[i + ks[k].size() - 1] == '"' &&
         same_bytes(p + i, ks[k].data(), ks[k].size()) && on(i, k))
