@@ -38,7 +38,7 @@ char* WholeFile::grow_in(std::size_t keep, std::size_t want) {
 
 char* WholeFile::grow_out(std::size_t want) {
   if (want > out_cap_) {
-    out_.reset();
+    out_.reset();  // the old buffer goes first: never both at once
     out_.reset(new char[want + kWholeTail]);
     out_cap_ = want;
   }
@@ -103,7 +103,7 @@ void Decoder::start() {
 
 std::optional<std::span<char>> Decoder::take_whole() {
   if (!started_) start();
-  if (!out_ || out_pos_ > 0 || (done_ && out_len_ > 0)) return std::nullopt;
+  if (!out_ || out_pos_ > 0) return std::nullopt;  // not decoded whole, or already handed out
   out_pos_ = out_len_;
   out_total_ = out_len_;
   done_ = true;

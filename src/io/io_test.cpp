@@ -31,6 +31,27 @@ std::string drain(Reader& r, std::string* error = nullptr) {
   }
 }
 
+// A reader that fails with EIO once `at` bytes of the one it wraps have been read.
+class FailingReader : public Reader {
+ public:
+  FailingReader(std::unique_ptr<Reader> in, std::string name, std::uint64_t at)
+      : in_(std::move(in)), name_(std::move(name)), left_(at) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    if (left_ == 0) return make_error(ErrorKind::Io, name_ + ":" + std::to_string(pos_), "read failed: Input/output error");
+    auto k = in_->read(buf, std::min<std::size_t>(n, left_));
+    if (k) {
+      left_ -= *k;
+      pos_ += *k;
+    }
+    return k;
+  }
+
+ private:
+  std::unique_ptr<Reader> in_;
+  std::string name_;
+  std::uint64_t left_, pos_ = 0;
+};
+
 // An Env that injects faults, as leveldb's fault-injection env does.
 class FaultyEnv : public Env {
  public:
@@ -46,27 +67,6 @@ class FaultyEnv : public Env {
     return std::unique_ptr<Reader>(new FailingReader(std::move(*r), name, eio_at));
   }
   std::unique_ptr<Reader> open_stdin() override { return Env::posix().open_stdin(); }
-
- private:
-  class FailingReader : public Reader {
-   public:
-    FailingReader(std::unique_ptr<Reader> in, std::string name, std::uint64_t at)
-        : in_(std::move(in)), name_(std::move(name)), left_(at) {}
-    Result<std::size_t> read(char* buf, std::size_t n) override {
-      if (left_ == 0) return make_error(ErrorKind::Io, name_ + ":" + std::to_string(pos_), "read failed: Input/output error");
-      auto k = in_->read(buf, std::min<std::size_t>(n, left_));
-      if (k) {
-        left_ -= *k;
-        pos_ += *k;
-      }
-      return k;
-    }
-
-   private:
-    std::unique_ptr<Reader> in_;
-    std::string name_;
-    std::uint64_t left_, pos_ = 0;
-  };
 };
 
 TEST(Decoder, PlainBytesPassThrough) {
@@ -149,25 +149,11 @@ TEST(Decoder, WholeFileKeepsReadErrorsInTheirPlace) {
   std::string text;
   for (int i = 0; i < 20000; ++i) text += "{\"eventName\":\"E" + std::to_string(i * 7919) + "\"}\n";
   std::string gz = test::gzip(text);
-  class Failing : public Reader {
-   public:
-    explicit Failing(std::string b) : b_(std::move(b)) {}
-    Result<std::size_t> read(char* buf, std::size_t n) override {
-      if (pos_ >= b_.size() / 2) return make_error(ErrorKind::Io, "f.gz", "read failed: Input/output error");
-      std::size_t k = std::min({n, b_.size() / 2 - pos_, std::size_t{4096}});
-      std::memcpy(buf, b_.data() + pos_, k);
-      pos_ += k;
-      return k;
-    }
-
-   private:
-    std::string b_;
-    std::size_t pos_ = 0;
-  };
   std::string errs[2], outs[2];
   WholeFile whole(8u << 20);
   for (int lend = 0; lend < 2; ++lend) {
-    Decoder d(std::make_unique<Failing>(gz), "f.gz", lend ? &whole : nullptr);
+    Decoder d(std::make_unique<FailingReader>(std::make_unique<MemoryReader>(gz), "f.gz", gz.size() / 2), "f.gz",
+              lend ? &whole : nullptr);
     EXPECT_FALSE(d.take_whole());
     outs[lend] = drain(d, &errs[lend]);
   }
