@@ -50,6 +50,31 @@ TEST(BuiltinRules, LoadingWithoutTestsGivesTheSameRules) {
   EXPECT_EQ(lean.prefilter_literals(), full.prefilter_literals());
 }
 
+// The built-ins are parsed in one walk (parse_rule's `trusted`), without the document count a
+// user's file gets first: the same rule either way, marks (line numbers) included.
+TEST(BuiltinRules, TrustedParseGivesTheSameRule) {
+  std::size_t compared = 0;
+  for (const EmbeddedRule& e : builtin_rule_files())
+    for (const std::string& doc : split_documents(e.text)) {
+      if (doc.find("\ncorrelation:") != std::string::npos || doc.starts_with("correlation:")) continue;
+      const std::string file = "builtin:" + std::string(e.file);
+      Result<Rule> checked = parse_rule(doc, file), trusted = parse_rule(doc, file, true);
+      ASSERT_TRUE(checked) << checked.error().str();
+      ASSERT_TRUE(trusted) << trusted.error().str();
+      EXPECT_EQ(trusted->info.id, checked->info.id);
+      EXPECT_EQ(trusted->info.title, checked->info.title);
+      EXPECT_EQ(trusted->info.next_step, checked->info.next_step);
+      EXPECT_EQ(trusted->info.tests.size(), checked->info.tests.size());
+      EXPECT_EQ(trusted->level_text, checked->level_text);
+      EXPECT_EQ(trusted->conditions, checked->conditions);
+      EXPECT_EQ(trusted->detections.size(), checked->detections.size());
+      EXPECT_EQ(trusted->logsource_mark.line, checked->logsource_mark.line);
+      EXPECT_EQ(trusted->id_mark.line, checked->id_mark.line);
+      ++compared;
+    }
+  EXPECT_GE(compared, 19u);
+}
+
 TEST(BuiltinRules, AllLoadWithoutDiagnostics) {
   Diagnostics diag(Diagnostics::silent());
   RuleSet rules = builtins(diag);

@@ -19,6 +19,7 @@ struct RuleSource {
   std::string file;  // "builtin:D01_root_activity.yml" or the path as found
   std::string text;
   bool correlation = false;  // a top-level `correlation:` key (sigma/correlation.h)
+  bool builtin = false;      // embedded in the binary (sigma/builtin.h)
 };
 
 inline constexpr std::size_t kMaxRuleFileBytes = 1 << 20;

@@ -145,10 +145,11 @@ bool looks_like_correlation(std::string_view text) {
   return text.starts_with("correlation:") || text.find("\ncorrelation:") != std::string_view::npos;
 }
 
-void add_documents(const std::string& file, const std::string& text, std::vector<RuleSource>& out) {
+void add_documents(const std::string& file, const std::string& text, std::vector<RuleSource>& out,
+                   bool builtin = false) {
   for (std::string& doc : split_documents(text)) {
     const bool corr = looks_like_correlation(doc);
-    out.push_back(RuleSource{file, std::move(doc), corr});
+    out.push_back(RuleSource{file, std::move(doc), corr, builtin});
   }
 }
 
@@ -213,7 +214,8 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
   std::vector<RuleSource> out;
   if (opts.builtin)
     for (const EmbeddedRule& e : builtin_rule_files())
-      add_documents("builtin:" + std::string(e.file), opts.tests ? std::string(e.text) : without_tests(e.text), out);
+      add_documents("builtin:" + std::string(e.file), opts.tests ? std::string(e.text) : without_tests(e.text), out,
+                    true);
   for (const fs::path& dir : opts.dirs) {
     std::error_code ec;
     fs::file_status st = fs::status(dir, ec);
@@ -246,7 +248,7 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
 }
 
 Result<Rule> parse_for_loading(const RuleSource& src) {
-  Result<Rule> r = parse_rule(src.text, src.file);
+  Result<Rule> r = parse_rule(src.text, src.file, src.builtin);
   if (!r) return r;
   if (!logsource_supported(*r))
     return Error{ErrorKind::Unsupported, where(src.file, r->logsource_mark),
