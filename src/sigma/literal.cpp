@@ -58,9 +58,17 @@ namespace {
 // in full. ks holds the quoted keys ("\"key\"", at least 3 bytes). on(i, k) is called for
 // each offset i where ks[k] starts (in order); a scan stops when on() says true.
 
-// a[0, L) == b[0, L), with two 8-byte compares for the usual key lengths (8 to 16).
+// a[0, L) == b[0, L), with two overlapping compares for the usual key lengths (4 to 16).
 inline bool same_bytes(const char* a, const char* b, std::size_t L) {
-  if (L < 8) return std::memcmp(a, b, L) == 0;
+  if (L < 8) {
+    if (L < 4) return std::memcmp(a, b, L) == 0;
+    std::uint32_t x, y, z, w;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&z, a + L - 4, 4);
+    std::memcpy(&w, b + L - 4, 4);
+    return x == y && z == w;
+  }
   std::uint64_t x, y;
   std::memcpy(&x, a, 8);
   std::memcpy(&y, b, 8);
@@ -237,8 +245,13 @@ LiteralMatcher::LiteralMatcher(const Literals& lits) {
     if (it == keyed.end()) it = keyed.insert(keyed.end(), {quoted, Key{}});
     Key& key = it->second;
     if (l.exact) {
-      if (key.exact.size() <= l.text.size()) key.exact.resize(l.text.size() + 1);
+      if (key.exact.size() <= l.text.size()) {
+        key.exact.resize(l.text.size() + 1);
+        key.exact_first.resize(l.text.size() + 1);
+      }
       key.exact[l.text.size()].push_back(l.text);
+      // ASCII case differs in bit 0x20 only, so equal-but-for-case first bytes agree on & 31
+      if (!l.text.empty()) key.exact_first[l.text.size()] |= std::uint32_t{1} << (l.text[0] & 31);
     } else {
       key.contains.push_back(l.text);
     }
@@ -307,7 +320,8 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
     while (j < n && !is_ws(b[j]) && b[j] != ',' && b[j] != '}' && b[j] != ']') ++j;
     value = b.substr(i, j - i);  // number, true, false, null: compared as their text
   }
-  if (value.size() < k.exact.size())
+  if (value.size() < k.exact.size() &&
+      (value.empty() || (k.exact_first[value.size()] >> (value[0] & 31) & 1)))
     for (const std::string& t : k.exact[value.size()])
       if (iequals(value, t)) return true;
   for (const std::string& c : k.contains)

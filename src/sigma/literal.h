@@ -63,6 +63,7 @@ class LiteralMatcher {
  private:
   struct Key {
     std::vector<std::vector<std::string>> exact;      // by size: the exact texts (lower case)
+    std::vector<std::uint32_t> exact_first;           // by size: bit (c & 31) for each first byte c
     std::vector<std::string> contains;                // lower case
   };
   // One SIMD pass looks for keys with up to 4 different first bytes.

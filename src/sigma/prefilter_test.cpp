@@ -103,6 +103,16 @@ TEST(PrefilterLiterals, KeyedLiteralsReadTheRawValue) {
   EXPECT_TRUE(LiteralMatcher(Literals{lits[0], Literal::plain("\\u")}).passes(R"({"event\u004eame":"ConsoleLogin"})"));
   EXPECT_TRUE(LiteralMatcher(Literals{Literal::keyed("n", "5", true)}).passes(R"({"n":5})"));  // numbers as text
   EXPECT_TRUE(LiteralMatcher(Literals{Literal::keyed("f", "true", true)}).passes(R"({"f": true})"));
+  // Exact values are first told apart by size and first byte, in either case; "" and non-letters too.
+  const LiteralMatcher firsts(Literals{Literal::keyed("k", "abc", true), Literal::keyed("k", "[x]", true),
+                                       Literal::keyed("k", "", true)});
+  EXPECT_TRUE(firsts.passes(R"({"k":"ABC"})"));
+  EXPECT_TRUE(firsts.passes(R"({"k":"aBc"})"));
+  EXPECT_TRUE(firsts.passes(R"({"k":"[x]"})"));
+  EXPECT_TRUE(firsts.passes(R"({"k":""})"));
+  EXPECT_FALSE(firsts.passes(R"({"k":"bbc"})"));
+  EXPECT_FALSE(firsts.passes(R"({"k":"{x]"})"));  // '{' and '[' share their low five bits: iequals decides
+  EXPECT_FALSE(firsts.passes(R"({"k":"abcd"})"));
   // Long records take the vector path; the key at every offset near the end takes the tail.
   for (std::size_t pad = 0; pad < 80; ++pad) {
     std::string raw = "{\"p\":\"" + std::string(pad, 'x') + "\",\"eventName\":\"ConsoleLogin\"}";
