@@ -232,6 +232,13 @@ std::optional<simdjson::dom::array> get_array(simdjson::dom::element e, std::str
   return a;
 }
 
+std::vector<simdjson::dom::element> get_elements(simdjson::dom::element e, std::string_view key) {
+  std::vector<simdjson::dom::element> out;
+  if (auto a = get_array(e, key))
+    for (simdjson::dom::element x : *a) out.push_back(x);
+  return out;
+}
+
 std::optional<simdjson::dom::object> get_object(simdjson::dom::element e, std::string_view key) {
   simdjson::dom::object o;
   if (e.at_key(key).get_object().get(o)) return std::nullopt;

@@ -89,6 +89,9 @@ std::optional<bool> get_bool(simdjson::dom::element e, std::string_view key);
 std::optional<std::int64_t> get_int(simdjson::dom::element e, std::string_view key);
 std::optional<double> get_number(simdjson::dom::element e, std::string_view key);
 std::optional<simdjson::dom::array> get_array(simdjson::dom::element e, std::string_view key);
+// The elements of e[key]; none when it is absent or not an array (a default-constructed
+// dom::array is not an empty one: iterating it reads through a null pointer).
+std::vector<simdjson::dom::element> get_elements(simdjson::dom::element e, std::string_view key);
 std::optional<simdjson::dom::object> get_object(simdjson::dom::element e, std::string_view key);
 std::vector<std::string> get_strings(simdjson::dom::element e, std::string_view key);
 

@@ -128,9 +128,8 @@ Verdict chain(const CheckInput& in, const TrailRef& t) {
   }
   Verdict best = fail("log group " + group + " has no metric filter", t.arn, mf_file);
   bool best_generic = true;
-  auto filters = get_array(*mf, "metricFilters");
   std::string refused;
-  for (auto f : filters ? *filters : simdjson::dom::array()) {
+  for (auto f : get_elements(*mf, "metricFilters")) {
     if (get_string(f, "logGroupName").value_or("") != group) continue;
     std::string pattern = get_string(f, "filterPattern").value_or("");
     CisVerdict cv = check_cis_root_filter(pattern);

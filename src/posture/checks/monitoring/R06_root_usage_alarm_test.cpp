@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "posture/account.h"
+#include "posture/config.h"
 #include "posture_fixture.h"
+#include "test_util.h"
 
 namespace rg::posture::checks {
 extern const Check R06_root_usage_alarm;
@@ -8,6 +13,25 @@ namespace {
 
 using namespace rg::test;  // run_fixture, kPass/kFail/..., HAS
 
+
+// Hostile shapes (as fuzz/snapshot_fuzz.cpp finds them): metric filters whose array is missing
+// or is not an array read as none, never as a null array walked through.
+TEST(R06, MetricFiltersWithoutTheirArrayReadAsNone) {
+  namespace fs = std::filesystem;
+  for (const char* filters : {"{}", R"({"metricFilters":{"filterName":"x"}})", R"({"metricFilters":null})"}) {
+    SCOPED_TRACE(filters);
+    TempDir tmp;
+    fs::copy(source_dir() / "tests/fixtures/posture/R06/pass", tmp.path() / "snap", fs::copy_options::recursive);
+    write_file(tmp.path() / "snap/us-east-1/logs.DescribeMetricFilters.json", filters);
+    Diagnostics diag(Diagnostics::silent());
+    posture::Account a = posture::read_account(tmp.path() / "snap", "snap", nullptr, diag);
+    posture::Config cfg;
+    std::vector<Finding> out = R06_root_usage_alarm.run(posture::CheckInput{a, nullptr, cfg, 0});
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].status, kFail) << out[0].reason;
+    HAS(out[0].reason, "has no metric filter");
+  }
+}
 
 TEST(R06, QuotedCisChainPasses) {
   auto r = run_fixture(R06_root_usage_alarm, "R06/pass");

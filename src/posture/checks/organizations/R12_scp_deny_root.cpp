@@ -106,7 +106,7 @@ std::vector<Finding> run(const CheckInput& in) {
   std::string problem;
   std::size_t denying = 0;
   simdjson::dom::parser content_parser;
-  for (auto p : get_array(*list, "Policies").value_or(simdjson::dom::array())) {
+  for (auto p : get_elements(*list, "Policies")) {
     std::string id = get_string(p, "Id").value_or("");
     std::string name = get_string(p, "Name").value_or(id);
     std::string dfile = "organizations.DescribePolicy." + id + ".json";
@@ -139,7 +139,7 @@ std::vector<Finding> run(const CheckInput& in) {
       if (problem.empty()) problem = "policy " + name + " denies root but " + t.error().where + ": " + t.error().what;
       continue;
     }
-    for (auto target : get_array(*t, "Targets").value_or(simdjson::dom::array())) {
+    for (auto target : get_elements(*t, "Targets")) {
       std::string type = get_string(target, "Type").value_or("");
       std::string tid = get_string(target, "TargetId").value_or("");
       bool covers = type == "ROOT" || (type == "ACCOUNT" && tid == in.account.id);
