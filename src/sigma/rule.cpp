@@ -442,27 +442,24 @@ bool is_known_unsupported_modifier(std::string_view m) {
 
 Result<Rule> parse_rule(std::string_view text, std::string_view file, bool trusted) {
   try {
-    if (trusted) {
-      YAML::Node doc = YAML::Load(std::string(text));
-      if (!doc || doc.IsNull()) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
-      return parse_document(file, doc);
-    }
-    // Count the documents first: yaml-cpp's LoadAll never ends on some malformed inputs
-    // (it keeps returning empty documents without consuming anything), so the loop is
-    // ours, stops when the parser makes no progress, and only then is the rule loaded.
     std::string owned(text);
-    std::stringstream in(owned);
-    YAML::Parser parser(in);
-    DocCounter counter;
-    int calls = 0;
-    while (parser.HandleNextDocument(counter)) {
-      if (++calls > 16 || counter.stuck)
-        return Error{ErrorKind::Corrupt, where(file, counter.last), "invalid YAML: the parser cannot advance"};
+    if (!trusted) {
+      // Count the documents first: yaml-cpp's LoadAll never ends on some malformed inputs
+      // (it keeps returning empty documents without consuming anything), so the loop is
+      // ours, stops when the parser makes no progress, and only then is the rule loaded.
+      std::stringstream in(owned);
+      YAML::Parser parser(in);
+      DocCounter counter;
+      int calls = 0;
+      while (parser.HandleNextDocument(counter)) {
+        if (++calls > 16 || counter.stuck)
+          return Error{ErrorKind::Corrupt, where(file, counter.last), "invalid YAML: the parser cannot advance"};
+      }
+      if (counter.documents == 0) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
+      if (counter.documents > 1)
+        return Error{ErrorKind::Unsupported, where(file, counter.second),
+                     "several YAML documents in one rule (split the file at its '---' lines)"};
     }
-    if (counter.documents == 0) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
-    if (counter.documents > 1)
-      return Error{ErrorKind::Unsupported, where(file, counter.second),
-                   "several YAML documents in one rule (split the file at its '---' lines)"};
     YAML::Node doc = YAML::Load(owned);
     if (!doc || doc.IsNull()) return Error{ErrorKind::Invalid, std::string(file), "empty rule file"};
     return parse_document(file, doc);
