@@ -277,6 +277,7 @@ TEST(Framer, BrokenJsonLinesSameErrorsWhateverTheReadSize) {
   }
   }
 }
+
 // Bytes already in memory (a gzip file inflated whole) are framed where they lie: the same
 // records, offsets, lines and errors as reading them, whatever the shape or the damage.
 TEST(Framer, InPlaceFramesWhatReadingFrames) {
