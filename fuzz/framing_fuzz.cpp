@@ -1,7 +1,8 @@
 // libFuzzer target: record framing, shape sniffing and record parsing over arbitrary bytes.
 // Checks, beyond "no crash, no hang, no sanitizer report": every record is a '{'..'}' slice
 // of the input at its reported offset, and cutting the input into different read sizes
-// frames exactly the same records with the same errors, as does framing it in place.
+// frames exactly the same records with the same errors, as does framing it in place (at once,
+// and a piece at a time for an owner that checks the bytes as they go).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -30,6 +31,27 @@ class ChunkReader : public rg::io::Reader {
   std::size_t step_, pos_ = 0;
 };
 
+// The owner of bytes framed in place a piece at a time: hears of them in order, all of them
+// before the one read at the end (which does not come when the rest of the input is skipped).
+constexpr std::size_t kWatched = SIZE_MAX;
+class Watcher : public rg::io::InPlaceSource {
+ public:
+  explicit Watcher(std::size_t len) : len_(len) {}
+  void used(std::size_t n) override {
+    if (n < used_ || n > len_ || reads) std::abort();
+    used_ = n;
+  }
+  rg::Result<std::size_t> read(char*, std::size_t) override {
+    if (used_ != len_) std::abort();
+    ++reads;
+    return std::size_t{0};
+  }
+  int reads = 0;
+
+ private:
+  std::size_t len_, used_ = 0;
+};
+
 struct Out {
   std::vector<std::string> records;
   std::vector<std::string> lines;
@@ -41,6 +63,7 @@ Out frame(std::string_view in, std::size_t step) {
   rg::cloudtrail::FramerOptions opts;
   opts.max_record_bytes = 1u << 16;  // small, so the fuzzer reaches the refusal path
   opts.max_depth = 64;
+  opts.chunk_bytes = 4096;  // the least: reads and in-place pieces end all over the input
   rg::cloudtrail::Framer fr("fuzz", diag, opts);
   rg::cloudtrail::RecordParser parser;
   auto on_record = [&](const rg::cloudtrail::RawRecord& rec) {
@@ -58,10 +81,16 @@ Out frame(std::string_view in, std::size_t step) {
     (void)parser.parse(text, k, ev);
     return true;
   };
-  if (step == 0) {  // all of it in memory, framed where it lies
+  if (step == 0 || step == kWatched) {  // all of it in memory, framed where it lies
     std::string held(in);
     held.resize(in.size() + rg::cloudtrail::kInPlaceTail);
-    fr.run_in_place(held.data(), in.size(), on_record);
+    if (step == 0) {
+      fr.run_in_place(held.data(), in.size(), on_record);
+    } else {
+      Watcher w(in.size());
+      fr.run_in_place(held.data(), in.size(), on_record, &w);
+      if (w.reads > 1 || (w.reads == 0 && o.lines.empty())) std::abort();  // unread only when the rest was skipped
+    }
   } else {
     ChunkReader r(in, step);
     fr.run(r, on_record);
@@ -80,5 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (whole.lines.size() != cut.lines.size()) std::abort();
   Out here = frame(in, 0);
   if (here.records != whole.records || here.lines != whole.lines) std::abort();
+  Out watched = frame(in, kWatched);
+  if (watched.records != whole.records || watched.lines != whole.lines) std::abort();
   return 0;
 }

@@ -1,8 +1,8 @@
 // libFuzzer target: gzip detection and inflation (truncated, corrupt, multi-member, trailing
 // bytes), then framing of whatever was decoded. No crash, no hang; the decoder ends with at
 // most one error; the decoded byte count matches what it returned; and the two ways in (the
-// stream, and the whole file in one call with its fallback) give the same bytes and the same
-// error.
+// stream, and the whole file in one call with its fallback, read out or taken in place with
+// its CRC32 checked piece by piece) give the same bytes and the same error.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -17,10 +17,18 @@ struct Decoded {
   bool capped = false;
 };
 
-Decoded decode(std::string_view in, rg::io::WholeFile* whole) {
+// `piece`: take the whole file if it is decoded in one call, and check it `piece` bytes at a
+// time (as the scan does while framing it), before the read that ends it.
+Decoded decode(std::string_view in, rg::io::WholeFile* whole, std::size_t piece = 0) {
   rg::io::Decoder d(std::make_unique<rg::io::MemoryReader>(in), "fuzz.gz", whole);
   Decoded r;
   char buf[4096];
+  if (piece > 0) {
+    if (auto all = d.take_whole()) {
+      r.out.assign(all->data(), all->size());
+      for (std::size_t n = piece; n < all->size() + piece; n += piece) d.used(n);
+    }
+  }
   for (int guard = 0; guard < 1 << 20; ++guard) {
     auto k = d.read(buf, sizeof buf);
     if (!k) {
@@ -47,8 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static rg::io::WholeFile whole(4u << 20);
   Decoded streamed = decode(in, nullptr);
   Decoded at_once = decode(in, &whole);
-  if (!streamed.capped && !at_once.capped && (streamed.out != at_once.out || streamed.error != at_once.error))
-    std::abort();
+  Decoded taken = decode(in, &whole, size ? 1 + data[size - 1] * 37u : 1);
+  for (const Decoded* d : {&at_once, &taken})
+    if (!streamed.capped && !d->capped && (streamed.out != d->out || streamed.error != d->error)) std::abort();
 
   rg::Diagnostics diag(rg::Diagnostics::silent());
   rg::cloudtrail::Framer fr("fuzz.gz", diag);

@@ -127,20 +127,21 @@ void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& 
   diag_.error(ErrorKind::Corrupt, name_, loc + ": " + what);
 }
 
-void Framer::run(io::Reader& in, const OnRecord& on_record) { frame(&in, nullptr, 0, on_record); }
+void Framer::run(io::Reader& in, const OnRecord& on_record) { frame(&in, nullptr, nullptr, 0, on_record); }
 
-void Framer::run_in_place(char* data, std::size_t len, const OnRecord& on_record) {
-  frame(nullptr, data, len, on_record);
+void Framer::run_in_place(char* data, std::size_t len, const OnRecord& on_record, io::InPlaceSource* src) {
+  frame(nullptr, src, data, len, on_record);
 }
 
-void Framer::frame(io::Reader* in, char* data, std::size_t len, const OnRecord& on_record) {
+void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size_t len, const OnRecord& on_record) {
   State& s = *st_;
   bool eof = false;
-  if (!in) {  // everything is here already
+  if (!in) {  // everything is here already; with a source, it is let in a piece at a time
     s.buf = data;
-    s.cap = s.len = len;
+    s.cap = len;
+    s.len = src ? 0 : len;
     stats_.bytes = len;
-    eof = true;
+    eof = !src;
   } else {
     const std::size_t want = std::max<std::size_t>(opts_.chunk_bytes * 4, 1u << 20);
     if (reuse_ && reuse_->data && reuse_->cap >= want) {
@@ -422,8 +423,23 @@ void Framer::frame(io::Reader* in, char* data, std::size_t len, const OnRecord& 
     check_size();
   };
 
+  auto read_failed = [&](const Error& e) {
+    diag_.error(e);
+    ++stats_.errors;
+    stats_.read_failed = true;
+  };
+
   while (!s.abandoned) {
-    if (!eof) {
+    if (!eof && src) {
+      src->used(s.len);  // the pieces before this one, framed (and still in cache)
+      if (s.len < s.cap) {  // in place: the next piece
+        s.len += std::min(opts_.chunk_bytes, s.cap - s.len);
+      } else {  // at the end, the source says whether the input ends well
+        auto r = src->read(s.buf + s.len, 1);
+        if (!r) read_failed(r.error());
+        eof = true;
+      }
+    } else if (!eof) {
       // make room for one more chunk: drop what is no longer needed, grow if a record is big
       std::size_t keep = s.rec_active ? std::min(s.rec_start, s.scan) : s.scan;
       if (s.in_gap) keep = std::min(keep, s.gap_from);
@@ -445,9 +461,7 @@ void Framer::frame(io::Reader* in, char* data, std::size_t len, const OnRecord& 
       }
       auto r = in->read(s.buf + s.len, opts_.chunk_bytes);
       if (!r) {
-        diag_.error(r.error());
-        ++stats_.errors;
-        stats_.read_failed = true;
+        read_failed(r.error());
         eof = true;
       } else if (*r == 0) {
         eof = true;

@@ -86,8 +86,12 @@ class Framer {
   // Frames everything `in` yields, calling on_record for each record, in input order.
   void run(io::Reader& in, const OnRecord& on_record);
   // The same over bytes already in memory, framed where they lie (no copy). The caller lends
-  // data[0, len + kInPlaceTail): the tail is written to, records point into data.
-  void run_in_place(char* data, std::size_t len, const OnRecord& on_record);
+  // data[0, len + kInPlaceTail): the tail is written to, records point into data. With `src`
+  // (io/env.h), the bytes are framed chunk_bytes at a time, src->used() is told of each piece
+  // when the framer is done with it (src reads it again while it is still in cache), and
+  // src->read() at the end says whether the input ends well: an error there is reported as a
+  // read error would be, after the records before it.
+  void run_in_place(char* data, std::size_t len, const OnRecord& on_record, io::InPlaceSource* src = nullptr);
 
   const FramerStats& stats() const { return stats_; }
   // Reports an error against this file (counted, capped at max_errors like the framer's own).
@@ -96,7 +100,7 @@ class Framer {
   struct State;
 
  private:
-  void frame(io::Reader* in, char* data, std::size_t len, const OnRecord& on_record);
+  void frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size_t len, const OnRecord& on_record);
 
   std::string name_;
   Diagnostics& diag_;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <random>
 
 #include "cloudtrail/framing.h"
@@ -10,12 +11,14 @@
 namespace rg::cloudtrail {
 namespace {
 
-// Hands out the bytes a few at a time (chunk boundaries fall everywhere).
+// Hands out the bytes a few at a time (chunk boundaries fall everywhere), then `end` if set.
 class TrickleReader : public io::Reader {
  public:
-  TrickleReader(std::string_view s, std::size_t step) : s_(s), step_(step) {}
+  TrickleReader(std::string_view s, std::size_t step, std::optional<Error> end = std::nullopt)
+      : s_(s), step_(step), end_(std::move(end)) {}
   Result<std::size_t> read(char* buf, std::size_t n) override {
     std::size_t k = std::min({n, step_, s_.size() - pos_});
+    if (k == 0 && end_) return *std::exchange(end_, std::nullopt);
     std::memcpy(buf, s_.data() + pos_, k);
     pos_ += k;
     return k;
@@ -24,6 +27,32 @@ class TrickleReader : public io::Reader {
  private:
   std::string_view s_;
   std::size_t step_, pos_ = 0;
+  std::optional<Error> end_;
+};
+
+// The owner of bytes framed in place: checks that it hears of them in order and all before
+// the end, and ends them with `end` if set.
+class WatchingSource : public io::InPlaceSource {
+ public:
+  WatchingSource(std::size_t len, std::optional<Error> end) : len_(len), end_(std::move(end)) {}
+  void used(std::size_t n) override {
+    EXPECT_GE(n, used_);
+    EXPECT_LE(n, len_);
+    EXPECT_EQ(reads, 0);
+    used_ = n;
+    ++calls;
+  }
+  Result<std::size_t> read(char*, std::size_t) override {
+    EXPECT_EQ(used_, len_) << "the end read before every byte was used";
+    ++reads;
+    if (end_) return *std::exchange(end_, std::nullopt);
+    return std::size_t{0};
+  }
+  int calls = 0, reads = 0;
+
+ private:
+  std::size_t len_, used_ = 0;
+  std::optional<Error> end_;
 };
 
 // Produces `prefix`, then `n` copies of `fill`, then `suffix`, without holding them.
@@ -63,8 +92,10 @@ struct Framed {
 };
 
 constexpr std::size_t kInPlace = 0;  // a step meaning: all of it in memory, framed where it lies
+constexpr std::size_t kInPlaceWatched = SIZE_MAX;  // the same, a piece at a time, told to its source
 
-Framed frame(std::string_view input, std::size_t step = 1u << 20, FramerOptions opts = {}) {
+Framed frame(std::string_view input, std::size_t step = 1u << 20, FramerOptions opts = {},
+             std::optional<Error> end = std::nullopt) {
   Framed f;
   Diagnostics diag([&](Diagnostics::Level, const std::string& l) { f.lines.push_back(l); });
   Framer fr("in.json", diag, opts);
@@ -74,12 +105,22 @@ Framed frame(std::string_view input, std::size_t step = 1u << 20, FramerOptions 
     return true;
   };
   std::string held;
-  if (step == kInPlace) {
+  if (step == kInPlace || step == kInPlaceWatched) {
     held.assign(input);
     held.resize(input.size() + kInPlaceTail, 'x');  // the lent tail, junk in it
-    fr.run_in_place(held.data(), input.size(), on_record);
+    if (step == kInPlace) {
+      fr.run_in_place(held.data(), input.size(), on_record);
+    } else {
+      WatchingSource src(input.size(), end);
+      fr.run_in_place(held.data(), input.size(), on_record, &src);
+      EXPECT_LE(src.reads, 1);  // once at the end, unless the rest was skipped (after an error line)
+      if (src.reads == 0) {
+        EXPECT_TRUE(fr.stats().stopped || !f.lines.empty());
+      }
+      EXPECT_GE(src.calls, static_cast<int>(input.size() / opts.chunk_bytes));
+    }
   } else {
-    TrickleReader r(input, step);
+    TrickleReader r(input, step, end);
     fr.run(r, on_record);
   }
   f.stats = fr.stats();
@@ -298,20 +339,51 @@ TEST(Framer, InPlaceFramesWhatReadingFrames) {
   std::string big = "{\"Records\":[";
   for (int i = 0; i < 3000; ++i) big += (i ? "," : "") + ev;
   inputs.push_back(big + "]}");
+  FramerOptions small;
+  small.chunk_bytes = 4096;  // pieces end inside records, strings and escapes
+  const Error eio = make_error(ErrorKind::Io, "in.json", "read failed: Input/output error");
   for (const std::string& in : inputs) {
     SCOPED_TRACE(in.substr(0, 60));
-    Framed read = frame(in), here = frame(in, kInPlace);
-    EXPECT_EQ(here.records, read.records);
-    EXPECT_EQ(here.lines, read.lines);
-    ASSERT_EQ(here.meta.size(), read.meta.size());
-    for (std::size_t i = 0; i < read.meta.size(); ++i) {
-      EXPECT_EQ(here.meta[i].offset, read.meta[i].offset);
-      EXPECT_EQ(here.meta[i].line, read.meta[i].line);
+    Framed read = frame(in);
+    for (int way = 0; way < 4; ++way) {
+      SCOPED_TRACE(way);
+      // in place; in place a piece at a time, in big pieces, in small ones, and ending in an
+      // error (compared with reading that ends in the same error)
+      std::optional<Error> end = way == 3 ? std::optional<Error>(eio) : std::nullopt;
+      if (way == 3) read = frame(in, 1u << 20, small, end);
+      Framed here = way == 0 ? frame(in, kInPlace) : frame(in, kInPlaceWatched, way == 1 ? FramerOptions{} : small, end);
+      EXPECT_EQ(here.records, read.records);
+      EXPECT_EQ(here.lines, read.lines);
+      ASSERT_EQ(here.meta.size(), read.meta.size());
+      for (std::size_t i = 0; i < read.meta.size(); ++i) {
+        EXPECT_EQ(here.meta[i].offset, read.meta[i].offset);
+        EXPECT_EQ(here.meta[i].line, read.meta[i].line);
+      }
+      EXPECT_EQ(here.stats.records, read.stats.records);
+      EXPECT_EQ(here.stats.errors, read.stats.errors);
+      EXPECT_EQ(here.stats.bytes, read.stats.bytes);
+      EXPECT_EQ(here.stats.json_lines, read.stats.json_lines);
+      EXPECT_EQ(here.stats.read_failed, way == 3);
     }
-    EXPECT_EQ(here.stats.records, read.stats.records);
-    EXPECT_EQ(here.stats.errors, read.stats.errors);
-    EXPECT_EQ(here.stats.bytes, read.stats.bytes);
-    EXPECT_EQ(here.stats.json_lines, read.stats.json_lines);
+  }
+}
+
+// An error from the source at the end (a whole gzip file whose CRC32 does not match): the
+// records before it stand, the error is one line, and a record cut off by the end is not
+// reported as truncated on top of it, just as when reading ends in that error.
+TEST(Framer, InPlaceSourceErrorEndsTheInputLikeAReadError) {
+  const std::string ev = R"({"eventName":"A"})";
+  const Error bad = make_error(ErrorKind::Corrupt, "in.json.gz:40", "gzip CRC mismatch: data is corrupt");
+  for (const std::string& in : {"{\"Records\":[" + ev + "," + ev + "]}", "{\"Records\":[" + ev + "," + ev.substr(0, 9)}) {
+    Framed here = frame(in, kInPlaceWatched, {}, bad);
+    EXPECT_EQ(here.records.size(), in.ends_with("]}") ? 2u : 1u);
+    ASSERT_EQ(here.lines.size(), 1u);
+    EXPECT_NE(here.lines[0].find("in.json.gz:40"), std::string::npos) << here.lines[0];
+    EXPECT_NE(here.lines[0].find("CRC mismatch"), std::string::npos) << here.lines[0];
+    EXPECT_EQ(here.stats.errors, 1u);
+    Framed clean = frame(in, kInPlaceWatched);
+    EXPECT_EQ(clean.records, here.records);
+    EXPECT_EQ(clean.lines.size(), in.ends_with("]}") ? 0u : 1u);  // without the error: truncated
   }
 }
 

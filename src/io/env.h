@@ -24,6 +24,15 @@ class Reader {
   virtual Result<std::size_t> read(char* buf, std::size_t n) = 0;
 };
 
+// Bytes already in memory, used in place by a reader that tells their owner how far it has
+// come (io::Decoder checks a whole file's CRC32 this way, while the bytes are still in cache).
+// The reader calls used(n) when it is done with the first n bytes, and read() once at their
+// end, which returns 0 or the error that ends the input there.
+class InPlaceSource : public Reader {
+ public:
+  virtual void used(std::size_t n) = 0;
+};
+
 class Env {
  public:
   virtual ~Env() = default;

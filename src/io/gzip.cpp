@@ -106,7 +106,6 @@ std::optional<std::span<char>> Decoder::take_whole() {
   if (!out_ || out_pos_ > 0) return std::nullopt;  // not decoded whole, or already handed out
   out_pos_ = out_len_;
   out_total_ = out_len_;
-  done_ = true;
   return std::span<char>(out_, out_len_);
 }
 
@@ -115,11 +114,17 @@ Result<std::size_t> Decoder::read(char* buf, std::size_t n) {
   if (n == 0 || done_) return std::size_t{0};
   if (!started_) start();
   if (out_) {
+    if (out_pos_ == out_len_) {  // the end: was it all as the trailer says?
+      done_ = true;
+      used(out_len_);
+      if (crc_ != crc_want_) return fail("gzip CRC mismatch: data is corrupt");
+      return std::size_t{0};
+    }
     std::size_t k = std::min(n, out_len_ - out_pos_);
     std::memcpy(buf, out_ + out_pos_, k);
     out_pos_ += k;
     out_total_ += k;
-    if (out_pos_ == out_len_) done_ = true;
+    used(out_pos_);
     return k;
   }
   if (gzip_) return inflate(buf, n);
@@ -158,19 +163,47 @@ void Decoder::try_whole() {
   }
   if (!raw_eof_ || raw_error_ || in_len_ < 18) return;  // the stream path takes it from here
   const auto* in = reinterpret_cast<const unsigned char*>(in_);
-  if (in[3] & 0x02) return;  // a header CRC: the stream path checks it, libdeflate does not
-  const std::size_t isize = std::size_t{in[in_len_ - 4]} | std::size_t{in[in_len_ - 3]} << 8 |
-                            std::size_t{in[in_len_ - 2]} << 16 | std::size_t{in[in_len_ - 1]} << 24;
+  const auto le32 = [&](std::size_t at) {
+    return std::uint32_t{in[at]} | std::uint32_t{in[at + 1]} << 8 | std::uint32_t{in[at + 2]} << 16 |
+           std::uint32_t{in[at + 3]} << 24;
+  };
+  // The header (RFC 1952) is read here so that libdeflate inflates the raw deflate data and
+  // the CRC32 is checked later, as the bytes are used (see used()). Anything unusual (another
+  // method, reserved flags, a header CRC) goes to the stream path.
+  const unsigned flags = in[3];
+  if (in[2] != 8 || (flags & 0xe2) != 0) return;
+  const std::size_t body_end = in_len_ - 8;  // the trailer: CRC32, then ISIZE
+  std::size_t pos = 10;
+  if (flags & 0x04) {  // FEXTRA
+    if (pos + 2 > body_end) return;
+    pos += 2 + (std::size_t{in[pos]} | std::size_t{in[pos + 1]} << 8);
+  }
+  for (const unsigned zero_ended : {0x08u, 0x10u}) {  // FNAME, FCOMMENT
+    if (!(flags & zero_ended)) continue;
+    const void* nul = pos < body_end ? std::memchr(in + pos, 0, body_end - pos) : nullptr;
+    if (!nul) return;
+    pos = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - in) + 1;
+  }
+  if (pos > body_end) return;
+  const std::size_t isize = le32(in_len_ - 4);
   if (isize > lend_->limit()) return;
   char* out = lend_->grow_out(std::max<std::size_t>(isize, 1));
-  std::size_t used = 0, made = 0;
-  if (libdeflate_gzip_decompress_ex(lend_->lib_, in_, in_len_, out, isize, &used, &made) != LIBDEFLATE_SUCCESS ||
-      used != in_len_ || made != isize)
+  std::size_t taken = 0, made = 0;
+  if (libdeflate_deflate_decompress_ex(lend_->lib_, in + pos, body_end - pos, out, isize, &taken, &made) !=
+          LIBDEFLATE_SUCCESS ||
+      taken != body_end - pos || made != isize)
     return;  // the stream path decodes it again and says what is wrong, where
+  crc_want_ = le32(body_end);
   out_ = out;
   out_len_ = isize;
   in_pos_ = in_len_;
-  if (out_len_ == 0) done_ = true;
+}
+
+void Decoder::used(std::size_t n) {
+  n = std::min(n, out_len_);
+  if (!out_ || n <= crc_pos_) return;
+  crc_ = crc32_gzip_refl(crc_, reinterpret_cast<const unsigned char*>(out_ + crc_pos_), n - crc_pos_);
+  crc_pos_ = n;
 }
 
 Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {

@@ -4,11 +4,13 @@
 //  - whole file: when the Decoder is lent a WholeFile budget and the compressed input ends
 //    within it, the input is read in full and inflated in one call with libdeflate (25-30%
 //    less time than streaming on real trails; bench/gzip_bench.cpp) into the budget's reused
-//    buffer, sized from the gzip trailer; CRC32 and length are checked by the same call.
-//    Anything that call does not decode cleanly in one piece (a truncated or corrupt stream,
-//    several members, padding, a trailer claiming more than the budget) is decoded again by
-//    the stream path, so that errors, offsets and partial output are the stream path's, byte
-//    for byte.
+//    buffer, sized from the gzip trailer, whose length the call checks. The CRC32 is checked
+//    with ISA-L as the caller uses the bytes (used(), read()), a piece at a time while they
+//    are in cache, not in a pass of its own over a file that no longer fits there; a mismatch
+//    ends the input after the last byte, with the stream path's error. Anything the call does not
+//    decode cleanly in one piece (a truncated or corrupt stream, several members, padding, an
+//    unusual header, a trailer claiming more than the budget) is decoded again by the stream
+//    path, so that errors, offsets and partial output are the stream path's, byte for byte.
 //  - stream: inflated in process with ISA-L through a fixed 256 KiB input buffer (header
 //    parsed, CRC32 and length of every member checked; concatenated members are read one after
 //    another, zero padding after the last is ignored).
@@ -57,7 +59,7 @@ class WholeFile {
   libdeflate_decompressor* lib_ = nullptr;
 };
 
-class Decoder : public Reader {
+class Decoder : public InPlaceSource {
  public:
   Decoder(std::unique_ptr<Reader> raw, std::string name, WholeFile* whole = nullptr);
   ~Decoder() override;
@@ -68,7 +70,10 @@ class Decoder : public Reader {
   // Before any read(): if the input decodes in one call (see above), all of it, counted as
   // read, in the lent buffer (valid until the WholeFile's next file, kWholeTail writable bytes
   // after it). Otherwise nothing, and read() streams it (an error met here comes from read()).
+  // The CRC32 of what it hands over is checked by used() and by the next read(), which checks
+  // what used() has not and returns 0 or the CRC error: call read() once at the end.
   std::optional<std::span<char>> take_whole();
+  void used(std::size_t n) override;  // checks the CRC32 of the whole file's first n bytes
 
   bool gzip() const { return gzip_; }                       // valid after the first read()
   bool whole() const { return out_ != nullptr; }            // decoded in one call (valid after the first read())
@@ -92,6 +97,8 @@ class Decoder : public Reader {
   std::size_t in_pos_ = 0, in_len_ = 0;
   char* out_ = nullptr;       // whole-file output (lent), or null
   std::size_t out_pos_ = 0, out_len_ = 0;
+  std::size_t crc_pos_ = 0;                  // whole-file output checked so far
+  std::uint32_t crc_ = 0, crc_want_ = 0;    // its CRC32 so far, and the trailer's
   bool started_ = false, gzip_ = false, raw_eof_ = false, done_ = false;
   bool member_started_ = false;
   std::uint64_t raw_total_ = 0, out_total_ = 0;

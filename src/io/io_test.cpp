@@ -129,6 +129,7 @@ TEST_P(GzipPaths, BadCrcIsReportedAfterTheData) {
   EXPECT_EQ(drain(d, &err), text);
   EXPECT_NE(err.find("CRC"), std::string::npos) << err;
   EXPECT_NE(err.find("c.gz"), std::string::npos) << err;
+  EXPECT_EQ(d.whole(), GetParam());  // decoded in one call all the same; the CRC is checked at the end
 }
 
 TEST_P(GzipPaths, TrailingGarbageAfterGzipIsAnError) {
@@ -195,6 +196,47 @@ TEST(Decoder, TakeWholeHandsOverTheDecodedFile) {
     Decoder d(std::make_unique<MemoryReader>(text), "w.json", &whole);
     EXPECT_FALSE(d.take_whole());
     EXPECT_EQ(drain(d), text);
+  }
+}
+
+// A whole file's CRC32 is checked as it is used: piece by piece (used()), all at once at the
+// end, or as read() copies it out. Each way, a good file ends with 0 and a damaged trailer CRC
+// with the stream path's error, after every byte.
+TEST(Decoder, WholeFileCrcIsCheckedHoweverTheBytesAreUsed) {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "{\"eventID\":\"" + std::to_string(i * 2654435761u) + "\"}\n";
+  const std::string good = test::gzip(text);
+  std::string bad = good;
+  bad[bad.size() - 6] ^= 0x01;
+  WholeFile whole(8u << 20);
+  for (const std::string* gz : {&good, static_cast<const std::string*>(&bad)}) {
+    std::string want_err;
+    Decoder stream(std::make_unique<MemoryReader>(*gz), "w.gz");
+    ASSERT_EQ(drain(stream, &want_err), text);
+    EXPECT_EQ(want_err.empty(), gz == &good) << want_err;
+    for (int way = 0; way < 3; ++way) {
+      Decoder d(std::make_unique<MemoryReader>(*gz), "w.gz", &whole);
+      std::string got, err;
+      if (way == 2) {
+        got = drain(d, &err);
+      } else {
+        auto all = d.take_whole();
+        ASSERT_TRUE(all) << way;
+        got.assign(all->data(), all->size());
+        if (way == 1)
+          for (std::size_t n = 0; n <= all->size() + 1000; n += 999) d.used(n);  // overlapping, past the end
+        char c;
+        auto r = d.read(&c, 1);
+        if (!r) err = r.error().str();
+        else EXPECT_EQ(*r, 0u);
+        auto again = d.read(&c, 1);  // said once
+        ASSERT_TRUE(again);
+        EXPECT_EQ(*again, 0u);
+      }
+      EXPECT_TRUE(got == text) << way;
+      EXPECT_EQ(err, want_err) << way;
+      EXPECT_TRUE(d.whole()) << way;
+    }
   }
 }
 

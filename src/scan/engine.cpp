@@ -183,7 +183,7 @@ class Worker {
       static_assert(io::kWholeTail >= cloudtrail::kInPlaceTail);
       sh_.bytes_in.fetch_add(dec.bytes_in(), std::memory_order_relaxed);
       sh_.bytes_out.fetch_add(all->size(), std::memory_order_relaxed);
-      framer.run_in_place(all->data(), all->size(), on_record);
+      framer.run_in_place(all->data(), all->size(), on_record, &dec);  // the CRC32 checked as it goes
     } else {
       framer.run(counted, on_record);
     }
