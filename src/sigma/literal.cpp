@@ -55,43 +55,38 @@ namespace {
 
 // Finding every "key" of a set in one pass. Candidates are the quotes followed by the first
 // byte of some key (up to 4 different ones per pass); each is compared with the keys
-// in full. ks holds the quoted keys ("\"key\"", at least 3 bytes). on(i, k) is called for
-// each offset i where ks[k] starts (in order); a scan stops when on() says true.
-
-// a[0, L) == b[0, L), with two overlapping compares for the usual key lengths (4 to 16).
-inline bool same_bytes(const char* a, const char* b, std::size_t L) {
-  if (L < 8) {
-    if (L < 4) return std::memcmp(a, b, L) == 0;
-    std::uint32_t x, y, z, w;
-    std::memcpy(&x, a, 4);
-    std::memcpy(&y, b, 4);
-    std::memcpy(&z, a + L - 4, 4);
-    std::memcpy(&w, b + L - 4, 4);
-    return x == y && z == w;
-  }
-  std::uint64_t x, y;
-  std::memcpy(&x, a, 8);
-  std::memcpy(&y, b, 8);
-  if (x != y) return false;
-  std::memcpy(&x, a + L - 8, 8);
-  std::memcpy(&y, b + L - 8, 8);
-  return x == y && (L <= 16 || std::memcmp(a + 8, b + 8, L - 16) == 0);
-}
+// in full. ks holds the quoted keys ("\"key\"", at least 3 bytes), kq the same as words for
+// the compare. on(i, k) is called for each offset i where ks[k] starts (in order); a scan
+// stops when on() says true.
 
 template <class F>
 [[gnu::always_inline]] inline bool candidate(const char* p, std::size_t n, std::size_t i, const std::string* ks,
-                                             std::size_t nk, F& on) {
+                                             const QuotedKey* kq, std::size_t nk, F& on) {
+  if (i + 8 <= n) {  // the usual case: the first 8 bytes against every key at once, no calls
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    for (std::size_t k = 0; k < nk; ++k) {
+      const QuotedKey& q = kq[k];
+      if ((w & q.mask) != q.head || i + q.size > n) continue;
+      if (q.size > 8) {
+        std::uint64_t t;
+        std::memcpy(&t, p + i + q.size - 8, 8);
+        if (t != q.tail || (q.size > 16 && std::memcmp(p + i + 8, ks[k].data() + 8, q.size - 16) != 0)) continue;
+      }
+      if (on(i, k)) return true;
+    }
+    return false;
+  }
   for (std::size_t k = 0; k < nk; ++k)
-    if (p[i + 1] == ks[k][1] && i + ks[k].size() <= n && p[i + ks[k].size() - 1] == '"' &&
-        same_bytes(p + i, ks[k].data(), ks[k].size()) && on(i, k))
-      return true;
+    if (i + ks[k].size() <= n && std::memcmp(p + i, ks[k].data(), ks[k].size()) == 0 && on(i, k)) return true;
   return false;
 }
 
 template <bool ESC, class F>
-bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::string* ks, std::size_t nk, F& on) {
+bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::string* ks, const QuotedKey* kq,
+                 std::size_t nk, F& on) {
   for (std::size_t i = from; i + 1 < n; ++i) {
-    if (p[i] == '"' && candidate(p, n, i, ks, nk, on)) return true;
+    if (p[i] == '"' && candidate(p, n, i, ks, kq, nk, on)) return true;
     if (ESC && p[i] == '\\' && p[i + 1] == 'u') return true;
   }
   return false;
@@ -99,7 +94,8 @@ bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::stri
 
 #ifdef RG_LITERAL_X86
 template <int NL, bool ESC, class F>
-bool scan_sse2(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads, F& on) {
+bool scan_sse2(const char* p, std::size_t n, const std::string* ks, const QuotedKey* kq, std::size_t nk, const char* leads,
+               F& on) {
   const __m128i quote = _mm_set1_epi8('"');
   __m128i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm_set1_epi8(leads[j]);
@@ -114,14 +110,14 @@ bool scan_sse2(const char* p, std::size_t n, const std::string* ks, std::size_t 
       return true;
     unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, quote), lead)));
     for (; bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, nk, on)) return true;
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on)) return true;
   }
-  return scan_scalar<ESC>(p, n, i, ks, nk, on);
+  return scan_scalar<ESC>(p, n, i, ks, kq, nk, on);
 }
 
 template <int NL, bool ESC, class F>
-__attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, const std::string* ks, std::size_t nk,
-                                                const char* leads, F& on) {
+__attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, const std::string* ks,
+                                                const QuotedKey* kq, std::size_t nk, const char* leads, F& on) {
   const __m256i quote = _mm256_set1_epi8('"');
   __m256i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm256_set1_epi8(leads[j]);
@@ -137,14 +133,15 @@ __attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, con
     unsigned bits =
         static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v0, quote), lead)));
     for (; bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, nk, on)) return true;
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on)) return true;
   }
-  return scan_scalar<ESC>(p, n, i, ks, nk, on);
+  return scan_scalar<ESC>(p, n, i, ks, kq, nk, on);
 }
 
 template <int NL, bool ESC, class F>
 __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std::size_t n, const std::string* ks,
-                                                              std::size_t nk, const char* leads, F& on) {
+                                                              const QuotedKey* kq, std::size_t nk, const char* leads,
+                                                              F& on) {
   const __m512i quote = _mm512_set1_epi8('"');
   __m512i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm512_set1_epi8(leads[j]);
@@ -158,7 +155,7 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
                                            _mm512_set1_epi8('\\')))
       return true;
     for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead, v0, quote); bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, nk, on)) return true;
+      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on)) return true;
   }
   if (i + 1 >= n) return false;
   // The last 2 to 64 bytes: masked loads read nothing past the end (masked-off lanes are 0).
@@ -172,7 +169,7 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
                                          _mm512_set1_epi8('\\')))
     return true;
   for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead & m1, v0, quote); bits; bits &= bits - 1)
-    if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, nk, on)) return true;
+    if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on)) return true;
   return false;
 }
 
@@ -180,37 +177,38 @@ const SimdLevel kLevel = simd_level();
 #endif
 
 template <int NL, bool ESC, class F>
-bool scan_keys_n(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads, F& on) {
+bool scan_keys_n(const char* p, std::size_t n, const std::string* ks, const QuotedKey* kq, std::size_t nk,
+                 const char* leads, F& on) {
 #ifdef RG_LITERAL_X86
   switch (kLevel) {
-    case SimdLevel::Avx512: return scan_avx512<NL, ESC>(p, n, ks, nk, leads, on);
-    case SimdLevel::Avx2: return scan_avx2<NL, ESC>(p, n, ks, nk, leads, on);
+    case SimdLevel::Avx512: return scan_avx512<NL, ESC>(p, n, ks, kq, nk, leads, on);
+    case SimdLevel::Avx2: return scan_avx2<NL, ESC>(p, n, ks, kq, nk, leads, on);
     case SimdLevel::Baseline: break;
   }
-  return scan_sse2<NL, ESC>(p, n, ks, nk, leads, on);
+  return scan_sse2<NL, ESC>(p, n, ks, kq, nk, leads, on);
 #else
   (void)leads;
-  return scan_scalar<ESC>(p, n, 0, ks, nk, on);
+  return scan_scalar<ESC>(p, n, 0, ks, kq, nk, on);
 #endif
 }
 
 // leads: the keys' distinct first bytes (1 to 4 of them). esc: a "\u" anywhere passes too.
 template <class F>
-bool scan_keys(const char* p, std::size_t n, const std::string* ks, std::size_t nk, const char* leads,
-               std::size_t nleads, bool esc, F& on) {
+bool scan_keys(const char* p, std::size_t n, const std::string* ks, const QuotedKey* kq, std::size_t nk,
+               const char* leads, std::size_t nleads, bool esc, F& on) {
   if (esc) {
     switch (nleads) {
-      case 1: return scan_keys_n<1, true>(p, n, ks, nk, leads, on);
-      case 2: return scan_keys_n<2, true>(p, n, ks, nk, leads, on);
-      case 3: return scan_keys_n<3, true>(p, n, ks, nk, leads, on);
-      default: return scan_keys_n<4, true>(p, n, ks, nk, leads, on);
+      case 1: return scan_keys_n<1, true>(p, n, ks, kq, nk, leads, on);
+      case 2: return scan_keys_n<2, true>(p, n, ks, kq, nk, leads, on);
+      case 3: return scan_keys_n<3, true>(p, n, ks, kq, nk, leads, on);
+      default: return scan_keys_n<4, true>(p, n, ks, kq, nk, leads, on);
     }
   }
   switch (nleads) {
-    case 1: return scan_keys_n<1, false>(p, n, ks, nk, leads, on);
-    case 2: return scan_keys_n<2, false>(p, n, ks, nk, leads, on);
-    case 3: return scan_keys_n<3, false>(p, n, ks, nk, leads, on);
-    default: return scan_keys_n<4, false>(p, n, ks, nk, leads, on);
+    case 1: return scan_keys_n<1, false>(p, n, ks, kq, nk, leads, on);
+    case 2: return scan_keys_n<2, false>(p, n, ks, kq, nk, leads, on);
+    case 3: return scan_keys_n<3, false>(p, n, ks, kq, nk, leads, on);
+    default: return scan_keys_n<4, false>(p, n, ks, kq, nk, leads, on);
   }
 }
 
@@ -231,6 +229,16 @@ std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
 }
 
 }  // namespace
+
+QuotedKey QuotedKey::of(std::string_view quoted) {
+  QuotedKey q;
+  q.size = quoted.size();
+  const std::size_t head = std::min<std::size_t>(quoted.size(), 8);
+  std::memcpy(&q.head, quoted.data(), head);  // little-endian: the first byte is the low one
+  q.mask = head == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * head)) - 1;
+  if (quoted.size() > 8) std::memcpy(&q.tail, quoted.data() + quoted.size() - 8, 8);
+  return q;
+}
 
 LiteralMatcher::LiteralMatcher(const Literals& lits) {
   std::vector<std::pair<std::string, Key>> keyed;  // quoted key -> its texts
@@ -273,6 +281,7 @@ LiteralMatcher::LiteralMatcher(const Literals& lits) {
       pass.nleads = 1;
       passes_.push_back(pass);
     }
+    words_.push_back(QuotedKey::of(quoted));
     quoted_.push_back(std::move(quoted));
     keys_.push_back(std::move(key));
   }
@@ -336,8 +345,8 @@ bool LiteralMatcher::quick_pass(std::string_view bytes) const {
     auto on = [&](std::size_t i, std::size_t k) {
       return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
     };
-    if (scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, pass.count, pass.leads, pass.nleads, esc,
-                  on))
+    if (scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, words_.data() + pass.first, pass.count,
+                  pass.leads, pass.nleads, esc, on))
       return true;
     esc = false;
   }

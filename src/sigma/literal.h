@@ -42,6 +42,14 @@ std::string to_string(const Literal& l);
 // keyed eventName=consolelogin; keyed eventName~delete covers eventName~deletetrail).
 void minimize_literals(Literals& v);
 
+// A quoted key ("\"key\"") as the key search compares it: its first 8 bytes (fewer, masked,
+// when it is shorter) in one word, and its last 8 when it is longer. Little-endian words.
+struct QuotedKey {
+  std::uint64_t head = 0, mask = 0, tail = 0;
+  std::size_t size = 0;
+  static QuotedKey of(std::string_view quoted);
+};
+
 // A compiled literal set. passes() is the answer; the scan prefilter uses quick_pass() as it
 // is and matches plain() with a faster engine.
 class LiteralMatcher {
@@ -76,6 +84,7 @@ class LiteralMatcher {
 
   std::vector<Key> keys_;               // ordered by the key's first byte
   std::vector<std::string> quoted_;     // "\"key\"" of keys_[i], side by side for the scan
+  std::vector<QuotedKey> words_;        // quoted_[i] as words
   std::vector<Pass> passes_;
   std::vector<std::string> plain_;
   bool unicode_escape_ = false;

@@ -122,6 +122,33 @@ TEST(PrefilterLiterals, KeyedLiteralsReadTheRawValue) {
   }
 }
 
+// Keys of every length (the search compares the first and last 8 bytes as words, and the
+// middle of long ones byte by byte): found where they are, near misses in any byte are not
+// keys, wherever the key ends up in the record (its last bytes included).
+TEST(PrefilterLiterals, KeysOfEveryLengthAreToldApartInEveryByte) {
+  for (std::size_t len = 1; len <= 24; ++len) {
+    std::string key;
+    for (std::size_t i = 0; i < len; ++i) key += static_cast<char>('a' + (i * 7 + len) % 26);
+    const LiteralMatcher m(Literals{Literal::keyed(key, "v", true), Literal::keyed(key + "z", "w", true)});
+    for (std::size_t pad = 0; pad < 70; pad += 23) {
+      const std::string before = pad ? "{\"p\":\"" + std::string(pad, 'x') + "\"," : "{";
+      EXPECT_TRUE(m.passes(before + "\"" + key + "\":\"v\"}")) << key << " " << pad;
+      EXPECT_TRUE(m.passes(before + "\"" + key + "z\":\"w\"}")) << key << " " << pad;
+      EXPECT_FALSE(m.passes(before + "\"" + key + "z\":\"v\"}")) << key << " " << pad;  // the value of the other key
+      EXPECT_FALSE(m.passes(before + "\"" + key.substr(0, len - 1) + "\":\"v\"}")) << key << " " << pad;
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string near = key;
+        near[at] = static_cast<char>(near[at] == 'q' ? 'r' : 'q');
+        EXPECT_FALSE(m.passes(before + "\"" + near + "\":\"v\"}")) << near << " " << pad;
+      }
+    }
+    // the bytes end inside the key or just after it: nothing to read, nothing passes
+    const std::string tail = "{\"p\":1,\"" + key + "\"";
+    for (std::size_t cut = tail.size() - key.size() - 1; cut <= tail.size(); ++cut)
+      EXPECT_FALSE(m.passes(std::string_view(tail).substr(0, cut))) << key << " " << cut;
+  }
+}
+
 // Random records against real rules: whenever a rule matches, its literals (with "\u", as a
 // rule set carries it) must pass the record.
 TEST(PrefilterLiterals, RandomRecordsNeverLoseAMatch) {
