@@ -344,14 +344,15 @@ TEST(Framer, InPlaceFramesWhatReadingFrames) {
   const Error eio = make_error(ErrorKind::Io, "in.json", "read failed: Input/output error");
   for (const std::string& in : inputs) {
     SCOPED_TRACE(in.substr(0, 60));
-    Framed read = frame(in);
+    const Framed plain = frame(in), failed = frame(in, 1u << 20, small, eio);
     for (int way = 0; way < 4; ++way) {
       SCOPED_TRACE(way);
       // in place; in place a piece at a time, in big pieces, in small ones, and ending in an
       // error (compared with reading that ends in the same error)
-      std::optional<Error> end = way == 3 ? std::optional<Error>(eio) : std::nullopt;
-      if (way == 3) read = frame(in, 1u << 20, small, end);
-      Framed here = way == 0 ? frame(in, kInPlace) : frame(in, kInPlaceWatched, way == 1 ? FramerOptions{} : small, end);
+      const Framed& read = way == 3 ? failed : plain;
+      Framed here = way == 0   ? frame(in, kInPlace)
+                    : way == 3 ? frame(in, kInPlaceWatched, small, eio)
+                               : frame(in, kInPlaceWatched, way == 1 ? FramerOptions{} : small);
       EXPECT_EQ(here.records, read.records);
       EXPECT_EQ(here.lines, read.lines);
       ASSERT_EQ(here.meta.size(), read.meta.size());

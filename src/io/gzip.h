@@ -7,10 +7,11 @@
 //    buffer, sized from the gzip trailer, whose length the call checks. The CRC32 is checked
 //    with ISA-L as the caller uses the bytes (used(), read()), a piece at a time while they
 //    are in cache, not in a pass of its own over a file that no longer fits there; a mismatch
-//    ends the input after the last byte, with the stream path's error. Anything the call does not
-//    decode cleanly in one piece (a truncated or corrupt stream, several members, padding, an
-//    unusual header, a trailer claiming more than the budget) is decoded again by the stream
-//    path, so that errors, offsets and partial output are the stream path's, byte for byte.
+//    ends the input after the last byte, with the stream path's error. Anything the call does
+//    not decode cleanly in one piece (a truncated or corrupt stream, several members, padding,
+//    an unusual header, a trailer claiming more than the budget) is decoded again by the
+//    stream path, so that errors, offsets and partial output are the stream path's, byte for
+//    byte.
 //  - stream: inflated in process with ISA-L through a fixed 256 KiB input buffer (header
 //    parsed, CRC32 and length of every member checked; concatenated members are read one after
 //    another, zero padding after the last is ignored).
@@ -97,7 +98,7 @@ class Decoder : public InPlaceSource {
   std::size_t in_pos_ = 0, in_len_ = 0;
   char* out_ = nullptr;       // whole-file output (lent), or null
   std::size_t out_pos_ = 0, out_len_ = 0;
-  std::size_t crc_pos_ = 0;                  // whole-file output checked so far
+  std::size_t crc_pos_ = 0;                 // whole-file output checked so far
   std::uint32_t crc_ = 0, crc_want_ = 0;    // its CRC32 so far, and the trailer's
   bool started_ = false, gzip_ = false, raw_eof_ = false, done_ = false;
   bool member_started_ = false;

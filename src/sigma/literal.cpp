@@ -1,6 +1,7 @@
 #include "sigma/literal.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "core/cpu.h"
@@ -94,8 +95,8 @@ bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::stri
 
 #ifdef RG_LITERAL_X86
 template <int NL, bool ESC, class F>
-bool scan_sse2(const char* p, std::size_t n, const std::string* ks, const QuotedKey* kq, std::size_t nk, const char* leads,
-               F& on) {
+bool scan_sse2(const char* p, std::size_t n, const std::string* ks, const QuotedKey* kq, std::size_t nk,
+               const char* leads, F& on) {
   const __m128i quote = _mm_set1_epi8('"');
   __m128i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm_set1_epi8(leads[j]);
@@ -229,6 +230,9 @@ std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
 }
 
 }  // namespace
+
+// The mask keeps a short key's bytes, the low ones of a word loaded from memory.
+static_assert(std::endian::native == std::endian::little, "QuotedKey's words are little-endian");
 
 QuotedKey QuotedKey::of(std::string_view quoted) {
   QuotedKey q;
