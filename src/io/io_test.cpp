@@ -240,6 +240,50 @@ TEST(Decoder, WholeFileCrcIsCheckedHoweverTheBytesAreUsed) {
   }
 }
 
+// The optional header fields (RFC 1952: extra field, file name, comment) are skipped by the
+// whole-file path itself: such files are decoded in one call, not handed to the stream. A
+// header CRC, reserved flags or another method go to the stream path, which decides.
+TEST(Decoder, WholeFileReadsEveryHeaderField) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "{\"eventName\":\"E" + std::to_string(i) + "\"}\n";
+  const std::string gz = test::gzip(text);
+  ASSERT_EQ(static_cast<unsigned char>(gz[3]), 0u);  // no optional fields to begin with
+  auto with = [&](unsigned flags, const std::string& fields) {
+    std::string out = gz.substr(0, 10) + fields + gz.substr(10);
+    out[3] = static_cast<char>(flags);
+    return out;
+  };
+  const std::string extra = std::string("\x06\x00" "AB\x02\x00xy", 8);  // XLEN 6: one subfield
+  struct Case {
+    std::string in;
+    bool whole;
+  };
+  const Case cases[] = {
+      {with(0x08, std::string("trail.json\0", 11)), true},                                  // FNAME
+      {with(0x10, std::string("a comment\0", 10)), true},                                   // FCOMMENT
+      {with(0x04, extra), true},                                                             // FEXTRA
+      {with(0x1c, extra + std::string("n\0", 2) + std::string("c\0", 2)), true},           // all three
+      {with(0x01, ""), true},                                                                // FTEXT: a hint only
+      {with(0x20, ""), false},                                                               // a reserved flag
+      {with(0x0a, std::string("n\0", 2) + "\x12\x34"), false},                              // FHCRC (wrong)
+  };
+  WholeFile whole(8u << 20);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(static_cast<int>(static_cast<unsigned char>(c.in[3])));
+    std::string e1, e2;
+    Decoder stream(std::make_unique<MemoryReader>(c.in), "h.gz");
+    Decoder at_once(std::make_unique<MemoryReader>(c.in), "h.gz", &whole);
+    const std::string o1 = drain(stream, &e1), o2 = drain(at_once, &e2);
+    EXPECT_EQ(at_once.whole(), c.whole);
+    EXPECT_TRUE(o1 == o2);
+    EXPECT_EQ(e1, e2);
+    if (c.whole) {
+      EXPECT_TRUE(o2 == text);
+      EXPECT_EQ(e2, "");
+    }
+  }
+}
+
 // Damaged gzip of every kind: the whole-file path gives the same bytes and the same error as
 // the stream path, whichever path ends up decoding it.
 TEST(Decoder, BothPathsAgreeOnDamagedInput) {
