@@ -167,24 +167,21 @@ void Decoder::try_whole() {
     return std::uint32_t{in[at]} | std::uint32_t{in[at + 1]} << 8 | std::uint32_t{in[at + 2]} << 16 |
            std::uint32_t{in[at + 3]} << 24;
   };
-  // The header (RFC 1952) is read here so that libdeflate inflates the raw deflate data and
-  // the CRC32 is checked later, as the bytes are used (see used()). Anything unusual (another
-  // method, reserved flags, a header CRC) goes to the stream path.
-  const unsigned flags = in[3];
-  if (in[2] != 8 || (flags & 0xe2) != 0) return;
+  // The header is read by ISA-L, as the stream path reads it (optional fields skipped), so
+  // that libdeflate inflates the raw deflate data and the CRC32 is checked later, as the bytes
+  // are used (see used()). Reserved flags, a header CRC and whatever ISA-L refuses are left to
+  // the stream path, which says what is wrong. The state is left as start() made it.
+  if (in[3] & 0xe2) return;
+  isal_gzip_header header;
+  isal_gzip_header_init(&header);  // extra, name and comment: not kept
+  st_->next_in = const_cast<std::uint8_t*>(in);
+  st_->avail_in = static_cast<std::uint32_t>(std::min<std::size_t>(in_len_, 1u << 30));
+  const int read = isal_read_gzip_header(st_.get(), &header);
+  const std::size_t pos = static_cast<std::size_t>(st_->next_in - in);
+  isal_inflate_reset(st_.get());
+  st_->crc_flag = ISAL_GZIP;
   const std::size_t body_end = in_len_ - 8;  // the trailer: CRC32, then ISIZE
-  std::size_t pos = 10;
-  if (flags & 0x04) {  // FEXTRA
-    if (pos + 2 > body_end) return;
-    pos += 2 + (std::size_t{in[pos]} | std::size_t{in[pos + 1]} << 8);
-  }
-  for (const unsigned zero_ended : {0x08u, 0x10u}) {  // FNAME, FCOMMENT
-    if (!(flags & zero_ended)) continue;
-    const void* nul = pos < body_end ? std::memchr(in + pos, 0, body_end - pos) : nullptr;
-    if (!nul) return;
-    pos = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - in) + 1;
-  }
-  if (pos > body_end) return;
+  if (read != ISAL_DECOMP_OK || pos > body_end) return;
   const std::size_t isize = le32(in_len_ - 4);
   if (isize > lend_->limit()) return;
   char* out = lend_->grow_out(std::max<std::size_t>(isize, 1));
