@@ -1,6 +1,6 @@
 #include "cloudtrail/record.h"
 
-#include <cstring>
+#include "core/strings.h"
 
 namespace rg::cloudtrail {
 
@@ -23,10 +23,6 @@ const char* to_string(Shape s) {
 
 namespace {
 constexpr std::size_t kKeepParserCapacity = 1u << 20;
-
-bool has(std::string_view hay, std::string_view needle) {
-  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
-}
 }  // namespace
 
 Kind sniff(const RawRecord& r) {
@@ -36,10 +32,15 @@ Kind sniff(const RawRecord& r) {
     case Container::TopArray:
     case Container::TopValue: break;
   }
-  if (has(r.bytes, "\"CloudTrailEvent\"")) return Kind::Lookup;
-  std::string_view head = r.bytes.substr(0, 512);
-  if (has(head, "\"detail-type\"")) return Kind::EventBridge;
-  if (r.container == Container::TopValue && has(head, "\"digestStartTime\"")) return Kind::Digest;
+  const std::string_view head = r.bytes.substr(0, 512);
+  // A bare event: its first key as CloudTrail writes it (in an EventBridge envelope, after
+  // the "detail-type"; in a lookup entry only escaped, inside the CloudTrailEvent string).
+  const std::size_t event = find(head, "\"eventVersion\"");
+  if (event != std::string_view::npos)
+    return contains(head.substr(0, event), "\"detail-type\"") ? Kind::EventBridge : Kind::Event;
+  if (contains(r.bytes, "\"CloudTrailEvent\"")) return Kind::Lookup;
+  if (contains(head, "\"detail-type\"")) return Kind::EventBridge;
+  if (r.container == Container::TopValue && contains(head, "\"digestStartTime\"")) return Kind::Digest;
   return Kind::Event;
 }
 

@@ -4,6 +4,7 @@
 #include "core/redact.h"
 #include "core/result.h"
 #include "core/severity.h"
+#include "core/strings.h"
 #include "core/time.h"
 
 namespace rg {
@@ -82,3 +83,28 @@ TEST(Result, HoldsValueOrError) {
 
 }  // namespace
 }  // namespace rg
+
+TEST(Strings, FindGivesTheFirstOffsetLikeStdFind) {
+  // Needles of every length up to 24 at every offset of haystacks up to 80 bytes, near misses
+  // (one byte changed) beside them, and at the very end.
+  const std::string alphabet = "\"ab:{}CT";
+  std::uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  for (std::size_t m = 0; m <= 24; ++m) {
+    std::string needle;
+    for (std::size_t k = 0; k < m; ++k) needle += alphabet[next() % alphabet.size()];
+    for (std::size_t n = 0; n <= 80; ++n) {
+      for (int round = 0; round < 4; ++round) {
+        std::string hay;
+        for (std::size_t k = 0; k < n; ++k) hay += alphabet[next() % alphabet.size()];
+        if (m > 0 && m <= n && round > 0) {
+          const std::size_t at = round == 3 ? n - m : next() % (n - m + 1);
+          hay.replace(at, m, needle);
+          if (round == 2) hay[at + next() % m] ^= 1;  // a near miss
+        }
+        EXPECT_EQ(rg::find(hay, needle), hay.find(needle)) << "needle '" << needle << "' in '" << hay << "'";
+        EXPECT_EQ(rg::contains(hay, needle), hay.find(needle) != std::string::npos);
+      }
+    }
+  }
+}

@@ -144,6 +144,35 @@ TEST(Scan, EnvelopesAreRemovedBeforeRulesSeeTheEvent) {
   EXPECT_EQ(r.report.per_file[1].shape, cloudtrail::Shape::LookupEvents);
 }
 
+TEST(Scan, RecordKindsAreToldApartInJsonLines) {
+  // One object per line: lookup-events entries whose event comes last, after more than the
+  // first 512 bytes; an EventBridge envelope around an event no rule matches (the file's
+  // shape is still known); a bare event.
+  test::TempDir dir;
+  const std::string pad(700, 'x');
+  std::string lookup;
+  for (int i = 0; i < 2; ++i)
+    lookup += std::string(R"({"EventId":"e-2","EventName":"CreateUser","Resources":[{"ResourceName":")") + pad +
+              R"("}],"CloudTrailEvent":")" + json_escape(kRootKey) + "\"}\n";
+  test::write_file(dir / "a-lookup.jsonl", lookup);
+  test::write_file(dir / "b-eb.jsonl",
+                   std::string(R"({"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":)") +
+                       kUserCall + "}\n");
+  test::write_file(dir / "c-events.jsonl", std::string(kUserCall) + "\n" + kRootLogin + "\n");
+  Options o;
+  o.min_severity = Severity::High;
+  auto r = scan_paths({dir.path().string()}, o);
+  EXPECT_TRUE(r.lines.empty()) << r.lines[0];
+  ASSERT_EQ(r.findings.size(), 2u);  // the two lookup lines hold one event
+  EXPECT_EQ(r.findings[0].event.event_name, "CreateUser");
+  EXPECT_EQ(r.findings[0].event.access_key_id, "AKIAEXAMPLEROOTKEY01");
+  EXPECT_EQ(r.findings[1].event.event_name, "ConsoleLogin");
+  ASSERT_EQ(r.report.per_file.size(), 3u);
+  EXPECT_EQ(r.report.per_file[0].shape, cloudtrail::Shape::LookupEvents);
+  EXPECT_EQ(r.report.per_file[1].shape, cloudtrail::Shape::EventBridge);
+  EXPECT_EQ(r.report.per_file[2].shape, cloudtrail::Shape::JsonLines);
+}
+
 TEST(Scan, FiltersAndOrderAreIndependentOfJobs) {
   test::TempDir dir;
   for (int i = 0; i < 12; ++i) {
