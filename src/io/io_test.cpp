@@ -6,9 +6,14 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <stdexcept>
+#include <thread>
 
 #include "io/gzip.h"
+#include "io/read_ahead.h"
 #include "io/source.h"
 #include "test_util.h"
 
@@ -313,6 +318,85 @@ TEST(Decoder, BothPathsAgreeOnDamagedInput) {
   }
   EXPECT_EQ(compared, 400);
   EXPECT_GT(whole_taken, 0);  // empty padding, a changed header time: still whole
+}
+
+// A source of pseudo-random bytes handed out in reads of pseudo-random sizes, then an error
+// (when `fail`), an exception (when `throws`), or the end. `reads` counts its read() calls.
+class ChoppyReader : public Reader {
+ public:
+  ChoppyReader(std::size_t total, bool fail = false, bool throws = false) : total_(total), fail_(fail), throws_(throws) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    ++reads;
+    if (pos_ == total_) {
+      if (throws_) throw std::runtime_error("no memory");
+      if (fail_) return make_error(ErrorKind::Io, "src.gz:" + std::to_string(pos_), "read failed: Input/output error");
+      return std::size_t{0};
+    }
+    const std::size_t k = std::min({n, total_ - pos_, std::size_t{1} + rng_() % 70000});
+    for (std::size_t i = 0; i < k; ++i) buf[i] = byte_at(pos_ + i);
+    pos_ += k;
+    return k;
+  }
+  static char byte_at(std::size_t i) { return static_cast<char>((i * 2654435761u) >> 13); }
+  std::atomic<std::uint64_t> reads{0};
+
+ private:
+  std::size_t total_, pos_ = 0;
+  bool fail_, throws_;
+  std::minstd_rand rng_{42};
+};
+
+TEST(ReadAhead, HandsOverTheSourcesBytesInOrder) {
+  const std::size_t total = 3u << 20;
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{4093}, std::size_t{1} << 20})
+    for (std::size_t depth : {2, 3}) {
+      ChoppyReader src(chunk == 1 ? 3000 : total);
+      ReadAhead ahead(src, "src", chunk, depth);
+      const std::string got = drain(ahead);
+      ASSERT_EQ(got.size(), chunk == 1 ? 3000 : total) << chunk;
+      for (std::size_t i = 0; i < got.size(); ++i)
+        if (got[i] != ChoppyReader::byte_at(i)) FAIL() << "byte " << i << " with chunks of " << chunk;
+      auto more = ahead.read(nullptr, 0);
+      ASSERT_TRUE(more);
+      EXPECT_EQ(*more, 0u);
+    }
+}
+
+TEST(ReadAhead, TheSourcesErrorComesAfterEveryByteBeforeIt) {
+  ChoppyReader src(1u << 20, /*fail=*/true);
+  ReadAhead ahead(src, "src.gz", 64u << 10, 3);
+  std::string error;
+  const std::string got = drain(ahead, &error);
+  EXPECT_EQ(got.size(), 1u << 20);
+  EXPECT_EQ(error, "src.gz:1048576: read failed: Input/output error");
+  char c;
+  auto after = ahead.read(&c, 1);  // the stream has ended
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, 0u);
+}
+
+TEST(ReadAhead, AnExceptionInTheSourceBecomesAnErrorNamingTheInput) {
+  ChoppyReader src(5000, false, /*throws=*/true);
+  ReadAhead ahead(src, "big.json.gz", 4096, 2);
+  std::string error;
+  EXPECT_EQ(drain(ahead, &error).size(), 5000u);
+  EXPECT_EQ(error, "big.json.gz: read failed: no memory");
+}
+
+TEST(ReadAhead, DroppedEarlyItStopsReadingAndDoesNotHang) {
+  ChoppyReader src(std::size_t{1} << 40);  // as good as endless
+  std::uint64_t reads = 0;
+  {
+    ReadAhead ahead(src, "endless", 1u << 16, 3);
+    char buf[100];
+    auto k = ahead.read(buf, sizeof buf);
+    ASSERT_TRUE(k);
+    EXPECT_GT(*k, 0u);
+  }  // joined here: the source is no longer read
+  reads = src.reads;
+  EXPECT_LT(reads, 64u);  // at most the chunks it could fill ahead
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(src.reads, reads);
 }
 
 TEST(Expand, DirectoriesAreWalkedSortedAndRecursively) {

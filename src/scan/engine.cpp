@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "core/time.h"
 #include "io/gzip.h"
+#include "io/read_ahead.h"
 #include "scan/correlate.h"
 #include "scan/prefilter.h"
 #include "scan/scan.h"
@@ -40,6 +41,7 @@ struct Shared {
   Diagnostics& diag;
   std::shared_ptr<const Prefilter> prefilter;
   std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
+  bool read_ahead = false;      // more threads than files: a streamed gzip file is inflated on one of its own
   std::vector<std::size_t> order;
   std::atomic<std::size_t> next{0};
   std::vector<FileReport> reports;
@@ -184,6 +186,9 @@ class Worker {
       sh_.bytes_in.fetch_add(dec.bytes_in(), std::memory_order_relaxed);
       sh_.bytes_out.fetch_add(all->size(), std::memory_order_relaxed);
       framer.run_in_place(all->data(), all->size(), on_record, &dec);  // the CRC32 checked as it goes
+    } else if (sh_.read_ahead && dec.gzip()) {  // inflated on another thread while this one frames and matches
+      io::ReadAhead ahead(counted, src.name);
+      framer.run(ahead, on_record);
     } else {
       framer.run(counted, on_record);
     }
@@ -277,6 +282,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
                    [&](std::size_t a, std::size_t b) { return sources[a].size_hint > sources[b].size_hint; });
 
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  sh.read_ahead = jobs > sources.size();
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, sources.size())));
   sh.whole_limit = opts.whole_file_budget / jobs;
 

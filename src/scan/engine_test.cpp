@@ -369,6 +369,52 @@ TEST(Scan, WholeFileDecodingChangesNothing) {
   }
 }
 
+// One streamed file and a spare thread: the file is inflated on that thread, ahead of the
+// framing (io::ReadAhead). The same findings, counts and error lines as on one thread,
+// damaged or not, and the same bytes counted.
+TEST(Scan, ReadingAheadChangesNothing) {
+  test::TempDir dir;
+  std::string many = "{\"Records\":[";
+  for (int i = 0; i < 20000; ++i) many += std::string(i ? "," : "") + (i % 97 ? kUserCall : root_login("m" + std::to_string(i)));
+  many += "]}";
+  const std::string gz = test::gzip(many);
+  std::string crc = gz;
+  crc[crc.size() - 7] ^= 4;
+  std::string flipped = gz;
+  flipped[gz.size() / 2] ^= 0x20;
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"good.json.gz", gz},
+      {"cut.json.gz", gz.substr(0, gz.size() * 2 / 3)},
+      {"crc.json.gz", crc},
+      {"flipped.json.gz", flipped},
+      {"lines.jsonl", std::string(kUserCall) + "\n" + kRootLogin + "\n{\"eventVersion\n"},
+  };
+  for (const auto& [name, bytes] : files) {
+    test::write_file(dir / name, bytes);
+    auto run_with = [&](unsigned jobs) {
+      Options o;
+      o.jobs = jobs;
+      o.whole_file_budget = 0;  // streamed
+      return scan_paths({(dir / name).string()}, o);
+    };
+    ScanRun one = run_with(1), ahead = run_with(2);
+    EXPECT_EQ(keys(ahead.findings), keys(one.findings)) << name;
+    EXPECT_EQ(ahead.lines, one.lines) << name;
+    ASSERT_EQ(ahead.report.per_file.size(), 1u) << name;
+    const FileReport &a = ahead.report.per_file[0], &b = one.report.per_file[0];
+    EXPECT_EQ(a.records, b.records) << name;
+    EXPECT_EQ(a.errors, b.errors) << name;
+    EXPECT_EQ(a.bytes_in, b.bytes_in) << name;
+    EXPECT_EQ(a.bytes_out, b.bytes_out) << name;
+    EXPECT_EQ(ahead.report.bytes_out, one.report.bytes_out) << name;
+    if (name == "good.json.gz") {
+      EXPECT_EQ(one.findings.size(), 414u);  // 207 root logins, two rules each
+    } else {
+      EXPECT_FALSE(one.lines.empty()) << name;  // each damaged file has its error line
+    }
+  }
+}
+
 // --- the public corpus: shape and event count of every file, as INDEX.md lists them ---
 
 struct Expect {
