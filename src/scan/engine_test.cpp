@@ -322,22 +322,26 @@ TEST(Scan, EveryBadInputCostsOneLineAndTheRestIsScanned) {
     for (auto& l : r.lines) std::cerr << l << "\n";
 }
 
+// A gzipped Records file of n records (a root login in every 97), and three damaged copies:
+// cut at two thirds, a wrong CRC, a bit flipped in the middle. By file name.
+std::vector<std::pair<std::string, std::string>> gzip_and_damaged(int n) {
+  std::string many = "{\"Records\":[";
+  for (int i = 0; i < n; ++i) many += std::string(i ? "," : "") + (i % 97 ? kUserCall : root_login("m" + std::to_string(i)));
+  many += "]}";
+  const std::string gz = test::gzip(many);
+  std::string crc = gz;
+  crc[crc.size() - 7] ^= 4;
+  std::string flipped = gz;
+  flipped[gz.size() / 2] ^= 0x20;
+  return {{"good.json.gz", gz}, {"cut.json.gz", gz.substr(0, gz.size() * 2 / 3)}, {"crc.json.gz", crc},
+          {"flipped.json.gz", flipped}};
+}
+
 // gzip files decoded in one call (libdeflate) and streamed (ISA-L) give the same findings,
 // counts and error lines, damaged or not, and whichever files the budget lets in whole.
 TEST(Scan, WholeFileDecodingChangesNothing) {
   test::TempDir dir;
-  std::string many = "{\"Records\":[";
-  for (int i = 0; i < 3000; ++i) many += std::string(i ? "," : "") + (i % 97 ? kUserCall : root_login("m" + std::to_string(i)));
-  many += "]}";
-  const std::string gz = test::gzip(many);
-  test::write_file(dir / "good.json.gz", gz);
-  test::write_file(dir / "cut.json.gz", gz.substr(0, gz.size() * 2 / 3));
-  std::string crc = gz;
-  crc[crc.size() - 7] ^= 4;
-  test::write_file(dir / "crc.json.gz", crc);
-  std::string flipped = gz;
-  flipped[gz.size() / 2] ^= 0x20;
-  test::write_file(dir / "flipped.json.gz", flipped);
+  for (const auto& [name, bytes] : gzip_and_damaged(3000)) test::write_file(dir / name, bytes);
   test::write_file(dir / "members.json.gz", test::gzip("{\"Records\":[" + root_login("a") + ",") + test::gzip(root_login("b") + "]}"));
   test::write_file(dir / "padded.json.gz", test::gzip("{\"Records\":[" + root_login("p") + "]}") + std::string(5, '\0'));
   std::vector<std::string> paths{dir.path().string()};
@@ -374,21 +378,8 @@ TEST(Scan, WholeFileDecodingChangesNothing) {
 // damaged or not, and the same bytes counted.
 TEST(Scan, ReadingAheadChangesNothing) {
   test::TempDir dir;
-  std::string many = "{\"Records\":[";
-  for (int i = 0; i < 20000; ++i) many += std::string(i ? "," : "") + (i % 97 ? kUserCall : root_login("m" + std::to_string(i)));
-  many += "]}";
-  const std::string gz = test::gzip(many);
-  std::string crc = gz;
-  crc[crc.size() - 7] ^= 4;
-  std::string flipped = gz;
-  flipped[gz.size() / 2] ^= 0x20;
-  const std::vector<std::pair<std::string, std::string>> files{
-      {"good.json.gz", gz},
-      {"cut.json.gz", gz.substr(0, gz.size() * 2 / 3)},
-      {"crc.json.gz", crc},
-      {"flipped.json.gz", flipped},
-      {"lines.jsonl", std::string(kUserCall) + "\n" + kRootLogin + "\n{\"eventVersion\n"},
-  };
+  auto files = gzip_and_damaged(20000);
+  files.emplace_back("lines.jsonl", std::string(kUserCall) + "\n" + kRootLogin + "\n{\"eventVersion\n");
   for (const auto& [name, bytes] : files) {
     test::write_file(dir / name, bytes);
     auto run_with = [&](unsigned jobs) {
