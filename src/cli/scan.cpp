@@ -203,7 +203,7 @@ Command register_scan(CLI::App& root) {
   app->add_option("--account", flags->accounts, "Only this account id (repeatable)");
   app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical");
   app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)");
-  app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU)");
+  app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU); a thread left over inflates a gzip file ahead");
   app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");
   app->add_option("--region", flags->regions, "s3://: only logs of this trail region (repeatable)");
