@@ -57,7 +57,7 @@ class Tool:
             t0 = time.perf_counter()
             proc = subprocess.run(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             elapsed = time.perf_counter() - t0
-        ok_status = (0, 1) if self.key.startswith("rootguard") else (0,)  # rootguard: 1 = findings
+        ok_status = (0, 1) if "rootguard" in self.key else (0,)  # rootguard: 1 = findings
         if proc.returncode not in ok_status:
             with open(err_path, "r", errors="replace") as f:
                 tail = f.read()[-2000:]
@@ -120,6 +120,48 @@ def machine():
     return {"nproc": os.cpu_count(), "cpu": cpu, "flags": flags, "kernel": platform.release()}
 
 
+def one_file(corpus, files):
+    """Every record of the corpus in one gzip file of JSON lines (made once, kept with the corpus):
+    what an Athena or CloudTrail Lake export looks like, and one stream to inflate."""
+    path = os.path.join(corpus, "one-file.jsonl.gz")
+    if not os.path.exists(path):
+        note(f"writing {path} (once)")
+        import gzip
+        part = path + ".part"
+        with gzip.open(part, "wt", compresslevel=6) as out:
+            for name in files:
+                with gzip.open(name, "rt") as f:
+                    for rec in json.load(f)["Records"]:
+                        out.write(json.dumps(rec, separators=(",", ":")) + "\n")
+        os.replace(part, path)
+    return path
+
+
+def measure(tools, args, expected, work):
+    """Runs the tools in rounds (a warm-up round first); checks each count of Root records."""
+    rounds = max(args.reps, args.slow_reps)
+    for rnd in range(rounds + 1):
+        label = "warm-up" if rnd == 0 else f"round {rnd}/{rounds}"
+        for t in tools:
+            if rnd > 0 and t.slow and rnd > args.slow_reps:
+                continue
+            if rnd > 0 and not t.slow and rnd > args.reps:
+                continue
+            elapsed, cpu, rss, n = t.run(work)
+            note(f"{label}: {t.label}: {elapsed:.3f} s, {cpu:.2f} s CPU, {rss / 1024:.0f} MB peak RSS" +
+                 ("" if n is None else f", {n} Root"))
+            if n is not None and n != expected:
+                os.makedirs(args.out, exist_ok=True)
+                kept = os.path.join(args.out, f"{t.key}.mismatch")
+                shutil.copyfile(os.path.join(work, f"{t.key}.out"), kept)
+                die(f"{t.label} counted {n} Root records; the generator wrote {expected}. Its output: {kept}")
+            if rnd > 0:
+                t.times.append(elapsed)
+                t.cpu.append(cpu)
+                t.rss_kb.append(rss)
+                t.counts.append(n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", required=True, help="directory written by ctgen (holds manifest.json)")
@@ -178,41 +220,38 @@ def main():
              "other work competes for the CPUs and the figures will be noisy")
     note(f"corpus: {len(files)} files, {mb:.1f} MB uncompressed, {manifest['bytes_compressed'] / 1e6:.1f} MB gzip, "
          f"{manifest['records']} records, {expected} Root")
+    one = one_file(args.corpus, files) if args.rootguard else None
+    one_tools = []
+    if one:
+        base = [args.rootguard, "scan", "--format", "jsonl", "--rules", args.rules]
+        one_tools = [
+            Tool("one-igzip", "igzip -dc", ["igzip", "-dc", one], lambda p: None, discard_stdout=True),
+            Tool("one-rootguard-j1", "rootguard scan -j1", base[:2] + ["-j1"] + base[2:] + [one], count_bench_rule),
+            Tool("one-rootguard-j2", "rootguard scan -j2", base[:2] + ["-j2"] + base[2:] + [one], count_bench_rule),
+        ]
     with tempfile.TemporaryDirectory(prefix="rg-bench-") as work:
-        rounds = max(args.reps, args.slow_reps)
-        for rnd in range(rounds + 1):
-            label = "warm-up" if rnd == 0 else f"round {rnd}/{rounds}"
-            for t in tools:
-                if rnd > 0 and t.slow and rnd > args.slow_reps:
-                    continue
-                if rnd > 0 and not t.slow and rnd > args.reps:
-                    continue
-                elapsed, cpu, rss, n = t.run(work)
-                note(f"{label}: {t.label}: {elapsed:.3f} s, {cpu:.2f} s CPU, {rss / 1024:.0f} MB peak RSS" +
-                     ("" if n is None else f", {n} Root"))
-                if n is not None and n != expected:
-                    os.makedirs(args.out, exist_ok=True)
-                    kept = os.path.join(args.out, f"{t.key}.mismatch")
-                    shutil.copyfile(os.path.join(work, f"{t.key}.out"), kept)
-                    die(f"{t.label} counted {n} Root records; the generator wrote {expected}. Its output: {kept}")
-                if rnd > 0:
-                    t.times.append(elapsed)
-                    t.cpu.append(cpu)
-                    t.rss_kb.append(rss)
-                    t.counts.append(n)
+        measure(tools, args, expected, work)
+        if one_tools:
+            note(f"one file: {one} ({os.path.getsize(one) / 1e6:.1f} MB gzip), every record of the corpus as JSON lines")
+            measure(one_tools, args, expected, work)
     load_after = os.getloadavg()
 
-    by = {t.key: t for t in tools}
+    def table(tools, ref):
+        rows = []
+        for t in tools:
+            m = t.median()
+            rows.append({
+                "key": t.key, "tool": t.label, "median_s": round(m, 3), "min_s": round(min(t.times), 3),
+                "runs": len(t.times), "mb_per_s": round(mb / m, 1), "cpu_s": round(statistics.median(t.cpu), 3),
+                "vs_rootguard_j1": round(m / ref.median(), 2) if ref else None,
+                "root": t.counts[-1], "peak_rss_mb": round(max(t.rss_kb) / 1024, 1),
+            })
+        return rows
+
+    by = {t.key: t for t in tools + one_tools}
     ref = by.get("rootguard-j1")
-    rows = []
-    for t in tools:
-        m = t.median()
-        rows.append({
-            "key": t.key, "tool": t.label, "median_s": round(m, 3), "min_s": round(min(t.times), 3),
-            "runs": len(t.times), "mb_per_s": round(mb / m, 1), "cpu_s": round(statistics.median(t.cpu), 3),
-            "vs_rootguard_j1": round(m / ref.median(), 2) if ref else None,
-            "root": t.counts[-1], "peak_rss_mb": round(max(t.rss_kb) / 1024, 1),
-        })
+    rows = table(tools, ref)
+    one_rows = table(one_tools, by.get("one-rootguard-j1")) if one_tools else []
 
     targets = []
 
@@ -245,6 +284,8 @@ def main():
         "corpus": {k: manifest[k] for k in ("params", "files", "bytes_uncompressed", "bytes_compressed", "records",
                                              "root_records", "root_records_not_service_event")},
         "reps": args.reps, "slow_reps": args.slow_reps, "rows": rows, "targets": targets, "skipped": skipped,
+        "one_file": None if not one else {"path": os.path.basename(one), "bytes_compressed": os.path.getsize(one),
+                                          "rows": one_rows},
     }
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
@@ -273,11 +314,22 @@ def render(r):
         "| tool | median s | min s | MB/s | x rootguard -j1 | CPU s (user+sys) | Root records | peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in r["rows"]:
-        ratio = "" if row["vs_rootguard_j1"] is None else f"{row['vs_rootguard_j1']:.2f}"
-        root = "" if row["root"] is None else str(row["root"])
-        lines.append(f"| {row['tool']} | {row['median_s']:.3f} | {row['min_s']:.3f} | {row['mb_per_s']:.0f} | {ratio} | "
-                     f"{row['cpu_s']:.2f} | {root} | {row['peak_rss_mb']:.0f} |")
+    header = lines[-2:]
+
+    def add_rows(rows):
+        for row in rows:
+            ratio = "" if row["vs_rootguard_j1"] is None else f"{row['vs_rootguard_j1']:.2f}"
+            root = "" if row["root"] is None else str(row["root"])
+            lines.append(f"| {row['tool']} | {row['median_s']:.3f} | {row['min_s']:.3f} | {row['mb_per_s']:.0f} | {ratio} | "
+                         f"{row['cpu_s']:.2f} | {root} | {row['peak_rss_mb']:.0f} |")
+
+    add_rows(r["rows"])
+    one = r.get("one_file")
+    if one:
+        lines += ["", f"The same records in one file, `{one['path']}` ({one['bytes_compressed'] / 1e6:.1f} MB gzip, "
+                  "one event per line, as an Athena or CloudTrail Lake export): one stream to inflate, which -j2 "
+                  "inflates on a thread of its own while the other frames and matches.", ""] + header
+        add_rows(one["rows"])
     if r["targets"]:
         lines += ["", "Targets on median wall time (and, for the single-threaded comparisons, on median CPU time, "
                   "which other load on the machine distorts less):", "",
