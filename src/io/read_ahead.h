@@ -8,7 +8,8 @@
 //
 // Memory: `depth` chunks of `chunk` bytes. The source is read by the ReadAhead's thread only,
 // from construction to destruction; the caller must not touch it in between. Destroying a
-// ReadAhead early (the caller stops) waits for the source's read in progress, then stops.
+// ReadAhead early (the caller stops) waits for the chunk being filled (at most `chunk` bytes
+// more of the source), then stops reading.
 // When no thread can be started, it reads the source directly on the caller's thread.
 #pragma once
 
