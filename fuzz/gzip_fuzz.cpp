@@ -2,13 +2,15 @@
 // bytes), then framing of whatever was decoded. No crash, no hang; the decoder ends with at
 // most one error; the decoded byte count matches what it returned; and the two ways in (the
 // stream, and the whole file in one call with its fallback, read out or taken in place with
-// its CRC32 checked piece by piece) give the same bytes and the same error.
+// its CRC32 checked piece by piece) give the same bytes and the same error, as does the
+// stream read ahead on another thread (io::ReadAhead, small chunks).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "cloudtrail/framing.h"
 #include "io/gzip.h"
+#include "io/read_ahead.h"
 
 namespace {
 
@@ -48,6 +50,31 @@ Decoded decode(std::string_view in, rg::io::WholeFile* whole, std::size_t piece 
   return r;
 }
 
+// The stream, inflated on the ReadAhead's thread `chunk` bytes at a time.
+Decoded decode_ahead(std::string_view in, std::size_t chunk) {
+  rg::io::Decoder d(std::make_unique<rg::io::MemoryReader>(in), "fuzz.gz");
+  Decoded r;
+  {
+    rg::io::ReadAhead ahead(d, "fuzz.gz", chunk, 2);
+    char buf[4096];
+    for (;;) {
+      auto k = ahead.read(buf, sizeof buf);
+      if (!k) {
+        r.error = k.error().str();
+        break;
+      }
+      if (*k == 0) break;
+      r.out.append(buf, *k);
+      if (r.out.size() > (8u << 20)) {
+        r.capped = true;
+        break;
+      }
+    }
+  }  // the thread is done with the decoder here
+  if (!r.capped && d.bytes_out() != r.out.size()) std::abort();
+  return r;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -56,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Decoded streamed = decode(in, nullptr);
   Decoded at_once = decode(in, &whole);
   Decoded taken = decode(in, &whole, size ? 1 + data[size - 1] * 37u : 1);
-  for (const Decoded* d : {&at_once, &taken})
+  Decoded ahead = decode_ahead(in, size ? 1 + data[0] * 61u : 1);
+  for (const Decoded* d : {&at_once, &taken, &ahead})
     if (!streamed.capped && !d->capped && (streamed.out != d->out || streamed.error != d->error)) std::abort();
 
   rg::Diagnostics diag(rg::Diagnostics::silent());
