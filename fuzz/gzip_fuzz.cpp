@@ -19,32 +19,38 @@ struct Decoded {
   bool capped = false;
 };
 
+// Reads `from` to its end or its error into r (appending), stopping at 8 MiB (a bomb).
+void read_all(rg::io::Reader& from, Decoded& r) {
+  char buf[4096];
+  for (int guard = 0; guard < 1 << 20; ++guard) {
+    auto k = from.read(buf, sizeof buf);
+    if (!k) {
+      r.error = k.error().str();
+      return;
+    }
+    if (*k == 0) return;
+    r.out.append(buf, *k);
+    if (r.out.size() > (8u << 20)) {
+      r.capped = true;
+      return;
+    }
+  }
+}
+
 // `piece`: take the whole file if it is decoded in one call, and check it `piece` bytes at a
 // time (as the scan does while framing it), before the read that ends it.
 Decoded decode(std::string_view in, rg::io::WholeFile* whole, std::size_t piece = 0) {
   rg::io::Decoder d(std::make_unique<rg::io::MemoryReader>(in), "fuzz.gz", whole);
   Decoded r;
-  char buf[4096];
   if (piece > 0) {
     if (auto all = d.take_whole()) {
       r.out.assign(all->data(), all->size());
       for (std::size_t n = piece; n < all->size() + piece; n += piece) d.used(n);
     }
   }
-  for (int guard = 0; guard < 1 << 20; ++guard) {
-    auto k = d.read(buf, sizeof buf);
-    if (!k) {
-      r.error = k.error().str();
-      break;
-    }
-    if (*k == 0) break;
-    r.out.append(buf, *k);
-    if (r.out.size() > (8u << 20)) {  // a bomb: enough
-      r.capped = true;
-      break;
-    }
-  }
+  read_all(d, r);
   if (d.bytes_out() != r.out.size()) std::abort();
+  char buf[16];
   auto again = d.read(buf, sizeof buf);  // after the end (or the error): stays ended
   if (again && *again != 0 && r.error.empty() && !r.capped) std::abort();
   return r;
@@ -56,20 +62,7 @@ Decoded decode_ahead(std::string_view in, std::size_t chunk) {
   Decoded r;
   {
     rg::io::ReadAhead ahead(d, "fuzz.gz", chunk, 2);
-    char buf[4096];
-    for (;;) {
-      auto k = ahead.read(buf, sizeof buf);
-      if (!k) {
-        r.error = k.error().str();
-        break;
-      }
-      if (*k == 0) break;
-      r.out.append(buf, *k);
-      if (r.out.size() > (8u << 20)) {
-        r.capped = true;
-        break;
-      }
-    }
+    read_all(ahead, r);
   }  // the thread is done with the decoder here
   if (!r.capped && d.bytes_out() != r.out.size()) std::abort();
   return r;
