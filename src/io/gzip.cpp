@@ -3,7 +3,10 @@
 #include <isa-l.h>
 #include <libdeflate.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -25,10 +28,32 @@ WholeFile::~WholeFile() {
   if (lib_) libdeflate_free_decompressor(lib_);
 }
 
-// Buffers are not zeroed: only bytes written into them are read.
+void WholeFile::Free::operator()(char* p) const { std::free(p); }
+
+// The buffers hold whole files, tens of MB, and are written from end to end: every 4 KiB
+// page of them costs a page fault the first time, which is 8% of a scan of the bench corpus
+// on a virtual machine. Laid on 2 MiB boundaries and offered to the kernel for transparent
+// huge pages (honoured in its default "madvise" mode), a 30 MB buffer costs 15 faults instead
+// of 7,500. They are not zeroed: only bytes written into them are read.
+WholeFile::Buffer WholeFile::allocate(std::size_t n) {
+  constexpr std::size_t kHuge = 2u << 20;
+  if (n < kHuge) {
+    if (void* p = std::malloc(n)) return Buffer(static_cast<char*>(p));
+    throw std::bad_alloc();
+  }
+  n = (n + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, n);
+  if (!p) throw std::bad_alloc();
+  ::madvise(p, n, MADV_HUGEPAGE);  // advice: without it (or refused) the pages are small
+  return Buffer(static_cast<char*>(p));
+}
+
+// Grown by half again at least, so that a run of ever bigger files does not fault in a new
+// buffer for each.
 char* WholeFile::grow_in(std::size_t keep, std::size_t want) {
   if (want > in_cap_) {
-    std::unique_ptr<char[]> b(new char[want]);
+    want = std::max(want, in_cap_ + in_cap_ / 2);
+    Buffer b = allocate(want);
     if (keep > 0) std::memcpy(b.get(), in_.get(), keep);
     in_ = std::move(b);
     in_cap_ = want;
@@ -38,8 +63,9 @@ char* WholeFile::grow_in(std::size_t keep, std::size_t want) {
 
 char* WholeFile::grow_out(std::size_t want) {
   if (want > out_cap_) {
+    want = std::min(std::max(want, out_cap_ + out_cap_ / 2), std::max(want, limit_));
     out_.reset();  // the old buffer goes first: never both at once
-    out_.reset(new char[want + kWholeTail]);
+    out_ = allocate(want + kWholeTail);
     out_cap_ = want;
   }
   return out_.get();

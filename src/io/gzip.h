@@ -19,7 +19,8 @@
 // decompressed byte offsets; what was decoded before it has already been returned and stays
 // scanned. Memory: the stream path holds 256 KiB plus ISA-L's state; the whole-file path
 // holds at most the budget (decoded) plus a quarter of it (compressed: CloudTrail compresses
-// about 8:1; a file that compresses less is streamed), reused from file to file.
+// about 8:1; a file that compresses less is streamed), reused from file to file and laid in
+// 2 MiB pages where the kernel allows (see WholeFile::allocate).
 #pragma once
 
 #include <cstdint>
@@ -55,7 +56,13 @@ class WholeFile {
   char* grow_out(std::size_t want);                   // contents not kept
 
   std::size_t limit_;
-  std::unique_ptr<char[]> in_, out_;
+  struct Free {
+    void operator()(char* p) const;
+  };
+  using Buffer = std::unique_ptr<char[], Free>;
+  static Buffer allocate(std::size_t n);  // see gzip.cpp
+
+  Buffer in_, out_;
   std::size_t in_cap_ = 0, out_cap_ = 0;
   libdeflate_decompressor* lib_ = nullptr;
 };

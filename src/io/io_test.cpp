@@ -204,6 +204,32 @@ TEST(Decoder, TakeWholeHandsOverTheDecodedFile) {
   }
 }
 
+// One budget lent to file after file, smaller and bigger, some past the size where its buffers
+// are laid in 2 MiB pages (decoded and compressed: the biggest compresses about 2:1, to 3 MB):
+// each file comes back whole and exact, however the buffers grew before it.
+TEST(Decoder, OneBudgetServesFilesOfEverySize) {
+  std::mt19937_64 rng(7);
+  const auto file = [&](std::size_t n) {
+    std::string s;
+    while (s.size() < n) s += "{\"requestID\":\"" + std::to_string(rng()) + "\"},";
+    s.resize(n);
+    return s;
+  };
+  WholeFile whole(32u << 20);
+  for (std::size_t n : {std::size_t{300} << 10, std::size_t{5} << 20, std::size_t{100}, std::size_t{3} << 20,
+                        std::size_t{7} << 20, std::size_t{1} << 20, std::size_t{9} << 20}) {
+    const std::string text = file(n), gz = test::gzip(text);
+    Decoder d(std::make_unique<MemoryReader>(gz), "sizes.gz", &whole);
+    auto all = d.take_whole();
+    ASSERT_TRUE(all) << n;
+    EXPECT_TRUE(std::string_view(all->data(), all->size()) == text) << n;
+    char c;
+    auto end = d.read(&c, 1);  // checks the CRC32
+    ASSERT_TRUE(end) << n << ": " << end.error().str();
+    EXPECT_EQ(*end, 0u) << n;
+  }
+}
+
 // A whole file's CRC32 is checked as it is used: piece by piece (used()), all at once at the
 // end, or as read() copies it out. Each way, a good file ends with 0 and a damaged trailer CRC
 // with the stream path's error, after every byte.
