@@ -11,12 +11,16 @@
 namespace rg::io {
 namespace fs = std::filesystem;
 
-Source file_source(const fs::path& path, std::string name, Env& env) {
+Source file_source(const fs::path& path, std::string name, Env& env, std::optional<std::uint64_t> size) {
   Source s;
   s.name = std::move(name);
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (!ec) s.size_hint = size;
+  if (size) {
+    s.size_hint = *size;
+  } else {
+    std::error_code ec;
+    auto found = fs::file_size(path, ec);
+    if (!ec) s.size_hint = found;
+  }
   Env* e = &env;
   std::string n = s.name;
   s.open = [e, path, n]() { return e->open(path, n); };
@@ -97,9 +101,7 @@ struct Walker {
       return;
     }
     if (S_ISREG(st.st_mode)) {
-      Source s = file_source(path, name, env);
-      s.size_hint = static_cast<std::uint64_t>(st.st_size);
-      out.push_back(std::move(s));
+      out.push_back(file_source(path, name, env, static_cast<std::uint64_t>(st.st_size)));
       return;
     }
     if (top) {  // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)): read it

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,10 @@ struct Source {
   std::function<Result<std::unique_ptr<Reader>>()> open;
 };
 
-// A Source for one file (no existence check: opening reports errors).
-Source file_source(const std::filesystem::path& path, std::string name, Env& env);
+// A Source for one file (no existence check: opening reports errors). Its size hint is
+// `size` when the caller has it already (from a stat), else asked of the file system.
+Source file_source(const std::filesystem::path& path, std::string name, Env& env,
+                   std::optional<std::uint64_t> size = std::nullopt);
 // A Source for standard input, named "-".
 Source stdin_source(Env& env);
 
