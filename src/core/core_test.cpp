@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/diagnostics.h"
+#include "core/dynlib.h"
 #include "core/redact.h"
 #include "core/result.h"
 #include "core/severity.h"
@@ -9,6 +10,18 @@
 
 namespace rg {
 namespace {
+
+// A library loaded on first use gives its functions; one that is missing ends the process
+// with one line naming it and what it is for, and exit status 2.
+TEST(DynLib, FindsALibrarysFunctionOrSaysWhichIsMissing) {
+  auto len = dynlib::function<std::size_t (*)(const char*)>("libc.so.6", "a test", "strlen");
+  EXPECT_EQ(len("rootguard"), 9u);
+  EXPECT_EQ(len, dynlib::function<std::size_t (*)(const char*)>("libc.so.6", "a test", "strlen"));
+  EXPECT_EXIT(dynlib::symbol("libnot-there.so.7", "the tests", "f"), testing::ExitedWithCode(2),
+              "^rootguard: error: cannot load libnot-there.so.7 \\(the tests\\): .*libnot-there.so.7.*\n$");
+  EXPECT_EXIT(dynlib::symbol("libc.so.6", "the tests", "no_such_function_here"), testing::ExitedWithCode(2),
+              "cannot load libc.so.6 \\(the tests\\): .*no_such_function_here");
+}
 
 TEST(Time, ParsesCloudTrailAndCredentialReportForms) {
   EXPECT_EQ(parse_iso8601_ms("1970-01-01T00:00:00Z"), 0);

@@ -1,0 +1,89 @@
+// The libcurl functions rootguard calls, each forwarding to libcurl's own, loaded on the first
+// call (core/dynlib.h says why). curl_easy_setopt() and curl_easy_getinfo() take one argument
+// after the option, whose type the option's number tells (as libcurl itself reads it).
+#define CURL_DISABLE_TYPECHECK
+#include <curl/curl.h>
+
+#include <cstdarg>
+
+#include "core/dynlib.h"
+
+namespace {
+constexpr const char* kSoname = "libcurl.so.4";
+constexpr const char* kWhat = "HTTP requests";
+}  // namespace
+
+#define RG_CURL_FN(name) \
+  static const auto real = rg::dynlib::function<decltype(&::name)>(kSoname, kWhat, #name)
+
+extern "C" {
+
+CURLcode curl_global_init(long flags) {
+  RG_CURL_FN(curl_global_init);
+  return real(flags);
+}
+
+CURL* curl_easy_init() {
+  RG_CURL_FN(curl_easy_init);
+  return real();
+}
+
+void curl_easy_cleanup(CURL* curl) {
+  RG_CURL_FN(curl_easy_cleanup);
+  real(curl);
+}
+
+void curl_easy_reset(CURL* curl) {
+  RG_CURL_FN(curl_easy_reset);
+  real(curl);
+}
+
+CURLcode curl_easy_perform(CURL* curl) {
+  RG_CURL_FN(curl_easy_perform);
+  return real(curl);
+}
+
+const char* curl_easy_strerror(CURLcode code) {
+  RG_CURL_FN(curl_easy_strerror);
+  return real(code);
+}
+
+curl_slist* curl_slist_append(curl_slist* list, const char* data) {
+  RG_CURL_FN(curl_slist_append);
+  return real(list, data);
+}
+
+void curl_slist_free_all(curl_slist* list) {
+  RG_CURL_FN(curl_slist_free_all);
+  real(list);
+}
+
+CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
+  RG_CURL_FN(curl_easy_setopt);
+  va_list ap;
+  va_start(ap, option);
+  CURLcode rc;
+  if (option < CURLOPTTYPE_OBJECTPOINT)
+    rc = real(curl, option, va_arg(ap, long));
+  else if (option < CURLOPTTYPE_FUNCTIONPOINT)
+    rc = real(curl, option, va_arg(ap, void*));
+  else if (option < CURLOPTTYPE_OFF_T)
+    rc = real(curl, option, va_arg(ap, void (*)()));
+  else if (option < CURLOPTTYPE_BLOB)
+    rc = real(curl, option, va_arg(ap, curl_off_t));
+  else
+    rc = real(curl, option, va_arg(ap, void*));
+  va_end(ap);
+  return rc;
+}
+
+CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {  // always a pointer to the answer
+  RG_CURL_FN(curl_easy_getinfo);
+  va_list ap;
+  va_start(ap, info);
+  const CURLcode rc = real(curl, info, va_arg(ap, void*));
+  va_end(ap);
+  return rc;
+}
+
+}  // extern "C"

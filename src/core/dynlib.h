@@ -1,0 +1,25 @@
+// Shared libraries loaded on first use instead of at start-up.
+//
+// libcurl and libpq, with what they bring in (TLS, Kerberos, LDAP, SSH, IDN, HTTP/2: about 30
+// shared objects), serve only the commands that reach the network or PostgreSQL, yet loading
+// them at start-up cost every run about 11 ms, two fifths of a `scan` of a small file.
+// aws/curl_lazy.cpp and respond/pq_lazy.cpp define the C functions the rest of the code calls;
+// each forwards to the library's own, found by symbol() on its first call. The code that calls
+// them is written as if the library were linked.
+#pragma once
+
+namespace rg::dynlib {
+
+// The address of `name` in the shared library `soname` (loaded on the first call for it;
+// thread-safe). A library or symbol that cannot be found ends the process with one line on
+// stderr naming it, what it is for (`what`) and why, and exit status 2, as the dynamic loader
+// would have refused to start the program without it.
+void* symbol(const char* soname, const char* what, const char* name);
+
+// The same, as a pointer to the function `F` (a function pointer type).
+template <class F>
+F function(const char* soname, const char* what, const char* name) {
+  return reinterpret_cast<F>(symbol(soname, what, name));
+}
+
+}  // namespace rg::dynlib
