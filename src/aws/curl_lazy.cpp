@@ -5,8 +5,12 @@
 #include <curl/curl.h>
 
 #include <cstdarg>
+#include <type_traits>
 
 #include "core/dynlib.h"
+
+static_assert(sizeof(std::underlying_type_t<CURLoption>) == sizeof(int) &&
+              sizeof(std::underlying_type_t<CURLINFO>) == sizeof(int));
 
 namespace {
 constexpr const char* kSoname = "libcurl.so.4";
@@ -58,6 +62,11 @@ void curl_slist_free_all(curl_slist* list) {
   real(list);
 }
 
+// The last named parameter is an enum, which clang flags for va_start: its underlying type is
+// int-sized (libcurl's own definitions start their argument lists from it the same way).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wvarargs"
+
 CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
   RG_CURL_FN(curl_easy_setopt);
   va_list ap;
@@ -85,5 +94,7 @@ CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {  // always a pointe
   va_end(ap);
   return rc;
 }
+
+#pragma GCC diagnostic pop
 
 }  // extern "C"
