@@ -323,9 +323,16 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   }
 
   // De-duplicate re-deliveries (same event, same rule: keep the addendum copy), then order.
-  std::vector<Candidate> all;
+  // The candidates stay where the workers put them and are ordered by pointer: copying them
+  // into one vector would touch fresh memory, about a page per five findings, and page faults
+  // are dear on virtual machines.
+  std::vector<Candidate*> all;
+  std::size_t total = 0;
+  for (const auto& v : sh.found) total += v.size();
+  all.reserve(total);
   for (auto& v : sh.found)
-    for (auto& c : v) all.push_back(std::move(c));
+    for (Candidate& c : v) all.push_back(&c);
+  std::vector<Candidate> fired_candidates;
   if (const sigma::RuleSet* corr = rules.correlations()) {
     // Correlations: every counted match, in event-time order, through one correlator.
     std::vector<Observation> obs;
@@ -336,24 +343,26 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
     Correlator& cor = opts.correlator ? *opts.correlator : local;
     std::vector<Finding> fired;
     for (const Observation& o : obs) cor.feed(o, fired);
+    fired_candidates.reserve(fired.size());
     for (Finding& f : fired) {
       if (f.severity < opts.min_severity) continue;
       Candidate c;
       c.finding = std::move(f);
       c.file = sources.size();
-      all.push_back(std::move(c));
+      fired_candidates.push_back(std::move(c));
     }
+    for (Candidate& c : fired_candidates) all.push_back(&c);
   }
   std::unordered_map<std::string, std::size_t> best;
   std::vector<bool> keep(all.size(), true);
   for (std::size_t i = 0; i < all.size(); ++i) {
-    const Finding& f = all[i].finding;
+    const Finding& f = all[i]->finding;
     if (f.event.event_id.empty()) continue;
     std::string key = f.event.event_id + '\x1f' + f.id + '\x1f' + f.account;
     auto [it, fresh] = best.emplace(key, i);
     if (fresh) continue;
     std::size_t j = it->second;
-    if (all[i].addendum && !all[j].addendum) {
+    if (all[i]->addendum && !all[j]->addendum) {
       keep[j] = false;
       it->second = i;
     } else {
@@ -362,7 +371,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   }
   std::vector<Candidate*> out;
   for (std::size_t i = 0; i < all.size(); ++i)
-    if (keep[i]) out.push_back(&all[i]);
+    if (keep[i]) out.push_back(all[i]);
   std::stable_sort(out.begin(), out.end(), [](const Candidate* a, const Candidate* b) {
     if (finding_less(a->finding, b->finding)) return true;
     if (finding_less(b->finding, a->finding)) return false;
