@@ -60,7 +60,7 @@ class WholeFile {
     void operator()(char* p) const;
   };
   using Buffer = std::unique_ptr<char[], Free>;
-  static Buffer allocate(std::size_t n);  // see gzip.cpp
+  static Buffer allocate(std::size_t& n);  // rounds n up to what it allocates (see gzip.cpp)
 
   Buffer in_, out_;
   std::size_t in_cap_ = 0, out_cap_ = 0;
