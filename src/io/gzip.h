@@ -19,8 +19,8 @@
 // decompressed byte offsets; what was decoded before it has already been returned and stays
 // scanned. Memory: the stream path holds 256 KiB plus ISA-L's state; the whole-file path
 // holds at most the budget (decoded) plus a quarter of it (compressed: CloudTrail compresses
-// about 8:1; a file that compresses less is streamed), reused from file to file and laid in
-// 2 MiB pages where the kernel allows (see WholeFile::allocate).
+// about 8:1; a file that compresses less is streamed), each rounded up to whole 2 MiB pages
+// (see WholeFile::allocate) and reused from file to file.
 #pragma once
 
 #include <cstdint>
