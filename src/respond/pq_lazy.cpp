@@ -9,12 +9,7 @@ constexpr const char* kSoname = "libpq.so.5";
 constexpr const char* kWhat = "the PostgreSQL store";
 }  // namespace
 
-// Defines `name` with the signature libpq-fe.h declares, forwarding its arguments.
-#define RG_PQ_FN(ret, name, params, args)                                                      \
-  ret name params {                                                                            \
-    static const auto real = rg::dynlib::function<decltype(&::name)>(kSoname, kWhat, #name); \
-    return real args;                                                                          \
-  }
+#define RG_PQ_FN(ret, name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, ret, name, params, args)
 
 extern "C" {
 
