@@ -7,12 +7,8 @@
 
 #include "core/dynlib.h"
 
-namespace {
-constexpr const char* kSoname = "libcrypto.so.3";
-constexpr const char* kWhat = "SHA-256 and HMAC";
-}  // namespace
-
-#define RG_CRYPTO_FN(ret, name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, ret, name, params, args)
+#define RG_CRYPTO_FN(ret, name, params, args) \
+  RG_DYNLIB_FORWARD("libcrypto.so.3", "SHA-256 and HMAC", ret, name, params, args)
 
 extern "C" {
 

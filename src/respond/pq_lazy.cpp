@@ -4,12 +4,8 @@
 
 #include "core/dynlib.h"
 
-namespace {
-constexpr const char* kSoname = "libpq.so.5";
-constexpr const char* kWhat = "the PostgreSQL store";
-}  // namespace
-
-#define RG_PQ_FN(ret, name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, ret, name, params, args)
+#define RG_PQ_FN(ret, name, params, args) \
+  RG_DYNLIB_FORWARD("libpq.so.5", "the PostgreSQL store", ret, name, params, args)
 
 extern "C" {
 

@@ -4,12 +4,8 @@
 
 #include "core/dynlib.h"
 
-namespace {
-constexpr const char* kSoname = "libsqlite3.so.0";
-constexpr const char* kWhat = "the SQLite store";
-}  // namespace
-
-#define RG_SQLITE_FN(ret, name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, ret, name, params, args)
+#define RG_SQLITE_FN(ret, name, params, args) \
+  RG_DYNLIB_FORWARD("libsqlite3.so.0", "the SQLite store", ret, name, params, args)
 
 extern "C" {
 

@@ -5,12 +5,8 @@
 
 #include "core/dynlib.h"
 
-namespace {
-constexpr const char* kSoname = "libhs.so.5";
-constexpr const char* kWhat = "keyword search";
-}  // namespace
-
-#define RG_HS_FN(name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, hs_error_t, name, params, args)
+#define RG_HS_FN(name, params, args) \
+  RG_DYNLIB_FORWARD("libhs.so.5", "keyword search", hs_error_t, name, params, args)
 
 extern "C" {
 
