@@ -17,50 +17,21 @@ constexpr const char* kSoname = "libcurl.so.4";
 constexpr const char* kWhat = "HTTP requests";
 }  // namespace
 
-#define RG_CURL_FN(name) \
+#define RG_CURL_FN(ret, name, params, args) RG_DYNLIB_FORWARD(kSoname, kWhat, ret, name, params, args)
+// The variadic ones: the library's function as `real`.
+#define RG_CURL_REAL(name) \
   static const auto real = rg::dynlib::function<decltype(&::name)>(kSoname, kWhat, #name)
 
 extern "C" {
 
-CURLcode curl_global_init(long flags) {
-  RG_CURL_FN(curl_global_init);
-  return real(flags);
-}
-
-CURL* curl_easy_init() {
-  RG_CURL_FN(curl_easy_init);
-  return real();
-}
-
-void curl_easy_cleanup(CURL* curl) {
-  RG_CURL_FN(curl_easy_cleanup);
-  real(curl);
-}
-
-void curl_easy_reset(CURL* curl) {
-  RG_CURL_FN(curl_easy_reset);
-  real(curl);
-}
-
-CURLcode curl_easy_perform(CURL* curl) {
-  RG_CURL_FN(curl_easy_perform);
-  return real(curl);
-}
-
-const char* curl_easy_strerror(CURLcode code) {
-  RG_CURL_FN(curl_easy_strerror);
-  return real(code);
-}
-
-curl_slist* curl_slist_append(curl_slist* list, const char* data) {
-  RG_CURL_FN(curl_slist_append);
-  return real(list, data);
-}
-
-void curl_slist_free_all(curl_slist* list) {
-  RG_CURL_FN(curl_slist_free_all);
-  real(list);
-}
+RG_CURL_FN(CURLcode, curl_global_init, (long flags), (flags))
+RG_CURL_FN(CURL*, curl_easy_init, (), ())
+RG_CURL_FN(void, curl_easy_cleanup, (CURL * curl), (curl))
+RG_CURL_FN(void, curl_easy_reset, (CURL * curl), (curl))
+RG_CURL_FN(CURLcode, curl_easy_perform, (CURL * curl), (curl))
+RG_CURL_FN(const char*, curl_easy_strerror, (CURLcode code), (code))
+RG_CURL_FN(curl_slist*, curl_slist_append, (curl_slist * list, const char* data), (list, data))
+RG_CURL_FN(void, curl_slist_free_all, (curl_slist * list), (list))
 
 // The last named parameter is an enum, which clang flags for va_start: its underlying type is
 // int-sized (libcurl's own definitions start their argument lists from it the same way).
@@ -68,7 +39,7 @@ void curl_slist_free_all(curl_slist* list) {
 #pragma GCC diagnostic ignored "-Wvarargs"
 
 CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
-  RG_CURL_FN(curl_easy_setopt);
+  RG_CURL_REAL(curl_easy_setopt);
   va_list ap;
   va_start(ap, option);
   CURLcode rc;
@@ -87,7 +58,7 @@ CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
 }
 
 CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {  // always a pointer to the answer
-  RG_CURL_FN(curl_easy_getinfo);
+  RG_CURL_REAL(curl_easy_getinfo);
   va_list ap;
   va_start(ap, info);
   const CURLcode rc = real(curl, info, va_arg(ap, void*));
