@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 
 void one_document(const std::string& text) {
-  rg::sigma::RuleSource src{"fuzz.yml", text, text.starts_with("correlation:") || text.find("\ncorrelation:") != std::string::npos};
+  rg::sigma::RuleSource src{"fuzz.yml", text, text.starts_with("correlation:") || text.find("\ncorrelation:") != std::string::npos, false, {}};
   if (src.correlation) {
     (void)rg::sigma::parse_correlation_source(src);
     return;

@@ -3,12 +3,17 @@
 
 #include <set>
 
+#include <simdjson.h>
+#include <yaml-cpp/yaml.h>
+
+#include "cloudtrail/event.h"
 #include "scan/correlate.h"
 #include "sigma/builtin.h"
 #include "sigma/correlation.h"
 #include "sigma/rule.h"
 #include "sigma/rule_tests.h"
 #include "sigma/ruleset.h"
+#include "sigma/yaml_tree.h"
 
 namespace rg::sigma {
 namespace {
@@ -19,7 +24,8 @@ RuleSet builtins(Diagnostics& diag) {
   return load_rules(opts, diag);
 }
 
-// scan and watch load the built-ins without their test events: the same rules, literals and
+// scan and watch load the built-ins without their test events, from the trees built into the
+// binary (sigma/yaml_tree.h) instead of their YAML text: the same rules, literals, matches and
 // correlations, nothing else lost, no diagnostics.
 TEST(BuiltinRules, LoadingWithoutTestsGivesTheSameRules) {
   Diagnostics d1(Diagnostics::silent()), d2(Diagnostics::silent());
@@ -30,24 +36,96 @@ TEST(BuiltinRules, LoadingWithoutTestsGivesTheSameRules) {
   for (const std::string& l : d2.lines()) ADD_FAILURE() << l;
   ASSERT_EQ(lean.size(), full.size());
   ASSERT_EQ(lean.correlation_count(), full.correlation_count());
-  std::size_t tests = 0;
+  auto same_info = [](const RuleInfo& a, const RuleInfo& b) {
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.uuid, b.uuid);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.title, b.title);
+    EXPECT_EQ(a.description, b.description);
+    EXPECT_EQ(a.file, b.file);
+    EXPECT_EQ(a.severity, b.severity);
+    EXPECT_EQ(a.practice, b.practice);
+    EXPECT_EQ(a.next_step, b.next_step);
+    EXPECT_EQ(a.tags, b.tags);
+    EXPECT_EQ(a.references, b.references);
+    EXPECT_EQ(a.supersedes, b.supersedes);
+    EXPECT_EQ(a.builtin, b.builtin);
+    EXPECT_EQ(a.severity_when_failed, b.severity_when_failed);
+    EXPECT_EQ(a.severity_levels, b.severity_levels);
+    EXPECT_EQ(a.conditions, b.conditions);
+    EXPECT_TRUE(a.tests.empty());
+  };
+  std::vector<const RuleTest*> events;
   for (std::size_t i = 0; i < full.size(); ++i) {
-    EXPECT_EQ(lean.info(i).id, full.info(i).id);
-    EXPECT_EQ(lean.info(i).title, full.info(i).title);
-    EXPECT_EQ(lean.info(i).severity, full.info(i).severity);
-    EXPECT_EQ(lean.info(i).next_step, full.info(i).next_step);
-    EXPECT_EQ(lean.rule_literals(i), full.rule_literals(i)) << full.info(i).id;
-    EXPECT_TRUE(lean.info(i).tests.empty());
-    tests += full.info(i).tests.size();
+    SCOPED_TRACE(full.info(i).file);
+    same_info(lean.info(i), full.info(i));
+    EXPECT_EQ(lean.rule_literals(i), full.rule_literals(i));
+    EXPECT_EQ(lean.superseders(i), full.superseders(i));
+    for (const RuleTest& t : full.info(i).tests) events.push_back(&t);
   }
+  // Every rule on every test event of every rule: the same verdict and severity.
+  std::size_t fired = 0;
+  for (const RuleTest* t : events) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(t->event_json);
+    simdjson::dom::element doc;
+    ASSERT_FALSE(parser.parse(padded).get(doc)) << t->name;
+    cloudtrail::EventView ev{doc, t->event_json, "test", 0, 0};
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      const std::optional<Severity> want = full.evaluate(i, ev);
+      EXPECT_EQ(lean.evaluate(i, ev), want) << full.info(i).id << " on " << t->name;
+      fired += want.has_value();
+    }
+    std::vector<Match> a, b;
+    full.match(ev, a);
+    lean.match(ev, b);
+    ASSERT_EQ(a.size(), b.size()) << t->name;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].rule, b[k].rule) << t->name;
+      EXPECT_EQ(a[k].severity, b[k].severity) << t->name;
+    }
+  }
+  EXPECT_GT(events.size(), 100u);
+  EXPECT_GT(fired, 50u);
   for (std::size_t c = 0; c < full.correlation_count(); ++c) {
-    EXPECT_EQ(lean.correlation(c).rules, full.correlation(c).rules);
-    EXPECT_EQ(lean.correlation(c).timespan_ms, full.correlation(c).timespan_ms);
-    EXPECT_TRUE(lean.correlation(c).tests.empty());
-    tests += full.correlation(c).tests.size();
+    const Correlation &x = lean.correlation(c), &y = full.correlation(c);
+    SCOPED_TRACE(y.info.file);
+    same_info(x.info, y.info);
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.type, y.type);
+    EXPECT_EQ(x.rules, y.rules);
+    EXPECT_EQ(x.group_by, y.group_by);
+    EXPECT_EQ(x.aliases, y.aliases);
+    EXPECT_EQ(x.timespan_ms, y.timespan_ms);
+    EXPECT_EQ(x.condition.min, y.condition.min);
+    EXPECT_EQ(x.condition.max, y.condition.max);
+    EXPECT_EQ(x.condition.field, y.condition.field);
+    EXPECT_EQ(x.generate, y.generate);
+    EXPECT_EQ(lean.correlation_sources(c), full.correlation_sources(c));
+    EXPECT_TRUE(x.tests.empty());
+    EXPECT_FALSE(y.tests.empty());
   }
-  EXPECT_GT(tests, 100u);
   EXPECT_EQ(lean.prefilter_literals(), full.prefilter_literals());
+}
+
+// The trees built into the binary are the rule files' documents as they are now (the build
+// regenerates them when a rule changes), without their test events.
+TEST(BuiltinRules, EmbeddedTreesAreTheFilesDocuments) {
+  std::size_t compared = 0;
+  for (const EmbeddedRule& e : builtin_rule_files()) {
+    SCOPED_TRACE(std::string(e.file));
+    const std::vector<std::string> docs = split_documents(e.text);
+    ASSERT_EQ(e.docs.size(), docs.size());
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      YAML::Node doc = YAML::Load(docs[d]);
+      const YAML::Node& view = doc;
+      if (view["rootguard"] && view["rootguard"]["tests"]) doc["rootguard"]["tests"] = YAML::Node(YAML::NodeType::Map);
+      EXPECT_EQ(e.docs[d].tree, encode_yaml_tree(doc));
+      EXPECT_EQ(e.docs[d].correlation, static_cast<bool>(view["correlation"]));
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 25u);
 }
 
 // The built-ins are parsed in one walk (parse_rule's `trusted`), without the document count a

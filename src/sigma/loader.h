@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -20,6 +21,9 @@ struct RuleSource {
   std::string text;
   bool correlation = false;  // a top-level `correlation:` key (sigma/correlation.h)
   bool builtin = false;      // embedded in the binary (sigma/builtin.h)
+  // A built-in document loaded without its test events (LoadOptions::tests false): its
+  // prebuilt tree (sigma/builtin.h, sigma/yaml_tree.h) and no text.
+  std::string_view tree;
 };
 
 inline constexpr std::size_t kMaxRuleFileBytes = 1 << 20;

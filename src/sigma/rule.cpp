@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "sigma/yaml_tree.h"
 
 namespace rg::sigma {
 
@@ -468,6 +469,18 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file, bool trust
   } catch (const YAML::Exception& e) {
     Mark m = e.mark.is_null() ? Mark{} : Mark{e.mark.line + 1, e.mark.column + 1};
     return Error{ErrorKind::Corrupt, where(file, m), "invalid YAML: " + e.msg};
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Invalid, std::string(file), std::string("cannot read rule: ") + e.what()};
+  }
+}
+
+Result<Rule> parse_rule_tree(std::string_view tree, std::string_view file) {
+  try {
+    Result<YAML::Node> doc = decode_yaml_tree(tree);
+    if (!doc) return Error{ErrorKind::Corrupt, std::string(file), "built-in rule tree: " + doc.error().what};
+    return parse_document(file, *doc);
+  } catch (const Fail& f) {
+    return f.error;
   } catch (const std::exception& e) {
     return Error{ErrorKind::Invalid, std::string(file), std::string("cannot read rule: ") + e.what()};
   }

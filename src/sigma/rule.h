@@ -96,6 +96,10 @@ bool logsource_supported(const Rule& r);
 // suite) skips that walk, which costs as much as the parse itself.
 Result<Rule> parse_rule(std::string_view text, std::string_view file, bool trusted = false);
 
+// The same from a built-in document's prebuilt tree (sigma/yaml_tree.h): no YAML to scan, and
+// no positions (marks stay 0).
+Result<Rule> parse_rule_tree(std::string_view tree, std::string_view file);
+
 // A test event written in YAML (a mapping, or a JSON string) as one line of JSON text.
 Result<std::string> yaml_event_json(std::string_view file, const YAML::Node& event);
 

@@ -12,6 +12,7 @@
 #include "sigma/correlation.h"
 #include "sigma/compile.h"
 #include "sigma/loader.h"
+#include "sigma/yaml_tree.h"
 
 namespace rg::sigma {
 
@@ -149,7 +150,7 @@ void add_documents(const std::string& file, const std::string& text, std::vector
                    bool builtin = false) {
   for (std::string& doc : split_documents(text)) {
     const bool corr = looks_like_correlation(doc);
-    out.push_back(RuleSource{file, std::move(doc), corr, builtin});
+    out.push_back(RuleSource{file, std::move(doc), corr, builtin, {}});
   }
 }
 
@@ -174,48 +175,20 @@ void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag
   add_documents(p.string(), ss.str(), out);
 }
 
-// Empties the block-style `tests:` mappings of a built-in rule file (they become `tests: {}`),
-// keeping every line break so that line numbers stay true. Built-in files only: their layout
-// is known and the suite checks they load the same either way.
-std::string without_tests(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t cut_indent = std::string::npos;  // inside a tests block indented this much
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
-    text.remove_prefix(line.size());
-    std::size_t indent = line.find_first_not_of(' ');
-    const bool blank = indent == std::string_view::npos || line[indent] == '\n' || line[indent] == '#';
-    if (cut_indent != std::string::npos) {
-      if (blank || indent > cut_indent) {
-        if (line.back() == '\n') out += '\n';
-        continue;
-      }
-      cut_indent = std::string::npos;
-    }
-    std::string_view body = blank ? std::string_view{} : line.substr(indent);
-    while (!body.empty() && (body.back() == '\n' || body.back() == ' ' || body.back() == '\r')) body.remove_suffix(1);
-    if (indent > 0 && body == "tests:") {
-      out.append(line.substr(0, indent));
-      out += "tests: {}";
-      if (line.back() == '\n') out += '\n';
-      cut_indent = indent;
-      continue;
-    }
-    out.append(line);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag) {
   std::vector<RuleSource> out;
   if (opts.builtin)
-    for (const EmbeddedRule& e : builtin_rule_files())
-      add_documents("builtin:" + std::string(e.file), opts.tests ? std::string(e.text) : without_tests(e.text), out,
-                    true);
+    for (const EmbeddedRule& e : builtin_rule_files()) {
+      const std::string file = "builtin:" + std::string(e.file);
+      if (opts.tests) {
+        add_documents(file, std::string(e.text), out, true);
+        continue;
+      }
+      for (const EmbeddedDoc& d : e.docs)
+        if (!d.tree.empty()) out.push_back(RuleSource{file, {}, d.correlation, true, d.tree});
+    }
   for (const fs::path& dir : opts.dirs) {
     std::error_code ec;
     fs::file_status st = fs::status(dir, ec);
@@ -248,7 +221,7 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
 }
 
 Result<Rule> parse_for_loading(const RuleSource& src) {
-  Result<Rule> r = parse_rule(src.text, src.file, src.builtin);
+  Result<Rule> r = src.tree.empty() ? parse_rule(src.text, src.file, src.builtin) : parse_rule_tree(src.tree, src.file);
   if (!r) return r;
   if (!logsource_supported(*r))
     return Error{ErrorKind::Unsupported, where(src.file, r->logsource_mark),
@@ -261,7 +234,14 @@ Result<Rule> parse_for_loading(const RuleSource& src) {
 
 Result<Correlation> parse_correlation_source(const RuleSource& src) {
   try {
-    YAML::Node doc = YAML::Load(src.text);
+    YAML::Node doc;
+    if (src.tree.empty()) {
+      doc = YAML::Load(src.text);
+    } else {
+      Result<YAML::Node> tree = decode_yaml_tree(src.tree);
+      if (!tree) return Error{ErrorKind::Corrupt, src.file, "built-in rule tree: " + tree.error().what};
+      doc = *tree;
+    }
     return parse_correlation(doc, src.file);
   } catch (const YAML::Exception& e) {
     Mark m = e.mark.is_null() ? Mark{} : Mark{e.mark.line + 1, e.mark.column + 1};

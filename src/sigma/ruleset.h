@@ -144,7 +144,8 @@ struct LoadOptions {
   std::vector<std::filesystem::path> dirs;   // user rule files or directories (recursive, *.yml|*.yaml)
   Placeholders placeholders;                 // e.g. trusted_source_ips
   bool tests = true;                         // read the built-in rules' test events (rules test,
-                                             // lint); scan and watch skip them: most of their text
+                                             // lint); scan and watch skip them, and load the
+                                             // built-ins from their prebuilt trees (sigma/builtin.h)
 };
 
 // Every invalid rule is reported to diag (one line: "file:line:col: what", or naming the

@@ -27,7 +27,8 @@ const std::string kEvent =
     R"("eventTime":"2026-11-20T10:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances",)"
     R"("awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","eventID":"e1","recipientAccountId":"111122223333"})";
 
-// Runs `rootguard scan -` with stdin fed slowly (half now, half after 2.6 s) and stderr on a
+// Runs `rootguard scan -` with stdin fed slowly (half now, half after 3.5 s: a margin for a
+// loaded machine, where start-up under the sanitizers can take most of a second) and stderr on a
 // pseudo-terminal (tty=true) or a pipe; returns what stderr received.
 std::string scan_slowly(bool tty) {
   int in[2];
@@ -71,7 +72,7 @@ std::string scan_slowly(bool tty) {
   for (int i = 0; i < 200; ++i) lines += kEvent + "\n";
   ssize_t w = ::write(in[1], lines.data(), lines.size());
   (void)w;
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2600);
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(3500);
   while (std::chrono::steady_clock::now() < until) drain(100);
   w = ::write(in[1], lines.data(), lines.size());
   ::close(in[1]);
