@@ -42,8 +42,8 @@ struct Shared {
   std::shared_ptr<const Prefilter> prefilter;
   std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
   bool read_ahead = false;      // more threads than files: a streamed gzip file is inflated on one of its own
-  std::vector<std::size_t> order;
-  std::atomic<std::size_t> next{0};
+  std::vector<std::size_t> order;  // biggest first
+  std::atomic<std::uint64_t> taken{0};  // files taken from the front (low 32 bits) and the back (high)
   std::vector<FileReport> reports;
   std::vector<std::vector<Candidate>> found;
   std::vector<std::vector<Observation>> observed;   // per file: matches correlations count
@@ -77,7 +77,9 @@ std::string_view account_of(const simdjson::dom::element& e) {
 
 class Worker {
  public:
-  explicit Worker(Shared& sh) : sh_(sh), whole_(sh.whole_limit), scratch_(sh.prefilter->make_scratch()) {}
+  // A worker takes the biggest file left, or with `smallest_first` the smallest: see run().
+  Worker(Shared& sh, bool smallest_first)
+      : sh_(sh), smallest_first_(smallest_first), whole_(sh.whole_limit), scratch_(sh.prefilter->make_scratch()) {}
 
   void scan_file(std::size_t idx) {
     const io::Source& src = sh_.sources[idx];
@@ -232,9 +234,12 @@ class Worker {
 
   void loop() {
     for (;;) {
-      std::size_t i = sh_.next.fetch_add(1);
-      if (i >= sh_.order.size()) return;
-      std::size_t idx = sh_.order[i];
+      const std::uint64_t n = sh_.order.size();
+      std::uint64_t t = sh_.taken.load(std::memory_order_relaxed), step = smallest_first_ ? 1ull << 32 : 1;
+      do {
+        if ((t & 0xffffffffu) + (t >> 32) >= n) return;
+      } while (!sh_.taken.compare_exchange_weak(t, t + step, std::memory_order_relaxed));
+      const std::size_t idx = sh_.order[smallest_first_ ? n - 1 - (t >> 32) : (t & 0xffffffffu)];
       try {
         scan_file(idx);
       } catch (const std::exception& e) {  // e.g. out of memory: this file only
@@ -247,6 +252,7 @@ class Worker {
 
  private:
   Shared& sh_;
+  bool smallest_first_ = false;
   cloudtrail::RecordParser parser_;
   cloudtrail::FrameBuffer frame_buffer_;
   io::WholeFile whole_;
@@ -307,10 +313,14 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   }
 
   if (jobs <= 1) {
-    Worker(sh).loop();
+    Worker(sh, false).loop();
   } else {
     std::vector<std::thread> threads;
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back([&sh] { Worker(sh).loop(); });
+    // The last worker works from the smallest file up while the others take the biggest first:
+    // they meet in the middle, so that only the others' buffers grow to the biggest files'
+    // size (fresh memory is dear: the kernel zeroes every page), and the run still ends on
+    // small files.
+    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back([&sh, j, jobs] { Worker(sh, j + 1 == jobs).loop(); });
     for (auto& t : threads) t.join();
   }
   if (monitor.joinable()) {

@@ -209,6 +209,40 @@ TEST(Scan, FiltersAndOrderAreIndependentOfJobs) {
   EXPECT_EQ(scan_paths({dir.path().string()}, f).findings.size(), 0u);
 }
 
+// Workers take files from both ends of the size order (the last one smallest first): every
+// file is scanned exactly once, whatever the number of files and of jobs.
+TEST(Scan, EveryFileIsScannedOnceWhateverTheJobs) {
+  for (int nfiles = 1; nfiles <= 7; ++nfiles) {
+    test::TempDir dir;
+    std::uint64_t events = 0;
+    for (int i = 0; i < nfiles; ++i) {
+      const int n = 1 + (i * 3) % 5;  // sizes differ, some repeat
+      std::string recs;
+      for (int k = 0; k < n; ++k) {
+        std::string e = std::regex_replace(std::string(kRootKey), std::regex("e-2"), "e-" + std::to_string(i * 10 + k));
+        recs += (k ? "," : "") + e;
+      }
+      events += static_cast<std::uint64_t>(n);
+      test::write_file(dir / ("f" + std::to_string(i) + ".json"), "{\"Records\":[" + recs + "]}");
+    }
+    std::vector<std::string> want;
+    for (unsigned jobs = 1; jobs <= 5; ++jobs) {
+      SCOPED_TRACE(std::to_string(nfiles) + " files, -j" + std::to_string(jobs));
+      Options o;
+      o.jobs = jobs;
+      auto r = scan_paths({dir.path().string()}, o);
+      EXPECT_EQ(r.report.files, static_cast<std::uint64_t>(nfiles));
+      EXPECT_EQ(r.report.records, events);
+      ASSERT_EQ(r.report.per_file.size(), static_cast<std::size_t>(nfiles));
+      for (int i = 0; i < nfiles; ++i)  // in walk order: f0, f1, ...
+        EXPECT_EQ(r.report.per_file[static_cast<std::size_t>(i)].records, static_cast<std::uint64_t>(1 + (i * 3) % 5));
+      EXPECT_EQ(r.findings.size(), events);
+      if (jobs == 1) want = keys(r.findings);
+      EXPECT_EQ(keys(r.findings), want);
+    }
+  }
+}
+
 TEST(Scan, AddendumRedeliveryKeepsOneFindingPerEvent) {
   test::TempDir dir;
   std::string again = std::string(kRootKey);
