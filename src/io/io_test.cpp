@@ -297,6 +297,7 @@ TEST(Decoder, WholeFileReadsEveryHeaderField) {
       {with(0x01, ""), true},                                                                // FTEXT: a hint only
       {with(0x20, ""), false},                                                               // a reserved flag
       {with(0x0a, std::string("n\0", 2) + "\x12\x34"), false},                              // FHCRC (wrong)
+      {gz.substr(0, 2) + '\x09' + gz.substr(3), false},                                     // a method other than deflate
   };
   WholeFile whole(8u << 20);
   for (const Case& c : cases) {
