@@ -441,6 +441,14 @@ TEST(Expand, DirectoriesAreWalkedSortedAndRecursively) {
   names.back() = srcs.back().name;
   EXPECT_EQ(names, (std::vector<std::string>{"a/x.json.gz", "b/sub/z.json", "b/y.json", "c.json", "-"}));
   EXPECT_EQ(diag.error_count(), 0u);
+  // A directory named with a trailing slash: its files are named with one slash, and opened.
+  auto slash = expand({dir.path().string() + "/"}, Env::posix(), diag);
+  ASSERT_EQ(slash.size(), 4u);
+  EXPECT_EQ(slash[0].name, dir.path().string() + "/a/x.json.gz");
+  EXPECT_EQ(slash[0].size_hint, 2u);
+  auto opened = slash[3].open();
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(drain(**opened), "{}");
 }
 
 TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {

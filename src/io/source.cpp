@@ -1,5 +1,6 @@
 #include "io/source.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -22,8 +23,11 @@ Source file_source(const fs::path& path, std::string name, Env& env, std::option
     if (!ec) s.size_hint = found;
   }
   Env* e = &env;
-  std::string n = s.name;
-  s.open = [e, path, n]() { return e->open(path, n); };
+  // The path as text, and the name only when it differs: a walk makes one Source per file,
+  // and a std::filesystem::path keeps a list of its components besides its text.
+  std::string text = path.native();
+  std::string n = text == s.name ? std::string() : s.name;
+  s.open = [e, text = std::move(text), n = std::move(n)]() { return e->open(text, n.empty() ? text : n); };
   return s;
 }
 
@@ -36,6 +40,26 @@ Source stdin_source(Env& env) {
 }
 
 namespace {
+
+// The names in directory `dir` (without "." and ".."), or the errno that stopped the listing.
+int list_directory(const char* dir, std::vector<std::string>& names) {
+  DIR* d = ::opendir(dir);
+  if (!d) return errno;
+  int err = 0;
+  for (;;) {
+    errno = 0;
+    const dirent* ent = ::readdir(d);
+    if (!ent) {
+      err = errno;
+      break;
+    }
+    const char* n = ent->d_name;
+    if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
+    names.emplace_back(n);
+  }
+  ::closedir(d);
+  return err;
+}
 
 struct Walker {
   Env& env;
@@ -52,7 +76,9 @@ struct Walker {
     }
   }
 
-  void visit(const fs::path& path, const std::string& name, bool top) {
+  // `path` is both where the entry is and how it is named (as given, then joined with '/').
+  void visit(const std::string& path, bool top) {
+    const std::string& name = path;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       int e = errno;
@@ -72,30 +98,20 @@ struct Walker {
         diag.error(ErrorKind::Io, name, "symlink loop (directory contains itself), skipped");
         return;
       }
-      std::error_code ec;
-      fs::directory_iterator it(path, ec);
-      if (ec) {
-        error_errno(name, ec.value());
-        return;
-      }
       std::vector<std::string> names;
-      for (fs::directory_iterator end; it != end; it.increment(ec)) {
-        if (ec) break;
-        names.push_back(it->path().filename().string());
-      }
-      if (ec) {
-        error_errno(name, ec.value());
+      if (int e = list_directory(path.c_str(), names)) {
+        error_errno(name, e);
         return;
       }
       std::sort(names.begin(), names.end());
       stack.insert(key);
       for (const std::string& n : names) {
         std::string child;
-        child.reserve(name.size() + 1 + n.size());
-        child.append(name);
-        if (!name.empty() && name.back() != '/') child.push_back('/');
+        child.reserve(path.size() + 1 + n.size());
+        child.append(path);
+        if (!path.empty() && path.back() != '/') child.push_back('/');
         child.append(n);
-        visit(path / n, child, false);
+        visit(child, false);
       }
       stack.erase(key);
       return;
@@ -122,7 +138,7 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
       out.push_back(stdin_source(env));
       continue;
     }
-    w.visit(fs::path(p), p, true);
+    w.visit(p, true);
   }
   return out;
 }
