@@ -83,6 +83,17 @@ template <class F>
   return false;
 }
 
+// A position the vector loops flagged: a quote that may open a key, or (ESC) a backslash,
+// which passes the record when it starts a "\u" escape. Flagging backslashes with the quotes
+// costs a loop one compare a block; records holding any are few.
+template <bool ESC, class F>
+[[gnu::always_inline]] inline bool candidate_or_escape(const char* p, std::size_t n, std::size_t i,
+                                                       const std::string* ks, const QuotedKey* kq, std::size_t nk,
+                                                       F& on) {
+  if (ESC && p[i] == '\\') return i + 1 < n && p[i + 1] == 'u';
+  return candidate(p, n, i, ks, kq, nk, on);
+}
+
 template <bool ESC, class F>
 bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::string* ks, const QuotedKey* kq,
                  std::size_t nk, F& on) {
@@ -106,12 +117,11 @@ bool scan_sse2(const char* p, std::size_t n, const std::string* ks, const Quoted
     const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
     __m128i lead = _mm_cmpeq_epi8(v1, l[0]);
     for (int j = 1; j < NL; ++j) lead = _mm_or_si128(lead, _mm_cmpeq_epi8(v1, l[j]));
-    if (ESC && _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('\\')),
-                                               _mm_cmpeq_epi8(v1, _mm_set1_epi8('u')))))
-      return true;
-    unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, quote), lead)));
-    for (; bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on)) return true;
+    __m128i hits = _mm_and_si128(_mm_cmpeq_epi8(v0, quote), lead);
+    if (ESC) hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v0, _mm_set1_epi8('\\')));
+    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hits)); bits; bits &= bits - 1)
+      if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on))
+        return true;
   }
   return scan_scalar<ESC>(p, n, i, ks, kq, nk, on);
 }
@@ -128,13 +138,11 @@ __attribute__((target("avx2"))) bool scan_avx2(const char* p, std::size_t n, con
     const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
     __m256i lead = _mm256_cmpeq_epi8(v1, l[0]);
     for (int j = 1; j < NL; ++j) lead = _mm256_or_si256(lead, _mm256_cmpeq_epi8(v1, l[j]));
-    if (ESC && _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v0, _mm256_set1_epi8('\\')),
-                                                     _mm256_cmpeq_epi8(v1, _mm256_set1_epi8('u')))))
-      return true;
-    unsigned bits =
-        static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(v0, quote), lead)));
-    for (; bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on)) return true;
+    __m256i hits = _mm256_and_si256(_mm256_cmpeq_epi8(v0, quote), lead);
+    if (ESC) hits = _mm256_or_si256(hits, _mm256_cmpeq_epi8(v0, _mm256_set1_epi8('\\')));
+    for (unsigned bits = static_cast<unsigned>(_mm256_movemask_epi8(hits)); bits; bits &= bits - 1)
+      if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctz(bits)), ks, kq, nk, on))
+        return true;
   }
   return scan_scalar<ESC>(p, n, i, ks, kq, nk, on);
 }
@@ -143,7 +151,7 @@ template <int NL, bool ESC, class F>
 __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std::size_t n, const std::string* ks,
                                                               const QuotedKey* kq, std::size_t nk, const char* leads,
                                                               F& on) {
-  const __m512i quote = _mm512_set1_epi8('"');
+  const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\');
   __m512i l[NL];
   for (int j = 0; j < NL; ++j) l[j] = _mm512_set1_epi8(leads[j]);
   std::size_t i = 0;
@@ -152,11 +160,11 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
     const __m512i v1 = _mm512_loadu_si512(p + i + 1);
     __mmask64 lead = _mm512_cmpeq_epi8_mask(v1, l[0]);
     for (int j = 1; j < NL; ++j) lead |= _mm512_cmpeq_epi8_mask(v1, l[j]);
-    if (ESC && _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, _mm512_set1_epi8('u')), v0,
-                                           _mm512_set1_epi8('\\')))
-      return true;
-    for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead, v0, quote); bits; bits &= bits - 1)
-      if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on)) return true;
+    std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead, v0, quote);
+    if (ESC) bits |= _mm512_cmpeq_epi8_mask(v0, backslash);
+    for (; bits; bits &= bits - 1)
+      if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on))
+        return true;
   }
   if (i + 1 >= n) return false;
   // The last 2 to 64 bytes: masked loads read nothing past the end (masked-off lanes are 0).

@@ -205,6 +205,23 @@ TEST(PrefilterLiterals, BuiltinsYieldASetAndEveryTestEventPasses) {
   EXPECT_GE(checked, 38u);
 }
 
+// A "\u" escape can hide any literal, so the set's "\u" passes a record wherever the escape
+// stands (in a SIMD block, across two, in the last bytes); other escapes do not.
+TEST(PrefilterLiterals, UnicodeEscapesPassWhereverTheyStand) {
+  const LiteralMatcher m(Literals{Literal::keyed("eventName", "consolelogin", true), Literal::plain("\\u")});
+  for (std::size_t pad = 0; pad < 200; ++pad) {
+    for (std::size_t after : {std::size_t{0}, std::size_t{3}, std::size_t{70}}) {
+      auto record = [&](const std::string& escape) {
+        return "{\"eventName\":\"ListBuckets\",\"p\":\"" + std::string(pad, 'x') + escape + std::string(after, 'y') +
+               "\"}";
+      };
+      EXPECT_TRUE(m.passes(record("\\u0041"))) << pad << " " << after;
+      EXPECT_FALSE(m.passes(record("\\n"))) << pad << " " << after;
+      EXPECT_FALSE(m.passes(record("\\\"u"))) << pad << " " << after;  // an escaped quote, then a u
+    }
+  }
+}
+
 TEST(PrefilterLiterals, EscapedRecordsPass) {
   // A valid record may spell "Root" as "R\u006fot": the set keeps "\u" so such records pass.
   RuleSet rules = load(true);

@@ -115,6 +115,14 @@ TEST(ScanCli, OutputIsTheSameWithoutVectorCode) {
   write_file(tmp.path() / "deep.json", "{\"Records\":[" + std::string(600, '[') + std::string(600, ']') + "," +
                                            "{\"eventName\":\"ConsoleLogin\",\"userIdentity\":{\"type\":\"Root\"}}]}");
   write_file(tmp.path() / "cut.json", "{\"Records\":[{\"userIdentity\":{\"type\":\"Root\"},\"a\":[{\"b\":\"}\\\"{\"}");
+  // userIdentity's "type" key spelled with a \u escape, past the first vector blocks: only the
+  // prefilter's "\u" lets the record through, at every level.
+  write_file(tmp.path() / "escaped.json",
+             "{\"Records\":[{\"eventVersion\":\"1.08\",\"userAgent\":\"" + std::string(150, 'a') +
+                 "\",\"userIdentity\":{\"\\u0074ype\":\"Root\",\"arn\":\"arn:aws:iam::111122223333:root\"},"
+                 "\"eventTime\":\"2026-11-20T10:00:00Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\","
+                 "\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"203.0.113.9\",\"eventID\":\"escaped-root-1\","
+                 "\"eventType\":\"AwsApiCall\",\"recipientAccountId\":\"111122223333\"}]}");
   args.push_back(tmp.path().string());
   auto fast = run_rootguard(args);  // the best this machine has
   ASSERT_EQ(setenv("RG_SIMD", "avx2", 1), 0);
@@ -126,6 +134,7 @@ TEST(ScanCli, OutputIsTheSameWithoutVectorCode) {
   EXPECT_EQ(fast.status, 2);  // the broken files
   EXPECT_EQ(fast.status, base.status);
   EXPECT_FALSE(fast.out.empty());
+  EXPECT_NE(fast.out.find("escaped-root-1"), std::string::npos);
   EXPECT_EQ(fast.out, base.out);
   auto errors = [](const std::string& err) {
     std::string out;
