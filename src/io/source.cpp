@@ -78,29 +78,28 @@ struct Walker {
 
   // `path` is both where the entry is and how it is named (as given, then joined with '/').
   void visit(const std::string& path, bool top) {
-    const std::string& name = path;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
       int e = errno;
       if (!top && e == ENOENT) {  // a dangling symlink inside a directory
         struct stat lst {};
         if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
-          diag.error(ErrorKind::Io, name, "dangling symlink, skipped");
+          diag.error(ErrorKind::Io, path, "dangling symlink, skipped");
           return;
         }
       }
-      error_errno(name, e);
+      error_errno(path, e);
       return;
     }
     if (S_ISDIR(st.st_mode)) {
       auto key = std::make_pair(st.st_dev, st.st_ino);
       if (stack.count(key)) {
-        diag.error(ErrorKind::Io, name, "symlink loop (directory contains itself), skipped");
+        diag.error(ErrorKind::Io, path, "symlink loop (directory contains itself), skipped");
         return;
       }
       std::vector<std::string> names;
       if (int e = list_directory(path.c_str(), names)) {
-        error_errno(name, e);
+        error_errno(path, e);
         return;
       }
       std::sort(names.begin(), names.end());
@@ -117,11 +116,11 @@ struct Walker {
       return;
     }
     if (S_ISREG(st.st_mode)) {
-      out.push_back(file_source(path, name, env, static_cast<std::uint64_t>(st.st_size)));
+      out.push_back(file_source(path, path, env, static_cast<std::uint64_t>(st.st_size)));
       return;
     }
     if (top) {  // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)): read it
-      out.push_back(file_source(path, name, env));
+      out.push_back(file_source(path, path, env));
       return;
     }
     // sockets, FIFOs and devices met while walking a directory are not logs

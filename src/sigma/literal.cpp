@@ -98,8 +98,7 @@ template <bool ESC, class F>
 bool scan_scalar(const char* p, std::size_t n, std::size_t from, const std::string* ks, const QuotedKey* kq,
                  std::size_t nk, F& on) {
   for (std::size_t i = from; i + 1 < n; ++i) {
-    if (p[i] == '"' && candidate(p, n, i, ks, kq, nk, on)) return true;
-    if (ESC && p[i] == '\\' && p[i + 1] == 'u') return true;
+    if ((p[i] == '"' || (ESC && p[i] == '\\')) && candidate_or_escape<ESC>(p, n, i, ks, kq, nk, on)) return true;
   }
   return false;
 }
@@ -174,11 +173,11 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
   const __m512i v1 = _mm512_maskz_loadu_epi8(m1, p + i + 1);
   __mmask64 lead = _mm512_cmpeq_epi8_mask(v1, l[0]);
   for (int j = 1; j < NL; ++j) lead |= _mm512_cmpeq_epi8_mask(v1, l[j]);
-  if (ESC && _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, _mm512_set1_epi8('u')), v0,
-                                         _mm512_set1_epi8('\\')))
-    return true;
-  for (std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead & m1, v0, quote); bits; bits &= bits - 1)
-    if (candidate(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on)) return true;
+  std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead & m1, v0, quote);
+  if (ESC) bits |= _mm512_mask_cmpeq_epi8_mask(m1, v0, backslash);
+  for (; bits; bits &= bits - 1)
+    if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, nk, on))
+      return true;
   return false;
 }
 

@@ -476,8 +476,8 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file, bool trust
 
 Result<Rule> parse_rule_tree(std::string_view tree, std::string_view file) {
   try {
-    Result<YAML::Node> doc = decode_yaml_tree(tree);
-    if (!doc) return Error{ErrorKind::Corrupt, std::string(file), "built-in rule tree: " + doc.error().what};
+    Result<YAML::Node> doc = decode_yaml_tree(tree, file);
+    if (!doc) return doc.take_error();
     return parse_document(file, *doc);
   } catch (const Fail& f) {
     return f.error;

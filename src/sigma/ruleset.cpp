@@ -238,8 +238,8 @@ Result<Correlation> parse_correlation_source(const RuleSource& src) {
     if (src.tree.empty()) {
       doc = YAML::Load(src.text);
     } else {
-      Result<YAML::Node> tree = decode_yaml_tree(src.tree);
-      if (!tree) return Error{ErrorKind::Corrupt, src.file, "built-in rule tree: " + tree.error().what};
+      Result<YAML::Node> tree = decode_yaml_tree(src.tree, src.file);
+      if (!tree) return tree.take_error();
       doc = *tree;
     }
     return parse_correlation(doc, src.file);

@@ -122,11 +122,11 @@ std::string encode_yaml_tree(const YAML::Node& doc) {
   return out;
 }
 
-Result<YAML::Node> decode_yaml_tree(std::string_view data) {
+Result<YAML::Node> decode_yaml_tree(std::string_view data, std::string_view where) {
   Decoder d{data};
   YAML::Node n = d.node(0);
   if (d.bad || d.pos != data.size())
-    return Error{ErrorKind::Corrupt, "yaml tree", "malformed at byte " + std::to_string(d.pos)};
+    return Error{ErrorKind::Corrupt, std::string(where), "built-in rule tree malformed at byte " + std::to_string(d.pos)};
   return n;
 }
 

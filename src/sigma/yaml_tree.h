@@ -25,7 +25,8 @@ namespace rg::sigma {
 
 std::string encode_yaml_tree(const YAML::Node& doc);
 
-// The tree back, or an error (Corrupt) when `data` is not one whole encoded node.
-Result<YAML::Node> decode_yaml_tree(std::string_view data);
+// The tree back, or an error (Corrupt, at `where`: the rule it is of) when `data` is not one
+// whole encoded node.
+Result<YAML::Node> decode_yaml_tree(std::string_view data, std::string_view where);
 
 }  // namespace rg::sigma

@@ -11,7 +11,7 @@ namespace rg::sigma {
 namespace {
 
 YAML::Node round_trip(const YAML::Node& n) {
-  Result<YAML::Node> back = decode_yaml_tree(encode_yaml_tree(n));
+  Result<YAML::Node> back = decode_yaml_tree(encode_yaml_tree(n), "builtin:T.yml");
   EXPECT_TRUE(back) << back.error().str();
   return back ? *back : YAML::Node();
 }
@@ -81,17 +81,17 @@ TEST(YamlTree, ARuleParsedFromItsTreeIsTheRuleFromItsText) {
 
 TEST(YamlTree, DamagedDataIsAnErrorNotACrash) {
   const std::string good = encode_yaml_tree(YAML::Load("a: [1, 'b', {c: d}]\n"));
-  ASSERT_TRUE(decode_yaml_tree(good));
+  ASSERT_TRUE(decode_yaml_tree(good, "builtin:T.yml"));
   for (std::size_t cut = 0; cut < good.size(); ++cut)
-    EXPECT_FALSE(decode_yaml_tree(good.substr(0, cut))) << "cut at " << cut;
-  EXPECT_FALSE(decode_yaml_tree(good + "s0 1 x"));            // trailing bytes
-  EXPECT_FALSE(decode_yaml_tree("M1 s0 1 a"));                // a key without a value
-  EXPECT_FALSE(decode_yaml_tree("s0 99999999999 x"));         // a length past the end
-  EXPECT_FALSE(decode_yaml_tree("S1 Q"));                     // an unknown kind
-  EXPECT_FALSE(decode_yaml_tree("M-1 "));
+    EXPECT_FALSE(decode_yaml_tree(good.substr(0, cut), "builtin:T.yml")) << "cut at " << cut;
+  EXPECT_FALSE(decode_yaml_tree(good + "s0 1 x", "builtin:T.yml"));            // trailing bytes
+  EXPECT_FALSE(decode_yaml_tree("M1 s0 1 a", "builtin:T.yml"));                // a key without a value
+  EXPECT_FALSE(decode_yaml_tree("s0 99999999999 x", "builtin:T.yml"));         // a length past the end
+  EXPECT_FALSE(decode_yaml_tree("S1 Q", "builtin:T.yml"));                     // an unknown kind
+  EXPECT_FALSE(decode_yaml_tree("M-1 ", "builtin:T.yml"));
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "S1 ";
-  Result<YAML::Node> r = decode_yaml_tree(deep + "n0 ");  // nesting past the limit
+  Result<YAML::Node> r = decode_yaml_tree(deep + "n0 ", "builtin:T.yml");  // nesting past the limit
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().str().find("malformed at byte"), std::string::npos) << r.error().str();
   EXPECT_FALSE(parse_rule_tree("M1 s0 ", "builtin:X.yml"));
