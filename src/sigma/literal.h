@@ -50,6 +50,15 @@ struct QuotedKey {
   static QuotedKey of(std::string_view quoted);
 };
 
+// Where the key search tests a quoted key besides its opening quote and first byte: a byte
+// at a fixed offset (2 to 63) from the quote that most other keys sharing the first byte lack
+// (its first capital letter, else its closing quote: "eventName" -> 'N' at 6, "type" -> '"' at 5).
+struct KeyAnchor {
+  char lead = 0, byte = 0;
+  std::uint8_t offset = 0;
+  static KeyAnchor of(std::string_view quoted);
+};
+
 // A compiled literal set. passes() is the answer; the scan prefilter uses quick_pass() as it
 // is and matches plain() with a faster engine.
 class LiteralMatcher {
@@ -79,6 +88,9 @@ class LiteralMatcher {
     std::size_t first = 0, count = 0;  // keys_[first, first + count) and quoted_ alike
     char leads[4] = {};
     std::size_t nleads = 0;
+    // With AVX-512, at most 4 keys of 3 bytes or more (quoted): each key's KeyAnchor.
+    KeyAnchor anchors[4] = {};
+    bool anchored = false;
   };
   bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
 

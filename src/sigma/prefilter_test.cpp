@@ -123,29 +123,57 @@ TEST(PrefilterLiterals, KeyedLiteralsReadTheRawValue) {
 }
 
 // Keys of every length (the search compares the first and last 8 bytes as words, and the
-// middle of long ones byte by byte): found where they are, near misses in any byte are not
-// keys, wherever the key ends up in the record (its last bytes included).
+// middle of long ones byte by byte; with AVX-512 it also tests each key's anchor byte, its
+// first capital or its closing quote, at most 63 bytes in): found where they are, near misses
+// in any byte are not keys, wherever the key ends up in the record (its last bytes included).
 TEST(PrefilterLiterals, KeysOfEveryLengthAreToldApartInEveryByte) {
-  for (std::size_t len = 1; len <= 24; ++len) {
-    std::string key;
-    for (std::size_t i = 0; i < len; ++i) key += static_cast<char>('a' + (i * 7 + len) % 26);
-    const LiteralMatcher m(Literals{Literal::keyed(key, "v", true), Literal::keyed(key + "z", "w", true)});
-    for (std::size_t pad = 0; pad < 70; pad += 23) {
-      const std::string before = pad ? "{\"p\":\"" + std::string(pad, 'x') + "\"," : "{";
-      EXPECT_TRUE(m.passes(before + "\"" + key + "\":\"v\"}")) << key << " " << pad;
-      EXPECT_TRUE(m.passes(before + "\"" + key + "z\":\"w\"}")) << key << " " << pad;
-      EXPECT_FALSE(m.passes(before + "\"" + key + "z\":\"v\"}")) << key << " " << pad;  // the value of the other key
-      EXPECT_FALSE(m.passes(before + "\"" + key.substr(0, len - 1) + "\":\"v\"}")) << key << " " << pad;
-      for (std::size_t at = 0; at < len; ++at) {
-        std::string near = key;
-        near[at] = static_cast<char>(near[at] == 'q' ? 'r' : 'q');
-        EXPECT_FALSE(m.passes(before + "\"" + near + "\":\"v\"}")) << near << " " << pad;
+  for (std::size_t len = 1; len <= 80; len += len < 24 ? 1 : 7) {
+    for (bool capital : {false, true}) {
+      std::string key;
+      for (std::size_t i = 0; i < len; ++i) key += static_cast<char>('a' + (i * 7 + len) % 26);
+      if (capital && len > 1) key[len / 2 + len % 3] = 'N';  // the anchor byte, at 2 to 63 from the quote
+      const LiteralMatcher m(Literals{Literal::keyed(key, "v", true), Literal::keyed(key + "z", "w", true)});
+      for (std::size_t pad = 0; pad < 140; pad += 13) {
+        const std::string before = pad ? "{\"p\":\"" + std::string(pad, 'x') + "\"," : "{";
+        EXPECT_TRUE(m.passes(before + "\"" + key + "\":\"v\"}")) << key << " " << pad;
+        EXPECT_TRUE(m.passes(before + "\"" + key + "z\":\"w\"}")) << key << " " << pad;
+        EXPECT_FALSE(m.passes(before + "\"" + key + "z\":\"v\"}")) << key << " " << pad;  // the value of the other key
+        EXPECT_FALSE(m.passes(before + "\"" + key.substr(0, len - 1) + "\":\"v\"}")) << key << " " << pad;
+        for (std::size_t at = 0; at < len; ++at) {
+          std::string near = key;
+          near[at] = static_cast<char>(near[at] == 'q' ? 'r' : 'q');
+          EXPECT_FALSE(m.passes(before + "\"" + near + "\":\"v\"}")) << near << " " << pad;
+        }
       }
+      // the bytes end inside the key or just after it: nothing to read, nothing passes
+      const std::string tail = "{\"p\":1,\"" + key + "\"";
+      for (std::size_t cut = tail.size() - key.size() - 1; cut <= tail.size(); ++cut)
+        EXPECT_FALSE(m.passes(std::string_view(tail).substr(0, cut))) << key << " " << cut;
     }
-    // the bytes end inside the key or just after it: nothing to read, nothing passes
-    const std::string tail = "{\"p\":1,\"" + key + "\"";
-    for (std::size_t cut = tail.size() - key.size() - 1; cut <= tail.size(); ++cut)
-      EXPECT_FALSE(m.passes(std::string_view(tail).substr(0, cut))) << key << " " << cut;
+  }
+}
+
+// Keys sharing their first byte and their anchor's offset, up to the four one anchored pass
+// takes and past it (then the search compares every quote before such a byte): each is found
+// in its own place, in a record of other keys that start alike.
+TEST(PrefilterLiterals, KeysSharingTheirFirstBytesAreEachFound) {
+  const std::vector<std::string> keys = {"eventName", "eventSource", "eventType", "eventTime", "errorCode", "type"};
+  const std::string others = "\"eventVersion\":\"1.09\",\"eventID\":\"e\",\"tlsDetails\":{\"x\":\"eventName\"},";
+  for (std::size_t count = 1; count <= keys.size(); ++count) {
+    Literals lits;
+    for (std::size_t k = 0; k < count; ++k) lits.push_back(Literal::keyed(keys[k], "hit" + std::to_string(k), true));
+    const LiteralMatcher m(lits);
+    for (std::size_t pad = 0; pad < 140; pad += 11) {
+      const std::string before = "{" + others + "\"p\":\"" + std::string(pad, 'x') + "\",";
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        std::string rest;
+        for (std::size_t j = 0; j < keys.size(); ++j)
+          if (j != k) rest += ",\"" + keys[j] + "\":\"miss\"";
+        const std::string raw = before + "\"" + keys[k] + "\":\"hit" + std::to_string(k) + "\"" + rest + "}";
+        EXPECT_EQ(m.passes(raw), k < count) << count << " keys, " << keys[k] << " " << pad;
+      }
+      EXPECT_FALSE(m.passes(before + "\"eventNames\":\"hit0\",\"Type\":\"hit5\"}")) << count << " " << pad;
+    }
   }
 }
 
