@@ -186,8 +186,10 @@ const CorpusRecords& corpus_records() {
       c.text += framed[i];
       c.bytes += framed[i].size();
     }
-    for (std::size_t k = 0; k < at.size(); ++k)
-      c.records.push_back(std::string_view(c.text).substr(at[k], (k + 1 < at.size() ? at[k + 1] : c.text.size()) - at[k]));
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const std::size_t end = k + 1 < at.size() ? at[k + 1] : c.text.size();
+      c.records.push_back(std::string_view(c.text).substr(at[k], end - at[k]));
+    }
     return c;
   }();
   return all;
@@ -204,8 +206,10 @@ void prefilter_corpus(benchmark::State& state, const rg::scan::Prefilter& pre) {
   for (auto _ : state) {
     pass = 0;
     for (std::size_t i = 0; i < c.records.size(); ++i) {
-      if (i + 1 < c.records.size())  // the next record into the cache, as framing it would
-        for (std::size_t at = 0; at < c.records[i + 1].size(); at += 64) __builtin_prefetch(c.records[i + 1].data() + at);
+      if (i + 1 < c.records.size()) {  // the next record into the cache, as framing it would
+        const std::string_view next = c.records[i + 1];
+        for (std::size_t at = 0; at < next.size(); at += 64) __builtin_prefetch(next.data() + at);
+      }
       pass += pre.maybe(c.records[i], *scratch);
     }
   }

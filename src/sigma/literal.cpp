@@ -182,7 +182,9 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
 }
 
 // The 64 bytes at p + at, those at or past n read as 0 (which no lead or anchor byte is).
-__attribute__((target("avx512f,avx512bw"))) inline __m512i load_upto(const char* p, std::size_t at, std::size_t n) {
+[[gnu::always_inline]] __attribute__((target("avx512f,avx512bw"))) inline __m512i load_upto(const char* p,
+                                                                                         std::size_t at,
+                                                                                         std::size_t n) {
   if (at + 64 <= n) return _mm512_loadu_si512(p + at);
   return _mm512_maskz_loadu_epi8(at >= n ? 0 : (__mmask64{1} << (n - at)) - 1, p + at);
 }
