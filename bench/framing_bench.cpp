@@ -59,6 +59,26 @@ const std::string& corpus() {
   return s;
 }
 
+// Appends the records of `in` (views into it).
+void frame_into(const std::string& in, std::vector<std::string_view>& out) {
+  rg::Diagnostics diag(rg::Diagnostics::silent());
+  rg::cloudtrail::Framer fr("bench", diag);
+  rg::io::MemoryReader r(in);
+  fr.run(r, [&](const rg::cloudtrail::RawRecord& rec) {
+    out.push_back(std::string_view(in).substr(rec.offset, rec.bytes.size()));
+    return true;
+  });
+}
+
+// The prefilter the built-in rules compile to.
+std::shared_ptr<const rg::scan::Prefilter> builtin_prefilter() {
+  rg::Diagnostics diag(rg::Diagnostics::silent());
+  rg::sigma::LoadOptions lo;
+  lo.tests = false;
+  auto rules = rg::sigma::load_rules(lo, diag);
+  return rg::scan::Prefilter::compile(rules.prefilter_literals()).value();
+}
+
 void BM_Framing(benchmark::State& state) {
   const std::string& in = corpus();
   std::size_t records = 0;
@@ -111,20 +131,8 @@ BENCHMARK(BM_PrefilterOnly)->Unit(benchmark::kMillisecond);
 void BM_PrefilterBuiltinRules(benchmark::State& state) {
   static const std::string in = make_records(1000);  // about 1 MB: in L2, as a record just framed is
   std::vector<std::string_view> records;
-  {
-    rg::Diagnostics diag(rg::Diagnostics::silent());
-    rg::cloudtrail::Framer fr("bench", diag);
-    rg::io::MemoryReader r(in);
-    fr.run(r, [&](const rg::cloudtrail::RawRecord& rec) {
-      records.push_back(std::string_view(in).substr(rec.offset, rec.bytes.size()));
-      return true;
-    });
-  }
-  rg::Diagnostics diag(rg::Diagnostics::silent());
-  rg::sigma::LoadOptions lo;
-  lo.tests = false;
-  auto rules = rg::sigma::load_rules(lo, diag);
-  auto pre = rg::scan::Prefilter::compile(rules.prefilter_literals()).value();
+  frame_into(in, records);
+  auto pre = builtin_prefilter();
   auto scratch = pre->make_scratch();
   std::size_t pass = 0;
   for (auto _ : state) {
@@ -169,15 +177,7 @@ const CorpusRecords& corpus_records() {
     }
     libdeflate_free_decompressor(d);
     std::vector<std::string_view> framed;
-    for (const std::string& in : files) {
-      rg::Diagnostics diag(rg::Diagnostics::silent());
-      rg::cloudtrail::Framer fr("bench", diag);
-      rg::io::MemoryReader r(in);
-      fr.run(r, [&](const rg::cloudtrail::RawRecord& rec) {
-        framed.push_back(std::string_view(in).substr(rec.offset, rec.bytes.size()));
-        return true;
-      });
-    }
+    for (const std::string& in : files) frame_into(in, framed);
     constexpr std::size_t kSample = 8192 * 1024;
     const std::size_t step = std::max<std::size_t>(1, total / kSample);
     std::vector<std::size_t> at;
@@ -220,11 +220,7 @@ void prefilter_corpus(benchmark::State& state, const rg::scan::Prefilter& pre) {
 
 // The built-in rules' prefilter over real-shaped records.
 void BM_PrefilterBuiltinRulesCorpus(benchmark::State& state) {
-  rg::Diagnostics diag(rg::Diagnostics::silent());
-  rg::sigma::LoadOptions lo;
-  lo.tests = false;
-  auto rules = rg::sigma::load_rules(lo, diag);
-  prefilter_corpus(state, *rg::scan::Prefilter::compile(rules.prefilter_literals()).value());
+  prefilter_corpus(state, *builtin_prefilter());
 }
 BENCHMARK(BM_PrefilterBuiltinRulesCorpus)->Unit(benchmark::kMillisecond);
 

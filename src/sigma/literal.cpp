@@ -189,6 +189,30 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512(const char* p, std:
   return _mm512_maskz_loadu_epi8(at >= n ? 0 : (__mmask64{1} << (n - at)) - 1, p + at);
 }
 
+// One 64-byte block of the AVX-512 anchored search (below), at p + i; TAIL: the block may
+// reach past n, and is read with masked loads.
+template <int NK, bool ESC, bool TAIL, class F>
+[[gnu::always_inline]] __attribute__((target("avx512f,avx512bw"))) inline bool anchored_block(
+    const char* p, std::size_t n, std::size_t i, const std::string* ks, const QuotedKey* kq, const __m512i* lead,
+    const __m512i* byte, const std::size_t* off, F& on) {
+  const __m512i v0 = TAIL ? load_upto(p, i, n) : _mm512_loadu_si512(p + i);
+  const __m512i v1 = TAIL ? load_upto(p, i + 1, n) : _mm512_loadu_si512(p + i + 1);
+  __mmask64 lead_ok = 0;
+  for (int j = 0; j < NK; ++j) {
+    const __m512i va = TAIL ? load_upto(p, i + off[j], n) : _mm512_loadu_si512(p + i + off[j]);
+    lead_ok |= _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, lead[j]), va, byte[j]);
+  }
+  std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead_ok, v0, _mm512_set1_epi8('"'));
+  if (ESC) {
+    const __mmask64 live = !TAIL || n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
+    bits |= _mm512_mask_cmpeq_epi8_mask(live, v0, _mm512_set1_epi8('\\'));
+  }
+  for (; bits; bits &= bits - 1)
+    if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, NK, on))
+      return true;
+  return false;
+}
+
 // The AVX-512 search with a second test byte per key (KeyAnchor): a quote is a candidate
 // when, for some key, the next byte is its first and the byte at its anchor offset is its
 // anchor byte. A record of the bench corpus has about 13 quotes followed by 'e' or 't' and
@@ -198,7 +222,6 @@ template <int NK, bool ESC, class F>
 __attribute__((target("avx512f,avx512bw"))) bool scan_avx512_anchored(const char* p, std::size_t n,
                                                                        const std::string* ks, const QuotedKey* kq,
                                                                        const KeyAnchor* an, F& on) {
-  const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\');
   __m512i lead[NK], byte[NK];
   std::size_t off[NK], reach = 1;
   for (int j = 0; j < NK; ++j) {
@@ -208,31 +231,10 @@ __attribute__((target("avx512f,avx512bw"))) bool scan_avx512_anchored(const char
     reach = std::max(reach, off[j]);
   }
   std::size_t i = 0;
-  for (; i + 64 + reach <= n; i += 64) {
-    const __m512i v0 = _mm512_loadu_si512(p + i);
-    const __m512i v1 = _mm512_loadu_si512(p + i + 1);
-    __mmask64 lead_ok = 0;
-    for (int j = 0; j < NK; ++j)
-      lead_ok |= _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, lead[j]), _mm512_loadu_si512(p + i + off[j]),
-                                             byte[j]);
-    std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead_ok, v0, quote);
-    if (ESC) bits |= _mm512_cmpeq_epi8_mask(v0, backslash);
-    for (; bits; bits &= bits - 1)
-      if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, NK, on))
-        return true;
-  }
-  for (; i + 1 < n; i += 64) {  // the last bytes, with masked loads
-    const __m512i v0 = load_upto(p, i, n), v1 = load_upto(p, i + 1, n);
-    __mmask64 lead_ok = 0;
-    for (int j = 0; j < NK; ++j)
-      lead_ok |= _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v1, lead[j]), load_upto(p, i + off[j], n), byte[j]);
-    std::uint64_t bits = _mm512_mask_cmpeq_epi8_mask(lead_ok, v0, quote);
-    if (ESC) bits |= _mm512_mask_cmpeq_epi8_mask(n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1, v0,
-                                                 backslash);
-    for (; bits; bits &= bits - 1)
-      if (candidate_or_escape<ESC>(p, n, i + static_cast<std::size_t>(__builtin_ctzll(bits)), ks, kq, NK, on))
-        return true;
-  }
+  for (; i + 64 + reach <= n; i += 64)
+    if (anchored_block<NK, ESC, false>(p, n, i, ks, kq, lead, byte, off, on)) return true;
+  for (; i + 1 < n; i += 64)  // the last bytes
+    if (anchored_block<NK, ESC, true>(p, n, i, ks, kq, lead, byte, off, on)) return true;
   return false;
 }
 
