@@ -91,6 +91,7 @@ RunResult run_rootguard(const std::vector<std::string>& args, const std::string&
 
 fs::path source_dir() { return fs::path(RG_SOURCE_DIR); }
 fs::path shared_testdata() { return fs::path(RG_SHARED_TESTDATA); }
+bool have_shared_testdata() { return fs::is_directory(shared_testdata()); }
 
 TempDir::TempDir() {
   std::string tmpl = (fs::temp_directory_path() / "rgtest-XXXXXX").string();

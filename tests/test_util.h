@@ -33,6 +33,11 @@ RunResult run_rootguard(const std::vector<std::string>& args, const std::string&
 // Source tree and shared test data (../shared/testdata beside the repository).
 std::filesystem::path source_dir();
 std::filesystem::path shared_testdata();
+// Whether that directory is there: a clone on its own has only its own examples, and the tests
+// that read the public samples then skip (RG_SKIP_WITHOUT_SHARED_TESTDATA) rather than fail.
+bool have_shared_testdata();
+#define RG_SKIP_WITHOUT_SHARED_TESTDATA() \
+  if (!::rg::test::have_shared_testdata()) GTEST_SKIP() << "shared test data absent: " << ::rg::test::shared_testdata()
 
 // A fresh temporary directory, removed when the object dies.
 class TempDir {

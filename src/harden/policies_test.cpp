@@ -118,6 +118,7 @@ TEST_F(EventBridgePattern, ListedRootEventsFireAndLookalikesDoNot) {
 }
 
 TEST_F(EventBridgePattern, PublicSamplesFireExactlyOnTheCoveredRootEvents) {
+  RG_SKIP_WITHOUT_SHARED_TESTDATA();
   const auto& samples = rg::test::cloudtrail_samples();
   ASSERT_GT(samples.size(), 10000u) << "shared CloudTrail samples missing";
   std::size_t fired = 0, disagreements = 0;
@@ -225,8 +226,14 @@ TEST(DenyRootScp, IsTheDocumentedForm) {
   auto cond = rg::test::obj(st["Condition"]);
   EXPECT_EQ(cond.size(), 1u);
   EXPECT_EQ(st["Condition"]["StringLike"]["aws:PrincipalArn"].get_string().value(), "arn:aws:iam::*:root");
+}
 
-  // The same decision as Control Tower's GRRESTRICTROOTUSER artifact.
+// The same decision as Control Tower's GRRESTRICTROOTUSER artifact.
+TEST(DenyRootScp, DecidesAsControlTowersRestrictRootGuardrail) {
+  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  simdjson::dom::parser p;
+  const std::string text = deny_root_scp(false).to_json();
+  element st = p.parse(text).value()["Statement"].at(0).value();
   simdjson::dom::parser p2;
   const std::string ct = rg::test::read_file(rg::test::shared_testdata() / "aws-responses/SCP_GRRESTRICTROOTUSER.policy.json");
   element ref = p2.parse(ct).value()["Statement"].at(0).value();

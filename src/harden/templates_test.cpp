@@ -11,6 +11,7 @@
 #include "harden/ct_samples.h"
 #include "harden/policies.h"
 #include "posture/metric_filter.h"
+#include "test_util.h"
 
 namespace rg::harden {
 namespace {
@@ -307,6 +308,7 @@ bool cis_root_use(simdjson::dom::element e) {
 }
 
 TEST(MetricFilterPattern, GeneratedPatternsPassAuditR06AndMatchOnlyRootUse) {
+  RG_SKIP_WITHOUT_SHARED_TESTDATA();
   TemplateOptions o;
   YAML::Node cfn = load_yaml(cloudformation(o));
   const std::string cfn_pattern = cfn["Resources"]["RootUsageMetricFilter"]["Properties"]["FilterPattern"].as<std::string>();

@@ -89,7 +89,7 @@ TEST(RulesSql, DuckDbReturnsExactlyTheFindingsScanReturns) {
   Pairs want;
   for (const auto& p : all)
     if (!skipped.count(p.first)) want.insert(p);
-  EXPECT_GT(want.size(), 40u);
+  EXPECT_GT(want.size(), have_shared_testdata() ? 40u : 20u);  // the examples alone fire every built-in rule
   EXPECT_EQ(got, want);
   std::set<std::string> rules;
   for (const auto& p : got) rules.insert(p.first);
