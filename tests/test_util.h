@@ -33,11 +33,13 @@ RunResult run_rootguard(const std::vector<std::string>& args, const std::string&
 // Source tree and shared test data (../shared/testdata beside the repository).
 std::filesystem::path source_dir();
 std::filesystem::path shared_testdata();
-// Whether that directory is there: a clone on its own has only its own examples, and the tests
-// that read the public samples then skip (RG_SKIP_WITHOUT_SHARED_TESTDATA) rather than fail.
+// Whether that directory is there. A clone on its own has only its own examples: a test that
+// reads a file or folder of the shared data skips, rather than fails, when that path is absent:
+//   RG_SKIP_WITHOUT_SHARED_TESTDATA(shared_testdata() / "aws-responses");
 bool have_shared_testdata();
-#define RG_SKIP_WITHOUT_SHARED_TESTDATA() \
-  if (!::rg::test::have_shared_testdata()) GTEST_SKIP() << "shared test data absent: " << ::rg::test::shared_testdata()
+#define RG_SKIP_WITHOUT_SHARED_TESTDATA(needed)                                   \
+  if (const std::filesystem::path rg_needed_ = (needed); !std::filesystem::exists(rg_needed_)) \
+  GTEST_SKIP() << "shared test data absent: " << rg_needed_
 
 // A fresh temporary directory, removed when the object dies.
 class TempDir {

@@ -31,7 +31,7 @@ CredentialsFn fixed_credentials() {
 }  // namespace
 
 TEST(AwsProtocol, QueryXmlBecomesCliJson) {
-  if (!std::filesystem::exists(rg::test::shared_testdata() / "aws-responses")) GTEST_SKIP();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "aws-responses");
   auto summary = query_xml_to_json(sample("GetAccountSummary.xml"), "GetAccountSummary");
   ASSERT_TRUE(summary.ok());
   const Json* map = summary->find("SummaryMap");

@@ -147,14 +147,14 @@ TEST(SigV4, ClassicSuites) {
       ++checked;
     }
   }
-  if (!fs::exists(rg::test::shared_testdata() / "sigv4")) GTEST_SKIP() << "shared test data absent";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "sigv4");
   EXPECT_EQ(checked, 34 + 30 - 6);
 }
 
 // The aws-c-auth suite: header signing and query (presigned URL) signing per case.
 TEST(SigV4, CrtSuiteHeaderAndQuery) {
   fs::path root = rg::test::shared_testdata() / "sigv4" / "aws-signing-test-suite" / "v4";
-  if (!fs::exists(root)) GTEST_SKIP() << "shared test data absent";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(root);
   int header_checked = 0, query_checked = 0;
   for (const auto& e : fs::directory_iterator(root)) {
     const fs::path dir = e.path();

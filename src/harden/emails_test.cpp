@@ -30,7 +30,7 @@ bool has_flag(const PlannedAccount& p, const char* flag) {
 }
 
 TEST(EmailsPlan, CliSampleGetsOneSubaddressPerAccount) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "aws-responses");
   Diagnostics diag(Diagnostics::silent());
   const auto accounts = sample("ListAccounts.cli.json", diag);
   ASSERT_EQ(accounts.size(), 4u);
@@ -64,7 +64,7 @@ TEST(EmailsPlan, CliSampleGetsOneSubaddressPerAccount) {
 }
 
 TEST(EmailsPlan, NotAListAccountsResponseIsOneError) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "aws-responses");
   Diagnostics diag(Diagnostics::silent());
   const auto c7n = rg::test::read_file(rg::test::shared_testdata() / "aws-responses/ListAccounts.c7n.json");
   auto r = parse_list_accounts(c7n, "ListAccounts.c7n.json", diag);
@@ -182,7 +182,7 @@ TEST(Address, PersonalLooking) {
 }
 
 TEST(EmailsPlan, JsonAndCsvRenderings) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "aws-responses");
   Diagnostics diag(Diagnostics::silent());
   const EmailPlan plan = plan_for(sample("ListAccounts.botocore_example.json", diag));
   const std::string json = render_json(plan);

@@ -118,7 +118,7 @@ TEST_F(EventBridgePattern, ListedRootEventsFireAndLookalikesDoNot) {
 }
 
 TEST_F(EventBridgePattern, PublicSamplesFireExactlyOnTheCoveredRootEvents) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "cloudtrail-public");
   const auto& samples = rg::test::cloudtrail_samples();
   ASSERT_GT(samples.size(), 10000u) << "shared CloudTrail samples missing";
   std::size_t fired = 0, disagreements = 0;
@@ -230,12 +230,13 @@ TEST(DenyRootScp, IsTheDocumentedForm) {
 
 // The same decision as Control Tower's GRRESTRICTROOTUSER artifact.
 TEST(DenyRootScp, DecidesAsControlTowersRestrictRootGuardrail) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  const auto artifact = rg::test::shared_testdata() / "aws-responses/SCP_GRRESTRICTROOTUSER.policy.json";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(artifact);
   simdjson::dom::parser p;
   const std::string text = deny_root_scp(false).to_json();
   element st = p.parse(text).value()["Statement"].at(0).value();
   simdjson::dom::parser p2;
-  const std::string ct = rg::test::read_file(rg::test::shared_testdata() / "aws-responses/SCP_GRRESTRICTROOTUSER.policy.json");
+  const std::string ct = rg::test::read_file(artifact);
   element ref = p2.parse(ct).value()["Statement"].at(0).value();
   EXPECT_EQ(ref["Effect"].get_string().value(), st["Effect"].get_string().value());
   EXPECT_EQ(ref["Action"].get_string().value(), st["Action"].get_string().value());

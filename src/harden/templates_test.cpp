@@ -308,7 +308,7 @@ bool cis_root_use(simdjson::dom::element e) {
 }
 
 TEST(MetricFilterPattern, GeneratedPatternsPassAuditR06AndMatchOnlyRootUse) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(rg::test::shared_testdata() / "cloudtrail-public");
   TemplateOptions o;
   YAML::Node cfn = load_yaml(cloudformation(o));
   const std::string cfn_pattern = cfn["Resources"]["RootUsageMetricFilter"]["Properties"]["FilterPattern"].as<std::string>();

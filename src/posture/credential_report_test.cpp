@@ -32,7 +32,7 @@ const std::string kHeader =
 // Section 5 facts 1-3 on real reports: tri-state password, lowercase booleans, +00:00 and Z.
 TEST(CredentialReport, RealReportPlus0000Dates) {
   auto p = rg::test::shared_testdata() / "cloudtrail-public/JakubDziegielewski_AWS_testbench/credential_report.csv";
-  if (!std::filesystem::exists(p)) GTEST_SKIP() << "shared test data absent";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(p);
   Collect c;
   auto r = parse_credential_csv(slurp(p), "report.csv", c.diag);
   ASSERT_TRUE(r.ok());
@@ -48,7 +48,7 @@ TEST(CredentialReport, RealReportPlus0000Dates) {
 
 TEST(CredentialReport, RealReportZDatesAndTruePassword) {
   auto p = rg::test::shared_testdata() / "cloudtrail-public/cfech_aws-solutions-architect-associate/credential-report.csv";
-  if (!std::filesystem::exists(p)) GTEST_SKIP() << "shared test data absent";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(p);
   Collect c;
   auto r = parse_credential_csv(slurp(p), "report.csv", c.diag);
   ASSERT_TRUE(r.ok());
@@ -145,7 +145,7 @@ TEST(CredentialReport, Base64ContentAndInvalidBase64) {
 // A collector that already decoded Content (cloudmapper's shape) is accepted.
 TEST(CredentialReport, PlainCsvContentAccepted) {
   auto path = rg::test::shared_testdata() / "cloudtrail-public/duo-labs_cloudmapper/account-data/demo/us-east-1/iam-get-credential-report.json";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared test data absent";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(path);
   simdjson::dom::parser p;
   Collect c;
   auto r = parse_credential_response(p.load(path.string()).value(), "f.json", c.diag);

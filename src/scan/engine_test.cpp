@@ -488,7 +488,7 @@ class NoRules : public Detector {
 
 TEST(PublicCorpus, EveryFileHasTheRightShapeAndEventCount) {
   fs::path root = test::shared_testdata() / "cloudtrail-public";
-  if (!fs::exists(root / "INDEX.md")) GTEST_SKIP() << "no shared test data";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(root / "INDEX.md");
   auto table = index_table();
   ASSERT_GT(table.size(), 150u);
   std::vector<std::string> paths;
@@ -531,7 +531,7 @@ TEST(PublicCorpus, EveryFileHasTheRightShapeAndEventCount) {
 
 TEST(PublicCorpus, PrefilterNeverChangesTheFindings) {
   fs::path root = test::shared_testdata() / "cloudtrail-public";
-  if (!fs::exists(root)) GTEST_SKIP() << "no shared test data";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(root);
   std::vector<std::string> paths{root.string()};
   if (fs::exists(test::source_dir() / "examples")) paths.push_back((test::source_dir() / "examples").string());
   Options on, off;

@@ -187,7 +187,7 @@ TEST(LoadRules, MissingPathAndSymlinkLoop) {
 // or is refused with one line naming the unsupported feature.
 TEST(LoadRules, SigmaHQCloudTrailRules) {
   fs::path dir = rg::test::shared_testdata() / "sigma-aws-cloudtrail";
-  if (!fs::exists(dir)) GTEST_SKIP() << "shared test data not present";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(dir);
   std::size_t files = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.path().extension() == ".yml") ++files;

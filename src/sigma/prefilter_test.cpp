@@ -304,7 +304,7 @@ void frame(const std::string& text, std::vector<std::string>& out) {
 TEST(PrefilterLiterals, NeverRejectsAMatchingRecord) {
   fs::path corpus = rg::test::shared_testdata() / "cloudtrail-public";
   fs::path sigma = rg::test::shared_testdata() / "sigma-aws-cloudtrail";
-  if (!fs::exists(corpus)) GTEST_SKIP() << "shared test data not present";
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(corpus);
   RuleSet rules = load(true, {sigma});
   std::vector<std::string> records;
   for (const auto& e : fs::recursive_directory_iterator(corpus)) {

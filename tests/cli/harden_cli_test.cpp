@@ -136,7 +136,7 @@ TEST(PasswordCli, LengthOutsideAwsLimits) {
 }
 
 TEST(EmailsCli, PlanAndBadInput) {
-  RG_SKIP_WITHOUT_SHARED_TESTDATA();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(shared_testdata() / "aws-responses");
   const std::string accounts = (shared_testdata() / "aws-responses/ListAccounts.cli.json").string();
   auto r = run_rootguard({"emails", "plan", "--mailbox", "awsroot@example.com", "--accounts", accounts});
   ASSERT_EQ(r.status, 0) << r.err;

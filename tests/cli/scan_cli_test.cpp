@@ -241,7 +241,7 @@ TEST(ScanCli, BadInputMeansExit2ButFindingsAreStillPrinted) {
 
 TEST(ScanCli, DigestFilesAreANoteNotAnError) {
   fs::path d = shared_testdata() / "cloudtrail-public/elastic_integrations/packages/aws/data_stream/cloudtrail/_dev/test/pipeline/test-cloudtrail-digest-json.log";
-  if (!fs::exists(d)) GTEST_SKIP();
+  RG_SKIP_WITHOUT_SHARED_TESTDATA(d);
   auto r = run_rootguard({"scan", d.string()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("note: "), std::string::npos);
