@@ -2,8 +2,10 @@
 // Checks, beyond "no crash, no hang, no sanitizer report": every record is a '{'..'}' slice
 // of the input at its reported offset, and cutting the input into different read sizes
 // frames exactly the same records with the same errors, as does framing it in place (at once,
-// and a piece at a time for an owner that checks the bytes as they go); the substring search
-// that sniffing uses finds what std::string_view::find finds.
+// and a piece at a time for an owner that checks the bytes as they go); with the key probe
+// the built-in rules give (eventName, type, backslashes), every position of a record it must
+// mark is among the record's marks; the substring search that sniffing uses finds what
+// std::string_view::find finds.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -59,6 +61,31 @@ struct Out {
   std::vector<std::string> lines;
 };
 
+// The built-in rules' probe: "eventName" (anchor 'N' at 6), "type" (its closing quote at 5).
+rg::KeyProbe builtin_probe() {
+  rg::KeyProbe p;
+  p.count = 2;
+  p.lead[0] = 'e', p.byte[0] = 'N', p.offset[0] = 6;
+  p.lead[1] = 't', p.byte[1] = '"', p.offset[1] = 5;
+  p.backslash = true;
+  return p;
+}
+
+void check_marks(const rg::cloudtrail::RawRecord& rec, const rg::KeyProbe& p) {
+  if (!rec.probed) return;
+  const std::string_view b = rec.bytes;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    bool want = b[i] == '\\';
+    for (int k = 0; k < p.count && !want; ++k)
+      want = b[i] == '"' && i + p.offset[k] < b.size() && b[i + 1] == p.lead[k] && b[i + p.offset[k]] == p.byte[k];
+    if (!want) continue;
+    const std::uint64_t at = rec.offset + i;
+    bool marked = false;
+    for (const rg::ProbeHit& h : rec.hits) marked = marked || (at >= h.at && at < h.at + 64 && (h.bits >> (at - h.at) & 1));
+    if (!marked) std::abort();
+  }
+}
+
 Out frame(std::string_view in, std::size_t step) {
   Out o;
   rg::Diagnostics diag([&](rg::Diagnostics::Level, const std::string& l) { o.lines.push_back(l); });
@@ -67,11 +94,14 @@ Out frame(std::string_view in, std::size_t step) {
   opts.max_depth = 64;
   opts.chunk_bytes = 4096;  // the least: reads and in-place pieces end all over the input
   rg::cloudtrail::Framer fr("fuzz", diag, opts);
+  const rg::KeyProbe probe = builtin_probe();
+  fr.set_probe(probe);
   rg::cloudtrail::RecordParser parser;
   auto on_record = [&](const rg::cloudtrail::RawRecord& rec) {
     if (rec.bytes.empty() || rec.bytes.front() != '{' || rec.bytes.back() != '}') std::abort();
     if (rec.offset + rec.bytes.size() > in.size() || in.substr(rec.offset, rec.bytes.size()) != rec.bytes) std::abort();
     o.records.emplace_back(rec.bytes);
+    check_marks(rec, probe);
     rg::cloudtrail::Kind k = rg::cloudtrail::sniff(rec);
     std::string_view text = rec.bytes;
     if (k == rg::cloudtrail::Kind::Lookup) {

@@ -28,11 +28,25 @@ struct FastRun {
   std::uint64_t max_above;  // the depth limit, counted the same way
   std::uint64_t lines;
   bool json_lines;
+  // the key probe (NK > 0): marks go to out[nout...], blocks named by base + their position
+  const KeyProbe* probe = nullptr;
+  ProbeHit* out = nullptr;
+  std::size_t nout = 0;
+  std::uint64_t base = 0;
 };
 
 namespace base {
 #include "cloudtrail/framing_blocks.inc"
 }  // namespace base
+
+// The fast path and the probe of one block for this machine, by the probe's number of keys
+// (none without vector loops: there records are not probed).
+using RecordBlocks = std::size_t (*)(const char*, std::size_t, std::size_t, FastRun&);
+using ProbeBlock = std::uint64_t (*)(const char*, const KeyProbe&);
+struct Loops {
+  RecordBlocks blocks[5];
+  ProbeBlock probe[5];
+};
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #if defined(__clang__)
@@ -65,13 +79,23 @@ namespace avx512 {
 #pragma GCC pop_options
 #endif
 
-using RecordBlocks = std::size_t (*)(const char*, std::size_t, std::size_t, FastRun&);
-const RecordBlocks kRecordBlocks = simd_level() == SimdLevel::Avx512 ? avx512::record_blocks
-                                   : simd_level() == SimdLevel::Avx2 ? avx2::record_blocks
-                                                                     : base::record_blocks;
+#define RG_FRAMING_LOOPS(ns)                                                                                 \
+  Loops {                                                                                                    \
+    {ns::record_blocks<0>, ns::record_blocks<1>, ns::record_blocks<2>, ns::record_blocks<3>,                 \
+     ns::record_blocks<4>},                                                                                  \
+        {nullptr, ns::probe_block<1>, ns::probe_block<2>, ns::probe_block<3>, ns::probe_block<4>}           \
+  }
+const Loops kLoops = simd_level() == SimdLevel::Avx512 ? RG_FRAMING_LOOPS(avx512)
+                     : simd_level() == SimdLevel::Avx2 ? RG_FRAMING_LOOPS(avx2)
+                                                       : Loops{{base::record_blocks<0>}, {}};
+#undef RG_FRAMING_LOOPS
 #else
-constexpr auto kRecordBlocks = base::record_blocks;
+const Loops kLoops{{base::record_blocks<0>}, {}};
 #endif
+
+// A fast-path run that marks the probe stops after this many blocks, so that the room it
+// needs for marks stays small.
+constexpr std::size_t kProbeRun = 4096;
 
 }  // namespace
 
@@ -106,6 +130,13 @@ struct Framer::State {
 
   std::uint64_t last_top_end_line = 0;  // line where the last top-level value ended
   bool abandoned = false;
+
+  // The key probe's marks (Framer::set_probe), in input order: hits[0, nhits), from the
+  // first block of the open record on; the blocks before probed_to (an input offset) are
+  // marked (a restart can take the framer back into one).
+  std::vector<ProbeHit> hits;
+  std::size_t nhits = 0;
+  std::uint64_t probed_to = 0;
 };
 
 Framer::Framer(std::string name, Diagnostics& diag, FramerOptions opts, FrameBuffer* reuse)
@@ -125,6 +156,10 @@ void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& 
   }
   std::string loc = stats_.json_lines && line ? "line " + std::to_string(line) : "offset " + std::to_string(offset);
   diag_.error(ErrorKind::Corrupt, name_, loc + ": " + what);
+}
+
+void Framer::set_probe(const KeyProbe& probe) {
+  probe_ = probe.count >= 1 && probe.count <= 4 && kLoops.probe[probe.count] ? probe : KeyProbe{};
 }
 
 void Framer::run(io::Reader& in, const OnRecord& on_record) { frame(&in, nullptr, nullptr, 0, on_record); }
@@ -153,11 +188,14 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     }
     s.buf = s.owned.get();
   }
-  struct GiveBack {  // the buffer goes back to the lender however run() ends
+  if (reuse_) s.hits = std::move(reuse_->hits);
+  struct GiveBack {  // the buffers go back to the lender however run() ends
     State& st;
     FrameBuffer* to;
     ~GiveBack() {
-      if (to && st.owned) {
+      if (!to) return;
+      to->hits = std::move(st.hits);
+      if (st.owned) {
         to->data = std::move(st.owned);
         to->cap = st.cap;
       }
@@ -166,6 +204,25 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
   s.in_gap = true;  // depth 0 is a gap
 
   auto offset_of = [&](std::size_t pos) { return s.base + pos; };
+  const int nk = probe_.count;
+  // Room for `blocks` more marks; marks of a block [at, at + 64) kept past probed_to only.
+  auto mark_room = [&](std::size_t blocks) {
+    if (s.hits.size() < s.nhits + blocks) s.hits.resize(std::max(s.nhits + blocks, 2 * s.hits.size()));
+  };
+  // Drops the marks of the blocks that end at input offset `from` or before. Blocks come in
+  // input order, so those that reach past it are the last ones: one, or after a restart
+  // (which frames some bytes again from a later start) a few.
+  auto marks_from = [&](std::uint64_t from) {
+    std::size_t keep = s.nhits;
+    while (keep > 0 && s.hits[keep - 1].at + 64 > from) --keep;
+    std::copy(s.hits.begin() + static_cast<std::ptrdiff_t>(keep), s.hits.begin() + static_cast<std::ptrdiff_t>(s.nhits),
+              s.hits.begin());
+    s.nhits -= keep;
+  };
+  auto unmarked = [&](std::uint64_t at, std::uint64_t bits) {
+    if (s.probed_to <= at) return bits;
+    return s.probed_to - at >= 64 ? 0 : bits & ~std::uint64_t{0} << (s.probed_to - at);
+  };
   auto line_at = [&](std::uint64_t lines_before) { return lines_before + 1; };
 
   auto skip_record = [&](const std::string& why) {
@@ -231,6 +288,14 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
   auto process_block = [&]() {
     const std::size_t p = s.scan;
     const char* b = s.buf + p;
+    if (nk) {
+      const std::uint64_t at = offset_of(p);
+      if (!s.rec_active) marks_from(at);  // no record is open: the marks before here belong to none
+      const std::uint64_t bits = unmarked(at, kLoops.probe[nk](b, probe_));
+      mark_room(1);
+      if (bits) s.hits[s.nhits++] = ProbeHit{at, bits};
+      s.probed_to = std::max(s.probed_to, at + 64);
+    }
     const base::Block blk = base::structure(b, s.prev_odd, s.in_string);
     const base::Masks& m = blk.m;
     s.prev_odd = blk.prev_odd;
@@ -371,6 +436,8 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
           r.offset = offset_of(s.rec_start);
           r.line = s.rec_line;
           r.container = s.rec_container;
+          r.probed = nk != 0;
+          r.hits = std::span<const ProbeHit>(s.hits.data(), s.nhits);
           s.rec_active = false;
           ++stats_.records;
           if (!on_record(r)) {
@@ -378,6 +445,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
             s.abandoned = true;
             return;
           }
+          if (nk) marks_from(offset_of(pos + 1));  // what comes next may start in this block
         } else if (s.skipping && s.depth == s.skip_depth) {
           s.skipping = false;
         }
@@ -408,13 +476,27 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     check_size();
   };
 
-  // Inside a record, whole runs of blocks go through the fast path.
-  auto record_blocks = [&]() {
+  // Inside a record, whole runs of blocks go through the fast path (`ahead` bytes after them
+  // held too).
+  auto record_blocks = [&](std::size_t ahead) {
     if (!s.rec_active || s.skip_to_eol) return;
     FastRun r{s.prev_odd, s.in_string, s.depth - s.rec_depth,
               opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0, s.lines, stats_.json_lines};
-    std::size_t stop = kRecordBlocks(s.buf, s.scan, s.len, r);
+    std::size_t end = s.len - ahead;
+    if (nk) {
+      end = std::min(end, s.scan + kProbeRun * 64);
+      mark_room(kProbeRun);
+      r.probe = &probe_;
+      r.out = s.hits.data() + s.nhits;
+      r.base = s.base;
+    }
+    const std::size_t stop = kLoops.blocks[nk](s.buf, s.scan, end, r);
     if (stop == s.scan) return;
+    if (nk) {
+      for (std::size_t i = 0; i < r.nout; ++i) r.out[i].bits = unmarked(r.out[i].at, r.out[i].bits);
+      s.nhits += r.nout;
+      s.probed_to = std::max(s.probed_to, offset_of(stop));
+    }
     s.prev_odd = r.prev_odd;
     s.in_string = r.in_string;
     s.depth = s.rec_depth + r.above;
@@ -470,9 +552,11 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
         stats_.bytes += *r;
       }
     }
-    while (!s.abandoned && s.scan + 64 <= s.len) {
-      record_blocks();
-      if (!s.abandoned && s.scan + 64 <= s.len) process_block();
+    // The probe reads up to 64 bytes past a block: when reading, they must have come in.
+    const std::size_t ahead = nk && in && !eof ? 64 : 0;
+    while (!s.abandoned && s.scan + 64 + ahead <= s.len) {
+      record_blocks(ahead);
+      if (!s.abandoned && s.scan + 64 + ahead <= s.len) process_block();
     }
     if (eof) {
       while (!s.abandoned && s.scan < s.len) {

@@ -15,6 +15,9 @@
 // than max_depth (no recursion anywhere: depth is a counter), text that is not JSON, a
 // record cut off by the end of input. A JSON-lines file resynchronises at the next line.
 //
+// With a key probe (core/key_probe.h), the same pass over each block also marks where the
+// probe's keys may start, and each record carries the marks that fall in it.
+//
 // Memory: the buffer holds the current record plus one read chunk, so it stays below
 // max_record_bytes + 2 * chunk_bytes whatever the input size.
 #pragma once
@@ -24,9 +27,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/diagnostics.h"
+#include "core/key_probe.h"
 #include "io/env.h"
 
 namespace rg::cloudtrail {
@@ -44,6 +50,10 @@ struct RawRecord {
   std::uint64_t offset = 0;    // byte offset of '{' in the decoded input
   std::uint64_t line = 0;      // 1-based line of '{'
   Container container = Container::TopValue;
+  // With a key probe (Framer::set_probe) that this machine runs: every position of the record
+  // the probe marks is in `hits` (which may reach past the record on either side).
+  bool probed = false;
+  std::span<const ProbeHit> hits;
 };
 
 inline constexpr std::size_t kRecordPadding = 64;  // >= SIMDJSON_PADDING
@@ -71,6 +81,7 @@ struct FramerStats {
 struct FrameBuffer {
   std::unique_ptr<char[]> data;
   std::size_t cap = 0;  // usable bytes; the allocation has 64 + kRecordPadding more
+  std::vector<ProbeHit> hits;  // room for the key probe's marks
 };
 
 class Framer {
@@ -93,6 +104,11 @@ class Framer {
   // read error would be, after the records before it.
   void run_in_place(char* data, std::size_t len, const OnRecord& on_record, io::InPlaceSource* src = nullptr);
 
+  // Marks the probe's positions (core/key_probe.h) in every block framed from now on, for the
+  // records' `hits`; ignored where the framer has no vector loop for it (then records are
+  // not `probed`).
+  void set_probe(const KeyProbe& probe);
+
   const FramerStats& stats() const { return stats_; }
   // Reports an error against this file (counted, capped at max_errors like the framer's own).
   void error(std::uint64_t offset, std::uint64_t line, const std::string& what);
@@ -108,6 +124,7 @@ class Framer {
   FramerStats stats_;
   FrameBuffer* reuse_;
   std::unique_ptr<State> st_;
+  KeyProbe probe_;
 };
 
 }  // namespace rg::cloudtrail

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "cloudtrail/framing.h"
+#include "core/cpu.h"
 #include "core/strings.h"
 #include "test_util.h"
 
@@ -385,6 +386,110 @@ TEST(Framer, InPlaceSourceErrorEndsTheInputLikeAReadError) {
     Framed clean = frame(in, kInPlaceWatched);
     EXPECT_EQ(clean.records, here.records);
     EXPECT_EQ(clean.lines.size(), in.ends_with("]}") ? 0u : 1u);  // without the error: truncated
+  }
+}
+
+}  // namespace
+}  // namespace rg::cloudtrail
+
+namespace rg::cloudtrail {
+namespace {
+
+// The key probe (core/key_probe.h): in every record, every quote that opens one of the keys
+// (next byte and anchor byte in place, inside the record) and every backslash is among the
+// record's marks, however the input is read; the records themselves are what they are
+// without a probe. Where the framer has no vector loop for the probe, records are not probed.
+TEST(Framer, KeyProbeMarksEveryKeyAndBackslashOfEveryRecord) {
+  KeyProbe probe;
+  probe.count = 3;
+  const char* keys[] = {"eventName", "type", "errorCode"};
+  for (int k = 0; k < 3; ++k) {
+    const std::string quoted = std::string("\"") + keys[k] + "\"";
+    std::size_t at = quoted.size() - 1;  // the first capital, else the closing quote
+    for (std::size_t i = 2; i < quoted.size(); ++i)
+      if (quoted[i] >= 'A' && quoted[i] <= 'Z') {
+        at = i;
+        break;
+      }
+    probe.lead[k] = quoted[1];
+    probe.byte[k] = quoted[at];
+    probe.offset[k] = static_cast<std::uint8_t>(at);
+  }
+  probe.backslash = true;
+  const bool vector = simd_level() != SimdLevel::Baseline;
+
+  std::mt19937 rng(11);
+  std::size_t wanted = 0;
+  const std::vector<std::string> parts = {
+      "\"eventName\":\"ConsoleLogin\"", "\"type\":\"Root\"", "\"errorCode\":\"x\"", "\"eventNames\":1",
+      "\"typed\":2", "\"s\":\"a\\\"eventName\\\":\\\"b\"", "\"u\":\"\\u0041\"", "\"b\":\"\\\\\"",
+      "\"n\":{\"type\":\"IAMUser\",\"deep\":[1,{\"errorCode\":\"y\"}]}", "\"p\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+      "\"eventTime\":\"2026\"", "\"e\":\"\"", "\"t\":\"type\""};
+  auto record = [&]() {
+    std::string r = "{";
+    const int n = 1 + static_cast<int>(rng() % 9);
+    for (int i = 0; i < n; ++i) r += (i ? "," : "") + parts[rng() % parts.size()];
+    return r + "}";
+  };
+  for (int round = 0; round < 60; ++round) {
+    std::string s3 = "{\"Records\":[", lines;
+    for (int i = 0; i < 40; ++i) {
+      const std::string r = record();
+      s3 += (i ? "," : "") + r;
+      // junk lines: the framer goes back to the start of the next line and frames it again
+      lines += r + (i % 7 == 3 ? "\nnot json \"type\"\n" : i % 7 == 5 ? "\n{\"eventName\":1,\n" : "\n");
+    }
+    s3 += "]}";
+    for (const std::string& in : {s3, lines}) {
+      const Framed plain = frame(in);
+      for (int way = 0; way < 3; ++way) {
+        SCOPED_TRACE(testing::Message() << "round " << round << ", way " << way);
+        Diagnostics diag(Diagnostics::silent());
+        FramerOptions opts;
+        opts.chunk_bytes = 4096;
+        Framer fr("in.json", diag, opts);
+        fr.set_probe(probe);
+        std::vector<std::string> got;
+        auto on_record = [&](const RawRecord& r) {
+          got.emplace_back(r.bytes);
+          EXPECT_EQ(r.probed, vector);
+          if (!r.probed) return true;
+          auto marked = [&](std::size_t i) {
+            const std::uint64_t at = r.offset + i;
+            for (const ProbeHit& h : r.hits)
+              if (at >= h.at && at < h.at + 64 && (h.bits >> (at - h.at) & 1)) return true;
+            return false;
+          };
+          const std::string_view b = r.bytes;
+          for (std::size_t i = 0; i < b.size(); ++i) {
+            bool want = b[i] == '\\';
+            for (int k = 0; k < probe.count && !want; ++k)
+              want = b[i] == '"' && i + probe.offset[k] < b.size() && b[i + 1] == probe.lead[k] &&
+                     b[i + probe.offset[k]] == probe.byte[k];
+            if (want) {
+              ++wanted;
+              EXPECT_TRUE(marked(i)) << "offset " << i << " of " << b;
+            }
+          }
+          return true;
+        };
+        std::string held = in;
+        held.resize(in.size() + kInPlaceTail, 'x');
+        if (way == 0) {
+          fr.run_in_place(held.data(), in.size(), on_record);
+        } else if (way == 1) {
+          WatchingSource src(in.size(), std::nullopt);
+          fr.run_in_place(held.data(), in.size(), on_record, &src);
+        } else {
+          TrickleReader r(in, 1000);
+          fr.run(r, on_record);
+        }
+        EXPECT_EQ(got, plain.records);
+      }
+    }
+  }
+  if (vector) {
+    EXPECT_GT(wanted, 20000u);
   }
 }
 

@@ -79,7 +79,11 @@ class Worker {
  public:
   // A worker takes the biggest file left, or with `smallest_first` the smallest: see run().
   Worker(Shared& sh, bool smallest_first)
-      : sh_(sh), smallest_first_(smallest_first), whole_(sh.whole_limit), scratch_(sh.prefilter->make_scratch()) {}
+      : sh_(sh),
+        smallest_first_(smallest_first),
+        whole_(sh.whole_limit),
+        scratch_(sh.prefilter->make_scratch()),
+        probe_(sh.prefilter->probe()) {}
 
   void scan_file(std::size_t idx) {
     const io::Source& src = sh_.sources[idx];
@@ -95,6 +99,7 @@ class Worker {
     io::Decoder dec(std::move(*raw), src.name, &whole_);
     CountingReader counted(dec, sh_);
     cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, &frame_buffer_);
+    framer.set_probe(probe_);
 
     bool first = true, digest = false, first_multiline = false;
     Container first_container = Container::TopValue;
@@ -126,7 +131,9 @@ class Worker {
         }
         text = *u;
       }
-      if (!sh_.prefilter->maybe(text, *scratch_)) return true;
+      if (!(r.probed && k != Kind::Lookup ? sh_.prefilter->maybe(text, *scratch_, r.offset, r.hits)
+                                          : sh_.prefilter->maybe(text, *scratch_)))
+        return true;
       ++rep.parsed;
       simdjson::dom::element ev;
       auto kr = parser_.parse(text, k, ev);
@@ -257,6 +264,7 @@ class Worker {
   cloudtrail::FrameBuffer frame_buffer_;
   io::WholeFile whole_;
   std::unique_ptr<Prefilter::Scratch> scratch_;
+  KeyProbe probe_;  // the prefilter's, for the framer
   std::vector<sigma::Match> matches_, feed_;
 };
 

@@ -83,10 +83,21 @@ int on_match(unsigned, unsigned long long, unsigned long long, unsigned, void*) 
 }  // namespace
 #endif
 
+KeyProbe Prefilter::probe() const { return all_ ? KeyProbe{} : matcher_->probe(); }
+
 bool Prefilter::maybe(std::string_view bytes, Scratch& scratch) const {
   if (all_) return true;
+  return matcher_->quick_pass(bytes) || plain_maybe(bytes, scratch);
+}
+
+bool Prefilter::maybe(std::string_view bytes, Scratch& scratch, std::uint64_t offset,
+                      std::span<const ProbeHit> hits) const {
+  if (all_) return true;
+  return matcher_->quick_pass_probed(bytes, offset, hits) || plain_maybe(bytes, scratch);
+}
+
+bool Prefilter::plain_maybe(std::string_view bytes, Scratch& scratch) const {
   const sigma::LiteralMatcher& m = *matcher_;
-  if (m.quick_pass(bytes)) return true;
   if (m.plain().empty()) return false;
 #ifdef RG_HAVE_HYPERSCAN
   if (hs_ && scratch.hs_scratch_ && bytes.size() <= 0xffffffffu) {

@@ -5,7 +5,8 @@
 // a finding, so no literals (nullopt) or an empty plain literal means everything passes,
 // and a record holding a JSON \u escape passes too (an escaped letter hides a literal).
 // Keyed literals and the "\u" escape rule are checked by sigma::LiteralMatcher (a SIMD
-// search for each "key"); plain literals by Hyperscan (literal mode, block scans) when built
+// search for each "key"; for a record framed with the key probe, the framer's marks stand
+// for the search of the first up to 4 keys); plain literals by Hyperscan (literal mode, block scans) when built
 // with it, else by the portable search. Both paths give the same answers.
 //
 // A Prefilter is immutable and shared by all workers; each worker owns one Scratch.
@@ -13,6 +14,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,11 +40,16 @@ class Prefilter {
   std::unique_ptr<Scratch> make_scratch() const;
   // True when `bytes` may hold an event that some rule matches.
   bool maybe(std::string_view bytes, Scratch& scratch) const;
+  // The key probe for the framer to run (core/key_probe.h; count 0: none), and maybe() for a
+  // record it framed with that probe: `offset` where it starts, `hits` the probe's marks.
+  KeyProbe probe() const;
+  bool maybe(std::string_view bytes, Scratch& scratch, std::uint64_t offset, std::span<const ProbeHit> hits) const;
   // The same answer computed with the portable search (differential tests).
   bool maybe_scalar(std::string_view bytes) const;
 
  private:
   Prefilter() = default;
+  bool plain_maybe(std::string_view bytes, Scratch& scratch) const;  // the plain literals' part
   bool all_ = false;
   std::unique_ptr<sigma::LiteralMatcher> matcher_;
   struct Hs;

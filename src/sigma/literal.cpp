@@ -519,18 +519,59 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
   return false;
 }
 
+bool LiteralMatcher::pass_hit(const Pass& pass, std::string_view bytes, bool esc) const {
+  auto on = [&](std::size_t i, std::size_t k) {
+    return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
+  };
+  return scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, words_.data() + pass.first, pass.count,
+                   pass.leads, pass.nleads, pass.anchored ? pass.anchors : nullptr, esc, on);
+}
+
 bool LiteralMatcher::quick_pass(std::string_view bytes) const {
   if (passes_.empty()) return unicode_escape_ && has_unicode_escape(bytes);
-  bool esc = unicode_escape_;  // the first pass looks for "\u" as well
-  for (const Pass& pass : passes_) {
-    auto on = [&](std::size_t i, std::size_t k) {
-      return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
-    };
-    if (scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, words_.data() + pass.first, pass.count,
-                  pass.leads, pass.nleads, pass.anchored ? pass.anchors : nullptr, esc, on))
-      return true;
-    esc = false;
+  for (std::size_t j = 0; j < passes_.size(); ++j)
+    if (pass_hit(passes_[j], bytes, j == 0 && unicode_escape_)) return true;  // the first pass looks for "\u" too
+  return false;
+}
+
+KeyProbe LiteralMatcher::probe() const {
+  KeyProbe p;
+  if (passes_.empty() || !passes_[0].anchored) return p;
+  const Pass& pass = passes_[0];
+  p.count = static_cast<int>(pass.count);
+  for (std::size_t k = 0; k < pass.count; ++k) {
+    p.lead[k] = pass.anchors[k].lead;
+    p.byte[k] = pass.anchors[k].byte;
+    p.offset[k] = pass.anchors[k].offset;
   }
+  p.backslash = unicode_escape_;
+  return p;
+}
+
+bool LiteralMatcher::quick_pass_probed(std::string_view bytes, std::uint64_t offset,
+                                       std::span<const ProbeHit> hits) const {
+  if (passes_.empty() || !passes_[0].anchored) return quick_pass(bytes);
+  const Pass& pass = passes_[0];
+  auto on = [&](std::size_t i, std::size_t k) {
+    return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
+  };
+  const std::uint64_t end = offset + bytes.size();
+  for (const ProbeHit& h : hits) {
+    if (h.at >= end || h.at + 64 <= offset) continue;
+    std::uint64_t bits = h.bits;
+    if (h.at < offset) bits &= ~std::uint64_t{0} << (offset - h.at);
+    if (end - h.at < 64) bits &= (std::uint64_t{1} << (end - h.at)) - 1;
+    for (; bits; bits &= bits - 1) {
+      const std::size_t i = static_cast<std::size_t>(h.at - offset) + static_cast<std::size_t>(std::countr_zero(bits));
+      if (unicode_escape_ ? candidate_or_escape<true>(bytes.data(), bytes.size(), i, quoted_.data() + pass.first,
+                                                      words_.data() + pass.first, pass.count, on)
+                          : candidate(bytes.data(), bytes.size(), i, quoted_.data() + pass.first,
+                                      words_.data() + pass.first, pass.count, on))
+        return true;
+    }
+  }
+  for (std::size_t j = 1; j < passes_.size(); ++j)
+    if (pass_hit(passes_[j], bytes, false)) return true;
   return false;
 }
 

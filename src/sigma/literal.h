@@ -14,9 +14,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/key_probe.h"
 
 namespace rg::sigma {
 
@@ -72,6 +75,13 @@ class LiteralMatcher {
   // A keyed literal holds, or (when the set has the plain "\u") the bytes hold "\u": one pass.
   bool quick_pass(std::string_view bytes) const;
   bool plain_pass(std::string_view bytes) const;
+  // The key probe (core/key_probe.h) that marks what quick_pass() searches first (its first
+  // key pass, with "\u"), for the framer to run; count 0 when that pass has no anchors.
+  KeyProbe probe() const;
+  // quick_pass() for a record at `offset` of the framed input whose positions that probe
+  // marks are all in `hits`: those are compared as quick_pass() compares the ones it finds.
+  bool quick_pass_probed(std::string_view bytes, std::uint64_t offset, std::span<const ProbeHit> hits) const;
+
   // Plain literals other than "\u" (lower case).
   const std::vector<std::string>& plain() const { return plain_; }
 
@@ -93,6 +103,7 @@ class LiteralMatcher {
     bool anchored = false;
   };
   bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
+  bool pass_hit(const Pass& pass, std::string_view bytes, bool esc) const;  // one pass's search
 
   std::vector<Key> keys_;               // ordered by the key's first byte
   std::vector<std::string> quoted_;     // "\"key\"" of keys_[i], side by side for the scan
