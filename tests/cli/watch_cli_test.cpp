@@ -57,19 +57,23 @@ TEST(WatchCli, KilledAtRandomAndRestartedEveryAlertArrivesExactlyOnce) {
   std::mt19937 rng(20261122);
   int next = 0;
   const int kCycles = 12;
+  // Waits until the log says `n` runs have started following the logs (5 s at most).
+  auto wait_for_starts = [&](int n) {
+    for (int i = 0; i < 200; ++i) {
+      const std::string text = fs::exists(log) ? read_file(log) : "";
+      int starts = 0;
+      for (auto p = text.find("watch: following"); p != std::string::npos; p = text.find("watch: following", p + 1))
+        ++starts;
+      if (starts >= n) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  };
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     pid_t pid = spawn_rootguard(args, log);
     ASSERT_GT(pid, 0);
     for (int k = 0; k < 2; ++k) drop_file(logs, next++);
     // Once it is running (rules loaded, store open), kill it at a random moment of its work.
-    for (int i = 0; i < 200; ++i) {
-      std::string text = fs::exists(log) ? read_file(log) : "";
-      std::size_t starts = 0;
-      for (auto p = text.find("watch: following"); p != std::string::npos; p = text.find("watch: following", p + 1))
-        ++starts;
-      if (starts > static_cast<std::size_t>(cycle)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
+    wait_for_starts(cycle + 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(rng)));
     ::kill(pid, SIGKILL);
     EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
@@ -77,9 +81,11 @@ TEST(WatchCli, KilledAtRandomAndRestartedEveryAlertArrivesExactlyOnce) {
   // The killed runs did real work (they were not all killed before starting).
   ASSERT_TRUE(fs::exists(alerts)) << read_file(log);
   EXPECT_GT(alert_keys(read_file(alerts)).size(), 0u);
-  // A last clean run delivers what is left, and stops on SIGTERM with status 0.
+  // A last clean run delivers what is left, and stops on SIGTERM with status 0 (sent once it
+  // runs: its signal handlers are in place by then).
   pid_t pid = spawn_rootguard(args, log);
   ASSERT_GT(pid, 0);
+  wait_for_starts(kCycles + 1);
   for (int i = 0; i < 100 && alert_keys(fs::exists(alerts) ? read_file(alerts) : "").size() <
                                   scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out).size();
        ++i)
