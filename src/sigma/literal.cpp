@@ -378,6 +378,21 @@ std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
   return j;
 }
 
+// string_stop() with the first 16 bytes looked at here: most values (a type, an event name)
+// end within them, and the call is saved.
+inline std::size_t string_stop_near(const char* b, std::size_t j, std::size_t n) {
+#ifdef RG_LITERAL_X86
+  if (j + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
+    const unsigned m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+    if (m) return j + static_cast<std::size_t>(__builtin_ctz(m));
+    j += 16;
+  }
+#endif
+  return string_stop(b, j, n);
+}
+
 }  // namespace
 
 // The mask keeps a short key's bytes, the low ones of a word loaded from memory.
@@ -498,7 +513,7 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
   }
   std::string_view value;
   if (b[i] == '"') {
-    const std::size_t j = string_stop(b.data(), ++i, n);
+    const std::size_t j = string_stop_near(b.data(), ++i, n);
     if (j >= n || b[j] == '\\') return true;
     value = b.substr(i, j - i);
   } else if (b[i] == '[') {

@@ -153,6 +153,21 @@ TEST(PrefilterLiterals, KeysOfEveryLengthAreToldApartInEveryByte) {
   }
 }
 
+// A value is read to its closing quote whatever its length, where the bytes go on after it
+// and where they end just after it: equal passes, one byte more or less does not.
+TEST(PrefilterLiterals, ValuesOfEveryLengthAreReadWhole) {
+  for (std::size_t len = 1; len <= 70; ++len) {
+    std::string v;
+    for (std::size_t i = 0; i < len; ++i) v += static_cast<char>('a' + (i * 5 + len) % 26);
+    const LiteralMatcher m(Literals{Literal::keyed("k", v, true)});
+    for (const std::string& after : {std::string(",\"z\":\"") + v + "\"}", std::string("}")}) {
+      EXPECT_TRUE(m.passes("{\"k\":\"" + v + "\"" + after)) << len << after;
+      EXPECT_FALSE(m.passes("{\"k\":\"" + v + "q\"" + after)) << len << after;
+      EXPECT_FALSE(m.passes("{\"k\":\"" + v.substr(1) + "\"" + after)) << len << after;
+    }
+  }
+}
+
 // Keys sharing their first byte and their anchor's offset, up to the four one anchored pass
 // takes and past it (then the search compares every quote before such a byte): each is found
 // in its own place, in a record of other keys that start alike.
