@@ -4,14 +4,17 @@
 Called by bench/run.sh (which builds, generates the corpus and installs the tools). Every tool
 counts the records whose userIdentity.type is "Root"; all counts must equal the generator's
 manifest, or the run fails. Tools run in rounds (one run of each tool per round, after a
-warm-up round), so that load from elsewhere on the machine spreads over all of them; the
-figure kept is the median wall time. Peak RSS comes from GNU time (%M).
+warm-up round), so that load from elsewhere on the machine spreads over all of them, in an
+order shuffled each round (seeded by the round's number): a run that follows one which has
+just freed a lot of memory gets it back warm, which a fixed order would give to the same tool
+every time. The figure kept is the median wall time. Peak RSS comes from GNU time (%M).
 """
 import argparse
 import datetime
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -142,7 +145,9 @@ def measure(tools, args, expected, work):
     rounds = max(args.reps, args.slow_reps)
     for rnd in range(rounds + 1):
         label = "warm-up" if rnd == 0 else f"round {rnd}/{rounds}"
-        for t in tools:
+        order = list(tools)
+        random.Random(rnd).shuffle(order)
+        for t in order:
             if rnd > 0 and t.slow and rnd > args.slow_reps:
                 continue
             if rnd > 0 and not t.slow and rnd > args.reps:
