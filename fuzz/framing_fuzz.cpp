@@ -73,17 +73,8 @@ rg::KeyProbe builtin_probe() {
 
 void check_marks(const rg::cloudtrail::RawRecord& rec, const rg::KeyProbe& p) {
   if (!rec.probed) return;
-  const std::string_view b = rec.bytes;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    bool want = b[i] == '\\';
-    for (int k = 0; k < p.count && !want; ++k)
-      want = b[i] == '"' && i + p.offset[k] < b.size() && b[i + 1] == p.lead[k] && b[i + p.offset[k]] == p.byte[k];
-    if (!want) continue;
-    const std::uint64_t at = rec.offset + i;
-    bool marked = false;
-    for (const rg::ProbeHit& h : rec.hits) marked = marked || (at >= h.at && at < h.at + 64 && (h.bits >> (at - h.at) & 1));
-    if (!marked) std::abort();
-  }
+  for (std::size_t i = 0; i < rec.bytes.size(); ++i)
+    if (rg::must_mark(p, rec.bytes, i) && !rg::is_marked(rec.hits, rec.offset + i)) std::abort();
 }
 
 Out frame(std::string_view in, std::size_t step) {

@@ -42,7 +42,7 @@ namespace base {
 // The fast path and the probe of one block for this machine, by the probe's number of keys
 // (none without vector loops: there records are not probed).
 using RecordBlocks = std::size_t (*)(const char*, std::size_t, std::size_t, FastRun&);
-using ProbeBlock = std::uint64_t (*)(const char*, const KeyProbe&);
+using ProbeBlock = std::uint64_t (*)(const char*, const KeyProbe&, std::uint64_t, std::uint64_t);
 struct Loops {
   RecordBlocks blocks[5];
   ProbeBlock probe[5];
@@ -132,11 +132,10 @@ struct Framer::State {
   bool abandoned = false;
 
   // The key probe's marks (Framer::set_probe), in input order: hits[0, nhits), from the
-  // first block of the open record on; the blocks before probed_to (an input offset) are
-  // marked (a restart can take the framer back into one).
+  // first block of the open record on. A restart, which frames some bytes again from a later
+  // start, marks them again: a position marked twice is only compared twice.
   std::vector<ProbeHit> hits;
   std::size_t nhits = 0;
-  std::uint64_t probed_to = 0;
 };
 
 Framer::Framer(std::string name, Diagnostics& diag, FramerOptions opts, FrameBuffer* reuse)
@@ -205,7 +204,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
 
   auto offset_of = [&](std::size_t pos) { return s.base + pos; };
   const int nk = probe_.count;
-  // Room for `blocks` more marks; marks of a block [at, at + 64) kept past probed_to only.
+  // Room for `blocks` more marks.
   auto mark_room = [&](std::size_t blocks) {
     if (s.hits.size() < s.nhits + blocks) s.hits.resize(std::max(s.nhits + blocks, 2 * s.hits.size()));
   };
@@ -218,10 +217,6 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     std::copy(s.hits.begin() + static_cast<std::ptrdiff_t>(keep), s.hits.begin() + static_cast<std::ptrdiff_t>(s.nhits),
               s.hits.begin());
     s.nhits -= keep;
-  };
-  auto unmarked = [&](std::uint64_t at, std::uint64_t bits) {
-    if (s.probed_to <= at) return bits;
-    return s.probed_to - at >= 64 ? 0 : bits & ~std::uint64_t{0} << (s.probed_to - at);
   };
   auto line_at = [&](std::uint64_t lines_before) { return lines_before + 1; };
 
@@ -288,16 +283,15 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
   auto process_block = [&]() {
     const std::size_t p = s.scan;
     const char* b = s.buf + p;
+    const base::Block blk = base::structure(b, s.prev_odd, s.in_string);
+    const base::Masks& m = blk.m;
     if (nk) {
       const std::uint64_t at = offset_of(p);
       if (!s.rec_active) marks_from(at);  // no record is open: the marks before here belong to none
-      const std::uint64_t bits = unmarked(at, kLoops.probe[nk](b, probe_));
+      const std::uint64_t bits = kLoops.probe[nk](b, probe_, m.quote, m.backslash);
       mark_room(1);
       if (bits) s.hits[s.nhits++] = ProbeHit{at, bits};
-      s.probed_to = std::max(s.probed_to, at + 64);
     }
-    const base::Block blk = base::structure(b, s.prev_odd, s.in_string);
-    const base::Masks& m = blk.m;
     s.prev_odd = blk.prev_odd;
     s.in_string = blk.in_string;
     std::uint64_t iter = blk.brackets | m.newline;
@@ -492,11 +486,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     }
     const std::size_t stop = kLoops.blocks[nk](s.buf, s.scan, end, r);
     if (stop == s.scan) return;
-    if (nk) {
-      for (std::size_t i = 0; i < r.nout; ++i) r.out[i].bits = unmarked(r.out[i].at, r.out[i].bits);
-      s.nhits += r.nout;
-      s.probed_to = std::max(s.probed_to, offset_of(stop));
-    }
+    s.nhits += r.nout;
     s.prev_odd = r.prev_odd;
     s.in_string = r.in_string;
     s.depth = s.rec_depth + r.above;

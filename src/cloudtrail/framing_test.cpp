@@ -454,21 +454,11 @@ TEST(Framer, KeyProbeMarksEveryKeyAndBackslashOfEveryRecord) {
           got.emplace_back(r.bytes);
           EXPECT_EQ(r.probed, vector);
           if (!r.probed) return true;
-          auto marked = [&](std::size_t i) {
-            const std::uint64_t at = r.offset + i;
-            for (const ProbeHit& h : r.hits)
-              if (at >= h.at && at < h.at + 64 && (h.bits >> (at - h.at) & 1)) return true;
-            return false;
-          };
           const std::string_view b = r.bytes;
           for (std::size_t i = 0; i < b.size(); ++i) {
-            bool want = b[i] == '\\';
-            for (int k = 0; k < probe.count && !want; ++k)
-              want = b[i] == '"' && i + probe.offset[k] < b.size() && b[i + 1] == probe.lead[k] &&
-                     b[i + probe.offset[k]] == probe.byte[k];
-            if (want) {
+            if (must_mark(probe, b, i)) {
               ++wanted;
-              EXPECT_TRUE(marked(i)) << "offset " << i << " of " << b;
+              EXPECT_TRUE(is_marked(r.hits, r.offset + i)) << "offset " << i << " of " << b;
             }
           }
           return true;

@@ -6,7 +6,10 @@
 // would compare it; a mark is a "maybe", and every key of the probe is marked.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string_view>
 
 namespace rg {
 
@@ -22,5 +25,24 @@ struct ProbeHit {
   std::uint64_t at = 0;
   std::uint64_t bits = 0;
 };
+
+// The probe's contract as a plain search (for tests): bytes[i] of a record must be marked
+// when it is a backslash (if asked) or a quote before one of the keys' first bytes with that
+// key's anchor byte in place, inside the record.
+inline bool must_mark(const KeyProbe& p, std::string_view bytes, std::size_t i) {
+  if (p.backslash && bytes[i] == '\\') return true;
+  for (int k = 0; k < p.count; ++k)
+    if (bytes[i] == '"' && i + p.offset[k] < bytes.size() && bytes[i + 1] == p.lead[k] &&
+        bytes[i + p.offset[k]] == p.byte[k])
+      return true;
+  return false;
+}
+
+// True when the byte at input offset `at` is marked in `hits`.
+inline bool is_marked(std::span<const ProbeHit> hits, std::uint64_t at) {
+  for (const ProbeHit& h : hits)
+    if (at >= h.at && at - h.at < 64 && (h.bits >> (at - h.at) & 1)) return true;
+  return false;
+}
 
 }  // namespace rg

@@ -350,7 +350,7 @@ bool scan_keys(const char* p, std::size_t n, const std::string* ks, const Quoted
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 #ifdef RG_LITERAL_X86
-// string_stop() in 64-byte steps: most values end within the first, with one branch.
+// string_stop() past its first 16 bytes, 64 bytes a step (with masked loads at the end).
 __attribute__((target("avx512f,avx512bw"))) std::size_t string_stop_avx512(const char* b, std::size_t j,
                                                                             std::size_t n) {
   const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\');
@@ -361,36 +361,26 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t string_stop_avx512(const
   }
   return n;
 }
+
+// The '"' and '\\' among the 16 bytes at p, as bits.
+inline unsigned quote_or_backslash16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+}
 #endif
 
-// The first '"' or '\\' at or after j in b[0, n), or n.
-std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
+// The first '"' or '\\' at or after j in b[0, n), or n. The first 16 bytes are looked at
+// here, in line: most values (a type, an event name) end within them.
+inline std::size_t string_stop(const char* b, std::size_t j, std::size_t n) {
 #ifdef RG_LITERAL_X86
-  if (kLevel == SimdLevel::Avx512) return string_stop_avx512(b, j, n);
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  for (; j + 16 <= n; j += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
-    const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
-    if (m) return j + static_cast<std::size_t>(__builtin_ctz(m));
+  for (const bool wide = kLevel == SimdLevel::Avx512; j + 16 <= n; j += 16) {
+    if (const unsigned m = quote_or_backslash16(b + j)) return j + static_cast<std::size_t>(__builtin_ctz(m));
+    if (wide) return string_stop_avx512(b, j + 16, n);  // the rest 64 bytes a step
   }
 #endif
   while (j < n && b[j] != '"' && b[j] != '\\') ++j;
   return j;
-}
-
-// string_stop() with the first 16 bytes looked at here: most values (a type, an event name)
-// end within them, and the call is saved.
-inline std::size_t string_stop_near(const char* b, std::size_t j, std::size_t n) {
-#ifdef RG_LITERAL_X86
-  if (j + 16 <= n) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
-    const unsigned m = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
-    if (m) return j + static_cast<std::size_t>(__builtin_ctz(m));
-    j += 16;
-  }
-#endif
-  return string_stop(b, j, n);
 }
 
 }  // namespace
@@ -513,7 +503,7 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
   }
   std::string_view value;
   if (b[i] == '"') {
-    const std::size_t j = string_stop_near(b.data(), ++i, n);
+    const std::size_t j = string_stop(b.data(), ++i, n);
     if (j >= n || b[j] == '\\') return true;
     value = b.substr(i, j - i);
   } else if (b[i] == '[') {
@@ -578,10 +568,9 @@ bool LiteralMatcher::quick_pass_probed(std::string_view bytes, std::uint64_t off
     if (end - h.at < 64) bits &= (std::uint64_t{1} << (end - h.at)) - 1;
     for (; bits; bits &= bits - 1) {
       const std::size_t i = static_cast<std::size_t>(h.at - offset) + static_cast<std::size_t>(std::countr_zero(bits));
-      if (unicode_escape_ ? candidate_or_escape<true>(bytes.data(), bytes.size(), i, quoted_.data() + pass.first,
-                                                      words_.data() + pass.first, pass.count, on)
-                          : candidate(bytes.data(), bytes.size(), i, quoted_.data() + pass.first,
-                                      words_.data() + pass.first, pass.count, on))
+      // a marked backslash (marked only when the set has "\u") or a marked quote
+      if (candidate_or_escape<true>(bytes.data(), bytes.size(), i, quoted_.data() + pass.first,
+                                    words_.data() + pass.first, pass.count, on))
         return true;
     }
   }
