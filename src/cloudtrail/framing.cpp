@@ -295,6 +295,22 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     s.prev_odd = blk.prev_odd;
     s.in_string = blk.in_string;
     std::uint64_t iter = blk.brackets | m.newline;
+    if (s.rec_active && !s.skip_to_eol && s.rec_depth + 2 >= kRoles && !(m.newline && stats_.json_lines)) {
+      // Inside a record held at depth 2 or deeper (a "Records" array's), a bracket before the
+      // one that closes the record (or passes the depth limit) only moves the depth: no role
+      // is kept that deep and no wrapper can open there. Those are walked without a branch
+      // on their kind, as the fast path walks them; the loop below takes the rest.
+      const std::uint64_t max_above = opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0;
+      std::uint64_t above = s.depth - s.rec_depth;
+      std::uint64_t br = blk.brackets;
+      for (; br; br &= br - 1) {
+        const std::uint64_t next = above - 1 + 2 * ((blk.opens >> __builtin_ctzll(br)) & 1);
+        if (next == 0 || next > max_above) break;
+        above = next;
+      }
+      s.depth = s.rec_depth + above;
+      iter = br | m.newline;
+    }
     std::size_t restart = 0;
     while (iter) {
       int i = __builtin_ctzll(iter);

@@ -210,6 +210,37 @@ TEST(Framer, DeepNestingIsRefusedWithoutRecursion) {
   EXPECT_LE(top.lines.size(), 2u);
 }
 
+// Records short enough to open and close inside one or two blocks, at every alignment: a
+// record exactly as deep as the limit is kept, one level deeper is refused, wherever in a
+// block the limit is crossed and however soon the nesting unwinds after it.
+TEST(Framer, DepthLimitHoldsExactlyAtEveryAlignment) {
+  FramerOptions o;
+  o.max_depth = 12;  // the wrapper and its array take 2, the record's '{' the third
+  for (std::size_t pad = 0; pad < 70; ++pad) {
+    for (int extra : {0, 1}) {
+      const int k = 9 + extra;  // '[' levels inside the record: 3 + 9 = 12 is the limit
+      const std::string deep = "{\"a\":" + std::string(k, '[') + std::string(k, ']') + "}";
+      const std::string in =
+          "{\"Records\":[{\"p\":\"" + std::string(pad, 'x') + "\"}," + deep + ",{\"b\":1}]}";
+      for (std::size_t step : {kInPlace, std::size_t{7}}) {
+        auto f = frame(in, step, o);
+        SCOPED_TRACE("pad " + std::to_string(pad) + " extra " + std::to_string(extra) + " step " +
+                     std::to_string(step));
+        if (extra == 0) {
+          ASSERT_EQ(f.records.size(), 3u);
+          EXPECT_EQ(f.records[1], deep);
+          EXPECT_TRUE(f.lines.empty());
+        } else {
+          ASSERT_EQ(f.records.size(), 2u);
+          EXPECT_EQ(f.records[1], "{\"b\":1}");
+          ASSERT_EQ(f.lines.size(), 1u);
+          EXPECT_NE(f.lines[0].find("nesting deeper than 12"), std::string::npos) << f.lines[0];
+        }
+      }
+    }
+  }
+}
+
 TEST(Framer, OversizedRecordIsSkippedWithoutBufferingIt) {
   FramerOptions o;
   o.max_record_bytes = 1u << 20;
@@ -260,6 +291,29 @@ TEST(Framer, JsonLinesResynchroniseAfterABrokenLine) {
   EXPECT_NE(f.lines[0].find("line 3"), std::string::npos) << f.lines[0];
   EXPECT_NE(f.lines[1].find("line 5"), std::string::npos) << f.lines[1];
   EXPECT_EQ(f.meta[3].line, 6u);
+}
+
+// The same with lines long enough that their newlines fall in blocks the framer takes in its
+// fast path: a record must still end on its line, and later lines keep their numbers.
+TEST(Framer, LongJsonLinesResynchroniseAfterABrokenLine) {
+  const std::string pad(300, 'p');
+  const std::string a = "{\"a\":\"" + pad + "\"}", b = "{\"b\":\"" + pad + "\"}", c = "{\"c\":\"" + pad + "\"}",
+                    d = "{\"d\":\"" + pad + "\"}", g = "{\"g\":\"" + pad + "\"}";
+  const std::string in = a + "\n" + b + "\n{\"broken\":\"" + pad + "\n" + c + "\nnot json\n" + d + "\n{\"e\":\"" + pad +
+                         "\",\n\"f\":1}\n" + g + "\n";
+  for (std::size_t step : {kInPlace, std::size_t{1} << 20, std::size_t{5}, std::size_t{100}}) {
+    SCOPED_TRACE("step " + std::to_string(step));
+    auto f = frame(in, step);
+    EXPECT_EQ(f.records, (std::vector<std::string>{a, b, c, d, g}));
+    ASSERT_EQ(f.lines.size(), 4u);
+    EXPECT_NE(f.lines[0].find("line 3"), std::string::npos) << f.lines[0];
+    EXPECT_NE(f.lines[1].find("line 5"), std::string::npos) << f.lines[1];
+    EXPECT_NE(f.lines[2].find("line 7"), std::string::npos) << f.lines[2];
+    EXPECT_NE(f.lines[3].find("line 8"), std::string::npos) << f.lines[3];
+    ASSERT_EQ(f.meta.size(), 5u);
+    EXPECT_EQ(f.meta[3].line, 6u);
+    EXPECT_EQ(f.meta[4].line, 9u);
+  }
 }
 
 TEST(Framer, ErrorsPerFileAreCapped) {
