@@ -45,25 +45,24 @@ WholeFile::Buffer WholeFile::allocate(std::size_t& n) {
   return Buffer(static_cast<char*>(p));
 }
 
-// Grown by half again at least, so that a run of ever bigger files does not fault in a new
-// buffer for each.
-char* WholeFile::grow_in(std::size_t keep, std::size_t want) {
-  if (want > in_cap_) {
-    want = std::max(want, in_cap_ + in_cap_ / 2);
-    Buffer b = allocate(want);
-    if (keep > 0) std::memcpy(b.get(), in_.get(), keep);
-    in_ = std::move(b);
-    in_cap_ = want;
+// Each buffer is allocated once, at its limit, the first time it is wanted. Only the pages
+// that files reach are ever touched, so memory in use is that of the biggest file so far, as
+// with a buffer that grows; but each page is faulted in (and zeroed by the kernel) once, not
+// again in every bigger buffer a growing one moves to, and nothing is copied.
+std::size_t WholeFile::in_limit() const { return std::max(kInBuf, limit_ / 4); }
+
+char* WholeFile::in_buffer() {
+  if (!in_) {
+    std::size_t size = in_limit();
+    in_ = allocate(size);
   }
   return in_.get();
 }
 
-char* WholeFile::grow_out(std::size_t want) {
-  if (want > out_cap_) {
-    std::size_t size = std::min(std::max(want, out_cap_ + out_cap_ / 2), std::max(want, limit_)) + kWholeTail;
-    out_.reset();  // the old buffer goes first: never both at once
+char* WholeFile::out_buffer() {
+  if (!out_) {
+    std::size_t size = limit_ + kWholeTail;
     out_ = allocate(size);
-    out_cap_ = size - kWholeTail;
   }
   return out_.get();
 }
@@ -71,8 +70,8 @@ char* WholeFile::grow_out(std::size_t want) {
 Decoder::Decoder(std::unique_ptr<Reader> raw, std::string name, WholeFile* whole)
     : raw_(std::move(raw)), name_(std::move(name)), lend_(whole && whole->limit() > 0 ? whole : nullptr) {
   if (lend_) {
-    in_cap_ = std::max(lend_->in_cap_, kInBuf);
-    in_ = lend_->grow_in(0, in_cap_);
+    in_ = lend_->in_buffer();
+    in_cap_ = lend_->in_limit();
   } else {
     own_in_.reset(new char[kInBuf]);
     in_ = own_in_.get();
@@ -175,15 +174,9 @@ Result<std::size_t> Decoder::end(std::optional<Error> otherwise) {
 }
 
 void Decoder::try_whole() {
-  // Read ahead until the end of the input or a quarter of the budget (compressed).
-  const std::size_t in_limit = std::max(kInBuf, lend_->limit() / 4);
-  while (!raw_eof_ && in_len_ < in_limit) {
-    if (in_len_ == in_cap_) {
-      in_cap_ = std::min(in_cap_ * 2, in_limit);
-      in_ = lend_->grow_in(in_len_, in_cap_);
-    }
-    fill();
-  }
+  // Read ahead until the end of the input or a quarter of the budget (compressed): the
+  // buffer's size.
+  while (!raw_eof_ && in_len_ < in_cap_) fill();
   if (!raw_eof_ || raw_error_ || in_len_ < 18) return;  // the stream path takes it from here
   const auto* in = reinterpret_cast<const unsigned char*>(in_);
   const auto le32 = [&](std::size_t at) {
@@ -207,7 +200,7 @@ void Decoder::try_whole() {
   if (read != ISAL_DECOMP_OK || pos > body_end) return;
   const std::size_t isize = le32(in_len_ - 4);
   if (isize > lend_->limit()) return;
-  char* out = lend_->grow_out(std::max<std::size_t>(isize, 1));
+  char* out = lend_->out_buffer();  // isize <= limit
   std::size_t taken = 0, made = 0;
   if (libdeflate_deflate_decompress_ex(lend_->lib_, in + pos, body_end - pos, out, isize, &taken, &made) !=
           LIBDEFLATE_SUCCESS ||

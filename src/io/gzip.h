@@ -17,10 +17,11 @@
 //    another, zero padding after the last is ignored).
 // A truncated stream or a bad CRC ends the input with one Error naming the compressed and
 // decompressed byte offsets; what was decoded before it has already been returned and stays
-// scanned. Memory: the stream path holds 256 KiB plus ISA-L's state; the whole-file path
-// holds at most the budget (decoded) plus a quarter of it (compressed: CloudTrail compresses
-// about 8:1; a file that compresses less is streamed), each rounded up to whole 2 MiB pages
-// (see WholeFile::allocate) and reused from file to file.
+// scanned. Memory: the stream path holds 256 KiB plus ISA-L's state (a lent buffer, when it
+// has one); the whole-file path reserves the budget (decoded) plus a quarter of it
+// (compressed: CloudTrail compresses about 8:1; a file that compresses less is streamed),
+// each rounded up to whole 2 MiB pages (see WholeFile::allocate) and reused from file to
+// file, of which it uses as much as the biggest file so far has reached.
 #pragma once
 
 #include <cstdint>
@@ -52,8 +53,9 @@ class WholeFile {
 
  private:
   friend class Decoder;
-  char* grow_in(std::size_t keep, std::size_t want);  // keeps the first `keep` bytes
-  char* grow_out(std::size_t want);                   // contents not kept
+  std::size_t in_limit() const;  // compressed bytes (a quarter of the limit, at least the stream path's buffer)
+  char* in_buffer();             // in_limit() bytes
+  char* out_buffer();            // limit() bytes, then kWholeTail writable ones
 
   std::size_t limit_;
   struct Free {
@@ -63,7 +65,6 @@ class WholeFile {
   static Buffer allocate(std::size_t& n);  // rounds n up to what it allocates (see gzip.cpp)
 
   Buffer in_, out_;
-  std::size_t in_cap_ = 0, out_cap_ = 0;
   libdeflate_decompressor* lib_ = nullptr;
 };
 
