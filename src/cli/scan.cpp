@@ -149,18 +149,22 @@ int run_scan(const ScanFlags& f) {
     };
   }
 
-  sigma::LoadOptions lo = rule_load_options(f.rules, diag);
-  lo.tests = false;
-  sigma::RuleSet rules = sigma::load_rules(lo, diag);
-
   std::vector<std::string> local;
   bool s3 = false;
   for (const std::string& p : f.paths) {
     if (p.rfind("s3://", 0) == 0) s3 = true;
     else local.push_back(p);
   }
+  // The rules load while the local paths are walked; their lines come first, then the walk's.
+  sigma::RuleSet rules;
+  auto load = [&] {
+    sigma::LoadOptions lo = rule_load_options(f.rules, diag);
+    lo.tests = false;
+    rules = sigma::load_rules(lo, diag);
+  };
   std::vector<io::Source> sources;
-  if (!local.empty()) sources = io::expand(local, io::Env::posix(), diag);
+  if (local.empty()) load();
+  else sources = io::expand_beside(local, io::Env::posix(), diag, load);
   if (s3) {
     add_s3_sources(f, opts, sources, diag);
     // Objects are fetched by the workers: more of them keep more requests in flight.

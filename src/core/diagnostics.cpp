@@ -41,6 +41,8 @@ void Diagnostics::note(std::string where, std::string what) {
   emit(Level::Note, Error{ErrorKind::Invalid, std::move(where), std::move(what)}.str());
 }
 
+void Diagnostics::relay(Level level, std::string line) { emit(level, std::move(line)); }
+
 std::size_t Diagnostics::error_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return errors_;

@@ -29,6 +29,9 @@ class Diagnostics {
   void error(ErrorKind kind, std::string where, std::string what);
   void warning(std::string where, std::string what);
   void note(std::string where, std::string what);
+  // A line another Diagnostics delivered (work done on a thread of its own, held until its
+  // place in the output comes), reported here at `level` as if it had been reported here.
+  void relay(Level level, std::string line);
 
   std::size_t error_count() const;
   std::size_t warning_count() const;

@@ -469,6 +469,44 @@ TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {
   EXPECT_NE(lines[2].find("missing"), std::string::npos) << lines[2];
 }
 
+TEST(Expand, BesideOtherWorkGivesTheSameSourcesAndItsLinesComeAfterThatWork) {
+  test::TempDir dir;
+  fs::create_directories(dir / "d/inner");
+  test::write_file(dir / "d/inner/ok.json", "{}");
+  test::write_file(dir / "d/a.json", "{\"Records\":[]}");
+  fs::create_directory_symlink(dir / "d", dir / "d/inner/loop");
+  const std::vector<std::string> paths{(dir / "d").string(), (dir / "missing").string()};
+
+  std::vector<std::pair<Diagnostics::Level, std::string>> plain_lines, beside_lines;
+  Diagnostics plain([&](Diagnostics::Level l, const std::string& s) { plain_lines.emplace_back(l, s); });
+  plain.warning("rules", "before the walk");
+  auto want = expand(paths, Env::posix(), plain);
+
+  Diagnostics beside([&](Diagnostics::Level l, const std::string& s) { beside_lines.emplace_back(l, s); });
+  bool ran = false;
+  auto got = expand_beside(paths, Env::posix(), beside, [&] {
+    // the walk runs meanwhile, but none of its lines may come before this one
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    beside.warning("rules", "before the walk");
+    ran = true;
+  });
+  EXPECT_TRUE(ran);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].name, want[i].name);
+    EXPECT_EQ(got[i].size_hint, want[i].size_hint);
+  }
+  ASSERT_EQ(got.size(), 2u);
+  auto opened = got[0].open();
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(drain(**opened), "{\"Records\":[]}");
+  EXPECT_EQ(beside_lines, plain_lines);
+  ASSERT_EQ(beside_lines.size(), 3u);  // the warning, the loop, the missing path
+  EXPECT_EQ(beside.error_count(), 2u);
+  EXPECT_EQ(beside.warning_count(), 1u);
+  EXPECT_EQ(beside.lines(), plain.lines());
+}
+
 TEST(Env, FaultsAreInjectedThroughTheSeam) {
   test::TempDir dir;
   test::write_file(dir / "a.json", std::string(5000, 'x'));

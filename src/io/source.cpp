@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <set>
 #include <system_error>
+#include <thread>
+#include <utility>
 
 namespace rg::io {
 namespace fs = std::filesystem;
@@ -139,6 +142,38 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
     }
     w.visit(p, true);
   }
+  return out;
+}
+
+std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
+                                  const std::function<void()>& meanwhile) {
+  std::vector<std::pair<Diagnostics::Level, std::string>> held;
+  std::vector<Source> out;
+  std::exception_ptr failed;
+  std::thread walker;
+  try {
+    walker = std::thread([&] {
+      try {
+        Diagnostics side([&](Diagnostics::Level level, const std::string& line) { held.emplace_back(level, line); });
+        out = expand(paths, env, side);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {  // no thread: one after the other
+    meanwhile();
+    return expand(paths, env, diag);
+  }
+  struct Join {  // however `meanwhile` ends
+    std::thread& t;
+    ~Join() { t.join(); }
+  };
+  {
+    Join join{walker};
+    meanwhile();
+  }
+  if (failed) std::rethrow_exception(failed);
+  for (auto& [level, line] : held) diag.relay(level, std::move(line));
   return out;
 }
 

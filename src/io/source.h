@@ -40,4 +40,12 @@ Source stdin_source(Env& env);
 // entries sorted by name (byte order), depth first.
 std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag);
 
+// expand() on a thread of its own while this one runs `meanwhile` (scan loads its rules):
+// walking a tree of files is mostly waiting on system calls, and neither needs the other.
+// The walk's lines reach `diag` after `meanwhile` returns, in their order, where a plain
+// expand() called after `meanwhile` would have put them. Without a thread to be had, the
+// same as `meanwhile` then expand().
+std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
+                                  const std::function<void()>& meanwhile);
+
 }  // namespace rg::io
