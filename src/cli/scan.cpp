@@ -178,6 +178,11 @@ int run_scan(const ScanFlags& f) {
              (f.color == "auto" && ::isatty(STDOUT_FILENO) == 1 && !(no_color && *no_color) &&
               !(term && std::string(term) == "dumb"));
   fo.product_version = RG_VERSION;
+  // Findings go out together at the end: into a pipe or a file, in 64 KiB writes rather than
+  // the default 4 KiB (a TTY keeps its line buffering).
+  // (glibc sizes a buffer it allocates itself by the file's block size, whatever it is asked.)
+  static char out_buffer[1u << 16];
+  if (::isatty(STDOUT_FILENO) != 1) std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
   auto sink = respond::format::make_sink(*fmt, stdout, fo);
 
   scan::Report report = scan::run(sources, rules, opts, *sink, diag);

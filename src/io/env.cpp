@@ -11,6 +11,7 @@ namespace {
 
 class FdReader : public Reader {
  public:
+  static constexpr std::size_t kAdviseAfter = 64 * 1024;  // smaller reads say little about the file
   FdReader(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
   ~FdReader() override {
     if (owned_) ::close(fd_);
@@ -22,6 +23,13 @@ class FdReader : public Reader {
     for (;;) {
       ssize_t k = ::read(fd_, buf, n);
       if (k >= 0) {
+#ifdef POSIX_FADV_SEQUENTIAL
+        // A read that fills all it was given may have more behind it: a file read piece by
+        // piece, for which the kernel is asked to read further ahead. A file read whole in its
+        // first call (most trail files) is spared the system call.
+        if (offset_ == 0 && owned_ && n >= kAdviseAfter && static_cast<std::size_t>(k) == n)
+          (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
         offset_ += static_cast<std::uint64_t>(k);
         return static_cast<std::size_t>(k);
       }
@@ -49,9 +57,6 @@ class PosixEnv : public Env {
       const char* what = e == ELOOP ? "symlink loop" : std::strerror(e);
       return make_error(kind, name, std::string("cannot open: ") + what);
     }
-#ifdef POSIX_FADV_SEQUENTIAL
-    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
     return std::unique_ptr<Reader>(new FdReader(fd, name, true));
   }
   std::unique_ptr<Reader> open_stdin() override { return std::make_unique<FdReader>(0, "-", false); }
