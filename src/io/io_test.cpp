@@ -469,6 +469,35 @@ TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {
   EXPECT_NE(lines[2].find("missing"), std::string::npos) << lines[2];
 }
 
+// Deeper than the walk keeps directories open (it reaches the rest by path): every level's
+// file is found, in order, and a symlink back up from the bottom is a loop there too.
+TEST(Expand, DeepTreesAreWalkedWhole) {
+  test::TempDir dir;
+  fs::path p = dir.path();
+  std::vector<std::string> want;
+  for (int level = 0; level < 100; ++level) {
+    test::write_file(p / "f.json", "{}");
+    want.push_back((p / "f.json").string());
+    p /= "d";
+    fs::create_directory(p);
+  }
+  fs::create_directory_symlink(dir / "d", p / "up");  // from the bottom to level 1
+  test::write_file(p / "z.json", "{}");
+  want.push_back((p / "z.json").string());
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  auto srcs = expand({dir.path().string()}, Env::posix(), diag);
+  std::vector<std::string> got;
+  for (auto& s : srcs) got.push_back(s.name);
+  // in byte order "d" < "f.json": each level's subdirectory comes before its file
+  std::vector<std::string> sorted_want(want.rbegin() + 1, want.rend());
+  sorted_want.insert(sorted_want.begin(), want.back());
+  EXPECT_EQ(got, sorted_want);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("symlink loop (directory contains itself)"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("/up"), std::string::npos) << lines[0];
+}
+
 TEST(Expand, BesideOtherWorkGivesTheSameSourcesAndItsLinesComeAfterThatWork) {
   test::TempDir dir;
   fs::create_directories(dir / "d/inner");
