@@ -35,6 +35,21 @@ struct FastRun {
   std::uint64_t base = 0;
 };
 
+// Walks `brackets` (the opening ones also in `opens`) in input order from `above` levels
+// inside a record, +1 for an opening bracket and -1 for a closing one, without a branch on
+// their kind. Stops before the bracket that would close the record or take it past
+// `max_above`: returns that bracket and the ones after it (0 when all were walked), with
+// `above` where the walk got to. Shared by the fast path (framing_blocks.inc) and the slow one.
+inline std::uint64_t walk_brackets(std::uint64_t brackets, std::uint64_t opens, std::uint64_t& above,
+                                   std::uint64_t max_above) {
+  for (; brackets; brackets &= brackets - 1) {
+    const std::uint64_t next = above - 1 + 2 * ((opens >> __builtin_ctzll(brackets)) & 1);
+    if (next == 0 || next > max_above) break;
+    above = next;
+  }
+  return brackets;
+}
+
 namespace base {
 #include "cloudtrail/framing_blocks.inc"
 }  // namespace base
@@ -219,6 +234,8 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     s.nhits -= keep;
   };
   auto line_at = [&](std::uint64_t lines_before) { return lines_before + 1; };
+  // The depth limit counted from the open record's container, as the bracket walks count.
+  auto max_above = [&]() -> std::uint64_t { return opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0; };
 
   auto skip_record = [&](const std::string& why) {
     error(offset_of(s.rec_start), s.rec_line, why);
@@ -300,16 +317,9 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
       // one that closes the record (or passes the depth limit) only moves the depth: no role
       // is kept that deep and no wrapper can open there. Those are walked without a branch
       // on their kind, as the fast path walks them; the loop below takes the rest.
-      const std::uint64_t max_above = opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0;
       std::uint64_t above = s.depth - s.rec_depth;
-      std::uint64_t br = blk.brackets;
-      for (; br; br &= br - 1) {
-        const std::uint64_t next = above - 1 + 2 * ((blk.opens >> __builtin_ctzll(br)) & 1);
-        if (next == 0 || next > max_above) break;
-        above = next;
-      }
+      iter = walk_brackets(blk.brackets, blk.opens, above, max_above()) | m.newline;
       s.depth = s.rec_depth + above;
-      iter = br | m.newline;
     }
     std::size_t restart = 0;
     while (iter) {
@@ -490,8 +500,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
   // held too).
   auto record_blocks = [&](std::size_t ahead) {
     if (!s.rec_active || s.skip_to_eol) return;
-    FastRun r{s.prev_odd, s.in_string, s.depth - s.rec_depth,
-              opts_.max_depth > s.rec_depth ? opts_.max_depth - s.rec_depth : 0, s.lines, stats_.json_lines};
+    FastRun r{s.prev_odd, s.in_string, s.depth - s.rec_depth, max_above(), s.lines, stats_.json_lines};
     std::size_t end = s.len - ahead;
     if (nk) {
       end = std::min(end, s.scan + kProbeRun * 64);

@@ -96,24 +96,9 @@ struct Walker {
     }
   }
 
-  // `path` is both where a path is and how it is named (as given, then joined with '/').
-  void visit_top(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      error_errno(path, errno);
-      return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      walk(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), path, st);
-    } else {
-      // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)) is read too
-      out.push_back(S_ISREG(st.st_mode) ? file_source(path, path, env, static_cast<std::uint64_t>(st.st_size))
-                                        : file_source(path, path, env));
-    }
-  }
-
-  // An entry `name` of the directory open as `dir` (-1: reach it by `path`), named `path`.
-  void visit(int dir, const Entry& e, const std::string& path) {
+  // An entry `name` of the directory open as `dir` (-1: reach it by `path`), named `path`;
+  // `top`: a path as the user gave it (the entry's type unknown).
+  void visit(int dir, const Entry& e, const std::string& path, bool top = false) {
     const int at = dir >= 0 ? dir : AT_FDCWD;
     const char* rel = dir >= 0 ? e.name.c_str() : path.c_str();
     struct stat st {};
@@ -131,7 +116,7 @@ struct Walker {
     if (::fstatat(at, rel, &st, 0) != 0) {
       const int err = errno;
       struct stat lst {};
-      if (err == ENOENT && ::fstatat(at, rel, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
+      if (!top && err == ENOENT && ::fstatat(at, rel, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
         diag.error(ErrorKind::Io, path, "dangling symlink, skipped");
         return;
       }
@@ -142,6 +127,8 @@ struct Walker {
       walk(::openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC), path, st);
     } else if (S_ISREG(st.st_mode)) {
       out.push_back(file_source(path, path, env, static_cast<std::uint64_t>(st.st_size)));
+    } else if (top) {  // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)): read it
+      out.push_back(file_source(path, path, env));
     }
     // sockets, FIFOs and devices met while walking a directory are not logs
   }
@@ -200,7 +187,7 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
       out.push_back(stdin_source(env));
       continue;
     }
-    w.visit_top(p);
+    w.visit(-1, Entry{p, DT_UNKNOWN}, p, true);
   }
   return out;
 }

@@ -524,10 +524,14 @@ bool LiteralMatcher::value_passes(const Key& k, std::string_view b, std::size_t 
   return false;
 }
 
-bool LiteralMatcher::pass_hit(const Pass& pass, std::string_view bytes, bool esc) const {
-  auto on = [&](std::size_t i, std::size_t k) {
+auto LiteralMatcher::value_test(const Pass& pass, std::string_view bytes) const {
+  return [this, &pass, bytes](std::size_t i, std::size_t k) {
     return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
   };
+}
+
+bool LiteralMatcher::pass_hit(const Pass& pass, std::string_view bytes, bool esc) const {
+  auto on = value_test(pass, bytes);
   return scan_keys(bytes.data(), bytes.size(), quoted_.data() + pass.first, words_.data() + pass.first, pass.count,
                    pass.leads, pass.nleads, pass.anchored ? pass.anchors : nullptr, esc, on);
 }
@@ -557,9 +561,7 @@ bool LiteralMatcher::quick_pass_probed(std::string_view bytes, std::uint64_t off
                                        std::span<const ProbeHit> hits) const {
   if (passes_.empty() || !passes_[0].anchored) return quick_pass(bytes);
   const Pass& pass = passes_[0];
-  auto on = [&](std::size_t i, std::size_t k) {
-    return value_passes(keys_[pass.first + k], bytes, i + quoted_[pass.first + k].size());
-  };
+  auto on = value_test(pass, bytes);
   const std::uint64_t end = offset + bytes.size();
   for (const ProbeHit& h : hits) {
     if (h.at >= end || h.at + 64 <= offset) continue;

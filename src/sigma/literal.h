@@ -104,6 +104,8 @@ class LiteralMatcher {
   };
   bool value_passes(const Key& k, std::string_view bytes, std::size_t after_key) const;
   bool pass_hit(const Pass& pass, std::string_view bytes, bool esc) const;  // one pass's search
+  // on(i, k) for the key searches: key k of `pass`, found at i in `bytes`, has a value that passes.
+  auto value_test(const Pass& pass, std::string_view bytes) const;
 
   std::vector<Key> keys_;               // ordered by the key's first byte
   std::vector<std::string> quoted_;     // "\"key\"" of keys_[i], side by side for the scan
