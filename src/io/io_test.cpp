@@ -469,6 +469,41 @@ TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {
   EXPECT_NE(lines[2].find("missing"), std::string::npos) << lines[2];
 }
 
+// What a walk meets besides files and directories: a dangling symlink costs one line and the
+// walk goes on; a symlink to a directory is walked; a FIFO inside a directory is no log and is
+// passed over in silence, but one named on the command line is read; a directory that cannot
+// be opened (when not running as root, which may open anything) costs one line.
+TEST(Expand, OddEntriesCostOneLineEachAndTheWalkGoesOn) {
+  test::TempDir dir;
+  fs::create_directories(dir / "d/sub");
+  test::write_file(dir / "d/a.json", "{}");
+  test::write_file(dir / "d/sub/b.json", "{}");
+  fs::create_symlink(dir / "d/nowhere", dir / "d/dangling");
+  fs::create_directory_symlink(dir / "d/sub", dir / "d/link");
+  ASSERT_EQ(::mkfifo((dir / "d/fifo").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo((dir / "named-fifo").c_str(), 0600), 0);
+  const bool root = ::geteuid() == 0;
+  if (!root) {
+    fs::create_directories(dir / "d/shut");
+    fs::permissions(dir / "d/shut", fs::perms::none);
+  }
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  auto srcs = expand({(dir / "d").string(), (dir / "named-fifo").string()}, Env::posix(), diag);
+  if (!root) fs::permissions(dir / "d/shut", fs::perms::owner_all);
+  std::vector<std::string> names;
+  for (auto& s : srcs) names.push_back(fs::path(s.name).lexically_relative(dir.path()).string());
+  EXPECT_EQ(names, (std::vector<std::string>{"d/a.json", "d/link/b.json", "d/sub/b.json", "named-fifo"}));
+  ASSERT_EQ(lines.size(), root ? 1u : 2u);
+  EXPECT_NE(lines[0].find("d/dangling"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("dangling symlink, skipped"), std::string::npos) << lines[0];
+  if (!root) {
+    EXPECT_NE(lines[1].find("d/shut"), std::string::npos) << lines[1];
+    EXPECT_NE(lines[1].find("cannot read"), std::string::npos) << lines[1];
+  }
+  EXPECT_EQ(diag.error_count(), lines.size());
+}
+
 // Deeper than the walk keeps directories open (it reaches the rest by path): every level's
 // file is found, in order, and a symlink back up from the bottom is a loop there too.
 TEST(Expand, DeepTreesAreWalkedWhole) {
