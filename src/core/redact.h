@@ -18,6 +18,9 @@ std::string redact_value(std::string_view secret);
 // style labels, X-Amz-Security-Token / session tokens, "password=..." / "Signature=...",
 // Authorization headers, and the path of Slack/Discord-style webhook URLs and user:pass@ in URLs.
 std::string redact_secrets(std::string_view text);
+// The same with every pattern run over the text, not only those the text could match (the
+// reference redact_secrets is tested against).
+std::string redact_secrets_with(std::string_view text, bool every_pattern);
 
 // A URL with its credentials, query string and secret path parts replaced by "****".
 std::string redact_url(std::string_view url);
