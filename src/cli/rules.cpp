@@ -14,6 +14,7 @@
 #include "sigma/rule_docs.h"
 #include "sigma/rule_tests.h"
 #include "sigma/sql.h"
+#include "cli/time_flags.h"
 #include "core/time.h"
 #include "sigma/ruleset.h"
 
@@ -86,14 +87,8 @@ int run_sql(const RulesFlags& f) {
   o.partitions = f.partitions == "region-date" ? sigma::SqlPartitions::RegionYearMonthDay
                  : f.partitions == "timestamp" ? sigma::SqlPartitions::Timestamp
                                                : sigma::SqlPartitions::None;
-  for (const auto& [flag, text, out] : {std::tuple{"--since", &f.since, &o.since_ms}, std::tuple{"--until", &f.until, &o.until_ms}}) {
-    if (text->empty()) continue;
-    *out = parse_iso8601_ms(*text);
-    if (!*out) {
-      std::fprintf(stderr, "rootguard: error: %s: not an ISO-8601 time: %s\n", flag, text->c_str());
-      return kExitError;
-    }
-  }
+  if (!read_time_flag("--since", f.since, o.since_ms) || !read_time_flag("--until", f.until, o.until_ms))
+    return kExitError;
   for (const std::string& t : {f.table})
     for (char ch : t)
       if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.')) {
@@ -140,8 +135,8 @@ Command register_rules(CLI::App& root) {
   sql->add_option("--partitions", flags->partitions,
                   "none (default), region-date (region, year, month, day) or timestamp (partition projection)")
       ->check(CLI::IsMember({"none", "region-date", "timestamp"}));
-  sql->add_option("--since", flags->since, "Only events at or after this time (ISO-8601; prunes partitions)");
-  sql->add_option("--until", flags->until, "Only events before this time (ISO-8601; prunes partitions)");
+  sql->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + "; prunes partitions)");
+  sql->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + "; prunes partitions)");
   sql->add_option("--account", flags->accounts, "Only this account id (repeatable)");
   sql->add_option("--region", flags->regions, "Only this region (repeatable; prunes the region partition)");
   sql->callback([which] { *which = "sql"; });

@@ -17,6 +17,7 @@
 #include "core/cpu.h"
 #include "cli/rule_flags.h"
 #include "core/severity.h"
+#include "cli/time_flags.h"
 #include "core/time.h"
 #include "io/source.h"
 #include "respond/format/format.h"
@@ -116,14 +117,8 @@ int run_scan(const ScanFlags& f) {
   opts.jobs = f.jobs;
   opts.prefilter = !f.no_prefilter;
   opts.accounts = f.accounts;
-  if (!f.since.empty()) {
-    opts.since_ms = parse_iso8601_ms(f.since);
-    if (!opts.since_ms) return usage("--since: not an ISO-8601 time: " + f.since);
-  }
-  if (!f.until.empty()) {
-    opts.until_ms = parse_iso8601_ms(f.until);
-    if (!opts.until_ms) return usage("--until: not an ISO-8601 time: " + f.until);
-  }
+  if (!read_time_flag("--since", f.since, opts.since_ms) || !read_time_flag("--until", f.until, opts.until_ms))
+    return kExitError;
   auto min = parse_severity(f.min_severity);
   if (!min) return usage("--min-severity: unknown severity " + f.min_severity);
   opts.min_severity = *min;
@@ -207,8 +202,8 @@ Command register_scan(CLI::App& root) {
   app->add_option("PATH", flags->paths, "Log files or directories (recursive; .gz by content; - for stdin; s3://bucket/prefix)")->required();
   add_rule_flags(app, flags->rules);
   app->add_option("--format", flags->format, "Output: text, jsonl or ocsf")->check(CLI::IsMember({"text", "jsonl", "ocsf"}));
-  app->add_option("--since", flags->since, "Only events at or after this time (ISO-8601)");
-  app->add_option("--until", flags->until, "Only events before this time (ISO-8601)");
+  app->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + ")");
+  app->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + ")");
   app->add_option("--account", flags->accounts, "Only this account id (repeatable)");
   app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical");
   app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)");

@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "core/diagnostics.h"
+#include "cli/time_flags.h"
 #include "core/time.h"
 #include "io/source.h"
 #include "respond/timeline.h"
@@ -23,15 +24,7 @@ int run_timeline(const TimelineFlags& f) {
   o.account = f.account;
   o.session = f.session;
   o.root_only = f.root_only;
-  for (auto [flag, text, out] : {std::tuple{"--from", &f.from, &o.from_ms}, std::tuple{"--to", &f.to, &o.to_ms}}) {
-    if (text->empty()) continue;
-    auto ms = parse_iso8601_ms(*text);
-    if (!ms) {
-      std::fprintf(stderr, "rootguard: error: %s: not an ISO-8601 time: %s\n", flag, text->c_str());
-      return kExitError;
-    }
-    *out = *ms;
-  }
+  if (!read_time_flag("--from", f.from, o.from_ms) || !read_time_flag("--to", f.to, o.to_ms)) return kExitError;
   Diagnostics diag;
   auto sources = io::expand(f.paths, io::Env::posix(), diag);
   respond::Timeline t = respond::build_timeline(sources, o, diag);
@@ -50,8 +43,8 @@ Command register_timeline(CLI::App& root) {
   c.app = root.add_subcommand("timeline", "forensic timeline of a root session or an account, grouped by session");
   c.app->add_option("PATH", f->paths, "CloudTrail files or directories (.json, .json.gz, JSON lines, '-')")->required();
   c.app->add_option("--account", f->account, "only this account");
-  c.app->add_option("--from", f->from, "from this time (ISO-8601, inclusive)");
-  c.app->add_option("--to", f->to, "to this time (exclusive)");
+  c.app->add_option("--from", f->from, std::string("from this time, inclusive (") + kTimeFlagForms + ")");
+  c.app->add_option("--to", f->to, std::string("to this time, exclusive (") + kTimeFlagForms + ")");
   c.app->add_option("--session", f->session, "only this session: access key id or source IP");
   c.app->add_flag("--root", f->root_only, "only root events (and the AssumeRoot calls behind them)");
   c.app->add_option("--format", f->format, "text|jsonl|html")->check(CLI::IsMember({"text", "jsonl", "html"}));

@@ -33,6 +33,7 @@
 #include "core/cpu.h"
 #include "cli/rule_flags.h"
 #include "cli/state_flags.h"
+#include "core/time.h"
 #include "core/severity.h"
 #include "respond/cases.h"
 #include "respond/outbox.h"
@@ -65,22 +66,6 @@ void on_signal(int sig) {
     ssize_t n = ::write(g_wake[1], &c, 1);
     (void)n;
   }
-}
-
-// "60s", "5m", "500ms", "2h", or plain seconds.
-std::optional<std::int64_t> parse_duration_ms(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  std::size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0 || i > 9) return std::nullopt;
-  std::int64_t n = std::stoll(s.substr(0, i));
-  std::string unit = s.substr(i);
-  if (unit.empty() || unit == "s") return n * 1000;
-  if (unit == "ms") return n;
-  if (unit == "m") return n * 60000;
-  if (unit == "h") return n * 3600000;
-  if (unit == "d") return n * 86400000;
-  return std::nullopt;
 }
 
 int fail(const std::string& what) {

@@ -45,6 +45,20 @@ TEST(Time, FormatRoundTrips) {
     EXPECT_EQ(format_iso8601(*parse_iso8601_ms(s)), s);
 }
 
+TEST(Time, DurationsAndTimesBackFromNow) {
+  EXPECT_EQ(parse_duration_ms("500ms"), 500);
+  EXPECT_EQ(parse_duration_ms("60"), 60'000);
+  EXPECT_EQ(parse_duration_ms("90m"), 90 * 60'000);
+  EXPECT_EQ(parse_duration_ms("2w"), 14 * 86'400'000LL);
+  for (const char* bad : {"", "h", "10x", "1.5h", "-3d", "1234567890s", "7 d"}) EXPECT_FALSE(parse_duration_ms(bad)) << bad;
+  const std::int64_t now = *parse_iso8601_ms("2026-12-04T09:30:00Z");
+  EXPECT_EQ(parse_time_or_ago_ms("24h", now), parse_iso8601_ms("2026-12-03T09:30:00Z"));
+  EXPECT_EQ(parse_time_or_ago_ms("7d", now), parse_iso8601_ms("2026-11-27T09:30:00Z"));
+  EXPECT_EQ(parse_time_or_ago_ms("2026-11-20", now), parse_iso8601_ms("2026-11-20T00:00:00Z"));
+  EXPECT_FALSE(parse_time_or_ago_ms("3600", now));  // a bare number: seconds ago, or since the epoch?
+  EXPECT_FALSE(parse_time_or_ago_ms("yesterday", now));
+}
+
 TEST(Severity, ParsesSigmaLevelsAndOrders) {
   EXPECT_EQ(parse_severity("informational"), Severity::Info);
   EXPECT_EQ(parse_severity("CRITICAL"), Severity::Critical);

@@ -95,6 +95,28 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view s) {
   return secs * 1000 + ms;
 }
 
+std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
+  std::size_t i = 0;
+  std::int64_t n = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
+  if (i == 0 || i > 9) return std::nullopt;
+  const std::string_view unit = s.substr(i);
+  if (unit.empty() || unit == "s") return n * 1000;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  if (unit == "d") return n * 86'400'000;
+  if (unit == "w") return n * 604'800'000;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_time_or_ago_ms(std::string_view s, std::int64_t now_ms) {
+  if (auto t = parse_iso8601_ms(s)) return t;
+  if (s.empty() || (s.back() >= '0' && s.back() <= '9')) return std::nullopt;  // no unit: ambiguous
+  if (auto d = parse_duration_ms(s)) return now_ms - *d;
+  return std::nullopt;
+}
+
 std::string format_iso8601(std::int64_t ms) {
   std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   int frac = static_cast<int>(ms - secs * 1000);

@@ -3,9 +3,12 @@
 
 #include <simdjson.h>
 
+#include <chrono>
+#include <cstdint>
 #include <set>
 #include <sstream>
 
+#include "core/time.h"
 #include "test_util.h"
 
 namespace rg::test {
@@ -215,6 +218,25 @@ TEST(ScanCli, Filters) {
   EXPECT_EQ(none.status, 0);
   EXPECT_EQ(none.out, "");
   EXPECT_EQ(run_rootguard({"scan", "--since", "yesterday", examples().string()}).status, 2);
+  // A duration back from now: the examples are of 2026-11-20 and 21.
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const std::int64_t days_back = (now - *parse_iso8601_ms("2026-11-20")) / 86'400'000 + 1;
+  auto recent = run_rootguard({"scan", "--format", "jsonl", "--since", std::to_string(days_back) + "d", examples().string()});
+  EXPECT_EQ(recent.status, 1);
+  EXPECT_EQ(lines_of(recent.out), all);
+  auto until = run_rootguard({"scan", "--format", "jsonl", "--until", std::to_string(days_back) + "d", examples().string()});
+  EXPECT_EQ(until.status, 0);
+  EXPECT_EQ(until.out, "");
+  if (days_back > 3) {  // the clock is past the examples' days
+    auto last_hour = run_rootguard({"scan", "--since", "1h", examples().string()});
+    EXPECT_EQ(last_hour.status, 0);
+    EXPECT_EQ(last_hour.out, "");
+  }
+  auto bare = run_rootguard({"scan", "--since", "3600", examples().string()});  // seconds? epoch? neither
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_NE(bare.err.find("--since: not an ISO-8601 time or a duration before now"), std::string::npos) << bare.err;
   EXPECT_EQ(run_rootguard({"scan", "--min-severity", "huge", examples().string()}).status, 2);
 }
 
