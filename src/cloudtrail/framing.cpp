@@ -526,6 +526,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
     stats_.read_failed = true;
   };
 
+  bool start_seen = false;
   while (!s.abandoned) {
     if (!eof && src) {
       src->used(s.len);  // the pieces before this one, framed (and still in cache)
@@ -565,6 +566,16 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
       } else {
         s.len += *r;
         stats_.bytes += *r;
+      }
+    }
+    if (!start_seen && (s.len >= 3 || eof)) {  // what the input starts with, once
+      start_seen = true;
+      const auto* u = reinterpret_cast<const unsigned char*>(s.buf);
+      if (s.len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+        s.gap_from = 3;  // a UTF-8 byte order mark (Windows tools write one): passed over
+      } else if (s.len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+        error(0, 0, "UTF-16 text, not UTF-8 JSON (convert it, e.g. with iconv -f UTF-16 -t UTF-8), file skipped");
+        s.abandoned = true;
       }
     }
     // The probe reads up to 64 bytes past a block: when reading, they must have come in.

@@ -283,6 +283,50 @@ TEST(Framer, GarbageEmptyAndTruncatedInputs) {
   EXPECT_NE(t.lines[0].find("truncated"), std::string::npos) << t.lines[0];
 }
 
+// Windows tools write a UTF-8 byte order mark before the JSON: it is passed over in every shape
+// and however the bytes come in, and records' offsets still count it. Only a whole mark at the
+// very start is one. UTF-16 text is named in its one line.
+TEST(Framer, AByteOrderMarkIsPassedOverAndUtf16IsNamed) {
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const std::string& in : {std::string(R"({"Records":[{"a":1},{"b":2}]})"), std::string("[{\"a\":1},\n{\"b\":2}]"),
+                                std::string("{\"a\":1}\n{\"b\":2}\n"), std::string("\n{\n  \"eventName\": \"X\"\n}\n")}) {
+    SCOPED_TRACE(in);
+    const Framed plain = frame(in);
+    for (std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{1} << 20, kInPlace, kInPlaceWatched}) {
+      SCOPED_TRACE(step);
+      const Framed f = frame(bom + in, step);
+      EXPECT_EQ(f.records, plain.records);
+      EXPECT_TRUE(f.lines.empty()) << f.lines[0];
+      ASSERT_EQ(f.meta.size(), plain.meta.size());
+      for (std::size_t i = 0; i < f.meta.size(); ++i) {
+        EXPECT_EQ(f.meta[i].offset, plain.meta[i].offset + 3);
+        EXPECT_EQ(f.meta[i].line, plain.meta[i].line);
+      }
+      EXPECT_EQ(f.stats.json_lines, plain.stats.json_lines);
+    }
+  }
+  const Framed mid = frame("{\"a\":1}\n{\"b\":2}\n" + bom + "{\"c\":3}\n{\"d\":4}\n");
+  EXPECT_EQ(mid.records, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"d\":4}"}));
+  ASSERT_EQ(mid.lines.size(), 1u);
+  EXPECT_NE(mid.lines[0].find("line 3"), std::string::npos) << mid.lines[0];
+  for (const std::string& broken : {std::string("\xEF\xBB{\"a\":1}"), " " + bom + "{\"a\":1}"}) {
+    const Framed f = frame(broken);
+    EXPECT_TRUE(f.records.empty());
+    ASSERT_EQ(f.lines.size(), 1u);
+    EXPECT_NE(f.lines[0].find("not JSON"), std::string::npos) << f.lines[0];
+  }
+  for (const std::string& u16 : {std::string("\xFF\xFE{\0\"\0a\0\"\0:\0\x31\0}\0", 16),
+                                 std::string("\xFE\xFF\0{\0\"\0a\0\"\0:\0\x31\0}", 16)}) {
+    for (std::size_t step : {std::size_t{1}, std::size_t{1} << 20, kInPlace}) {
+      const Framed f = frame(u16, step);
+      EXPECT_TRUE(f.records.empty());
+      ASSERT_EQ(f.lines.size(), 1u);
+      EXPECT_EQ(f.lines[0], "in.json: offset 0: UTF-16 text, not UTF-8 JSON (convert it, e.g. with iconv -f UTF-16 -t "
+                            "UTF-8), file skipped");
+    }
+  }
+}
+
 TEST(Framer, JsonLinesResynchroniseAfterABrokenLine) {
   std::string in = "{\"a\":1}\n{\"b\":2}\n{\"broken\":\"x\n{\"c\":3}\nnot json\n{\"d\":4}\n";
   auto f = frame(in, 5);
