@@ -93,16 +93,13 @@ Out frame(std::string_view in, std::size_t step) {
     if (rec.offset + rec.bytes.size() > in.size() || in.substr(rec.offset, rec.bytes.size()) != rec.bytes) std::abort();
     o.records.emplace_back(rec.bytes);
     check_marks(rec, probe);
-    rg::cloudtrail::Kind k = rg::cloudtrail::sniff(rec);
-    std::string_view text = rec.bytes;
-    if (k == rg::cloudtrail::Kind::Lookup) {
-      auto u = parser.unwrap_lookup(rec);
-      if (!u) return true;
-      text = *u;
-    }
-    simdjson::dom::element ev;
-    (void)parser.parse(text, k, ev);
-    return true;
+    const rg::cloudtrail::Kind k = rg::cloudtrail::sniff(rec);
+    return parser.for_each_event(rec, k, [&](std::string_view text, std::string_view why) {
+      if (text.empty() == why.empty()) std::abort();  // one or the other
+      simdjson::dom::element ev;
+      if (!text.empty()) (void)parser.parse(text, k, ev);
+      return true;
+    });
   };
   if (step == 0 || step == kWatched) {  // all of it in memory, framed where it lies
     std::string held(in);

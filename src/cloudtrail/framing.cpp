@@ -16,7 +16,11 @@ namespace rg::cloudtrail {
 
 namespace {
 
-enum class Role : std::uint8_t { None, TopObject, TopArray, RecordsArray, EventsArray };
+enum class Role : std::uint8_t { None, TopObject, TopArray, RecordsArray, EventsArray, LogEventsArray };
+// An array whose elements are records.
+inline bool holds_records(Role r) {
+  return r == Role::TopArray || r == Role::RecordsArray || r == Role::EventsArray || r == Role::LogEventsArray;
+}
 constexpr int kRoles = 4;  // roles are tracked for depths 1..3; deeper containers are plain
 
 inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -377,7 +381,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
           s.gap_from = pos + 1;
           s.gap_reported = false;
         } else if (s.rec_active && s.rec_container == Container::TopValue && s.depth == 1 && c == '[') {
-          // inside a top-level object: is this the "Records" or "Events" array of a wrapper?
+          // inside a top-level object: is this the array of records of a wrapper?
           const char* buf = s.buf;
           std::size_t k = pos;
           auto back_ws = [&]() { while (k > s.rec_start && is_ws(buf[k - 1])) --k; };
@@ -393,6 +397,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
               if (k > s.rec_start && buf[k - 1] == '"') {
                 if (key == "Records") r = Role::RecordsArray;
                 else if (key == "Events") r = Role::EventsArray;
+                else if (key == "logEvents" || key == "events") r = Role::LogEventsArray;
               }
             }
           }
@@ -404,17 +409,17 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
           }
           s.role[2] = r;
         } else if (!s.rec_active && !s.skipping && s.depth < kRoles &&
-                   (s.role[s.depth] == Role::TopArray || s.role[s.depth] == Role::RecordsArray ||
-                    s.role[s.depth] == Role::EventsArray)) {
+                   holds_records(s.role[s.depth])) {
           if (c == '{') {
             s.rec_active = true;
             s.rec_start = pos;
             s.rec_depth = s.depth;
             s.rec_line = line_at(s.lines);
             Role r = s.role[s.depth];
-            s.rec_container = r == Role::TopArray ? Container::TopArray
+            s.rec_container = r == Role::TopArray       ? Container::TopArray
                               : r == Role::RecordsArray ? Container::RecordsArray
-                                                        : Container::EventsArray;
+                              : r == Role::EventsArray  ? Container::EventsArray
+                                                        : Container::LogEventsArray;
             s.in_gap = false;
             if (s.depth + 1 < kRoles) s.role[s.depth + 1] = Role::None;
           } else {
@@ -475,8 +480,7 @@ void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size
           s.gap_from = pos + 1;
           s.gap_reported = false;
         } else if (!s.rec_active && !s.skipping && s.depth < kRoles &&
-                   (s.role[s.depth] == Role::TopArray || s.role[s.depth] == Role::RecordsArray ||
-                    s.role[s.depth] == Role::EventsArray)) {
+                   holds_records(s.role[s.depth])) {
           s.in_gap = true;
           s.gap_from = pos + 1;
           s.gap_reported = false;

@@ -6,6 +6,9 @@
 // It recognises, from the structure alone:
 //   {"Records":[ {...}, ... ]}       S3 delivery            -> each element, Container::RecordsArray
 //   {"Events":[ {...}, ... ]}        lookup-events output   -> each element, Container::EventsArray
+//   {"logEvents":[ {...}, ... ]}     CloudWatch Logs subscription data (Firehose, Lambda),
+//   {"events":[ {...}, ... ]}        aws logs filter-log-events / get-log-events output
+//                                                           -> each element, Container::LogEventsArray
 //   [ {...}, {...} ]                 a JSON array           -> each element, Container::TopArray
 //   {...}\n{...}\n                   JSON lines / one object -> each top-level object, Container::TopValue
 // What the record holds (a bare event, an EventBridge envelope, a digest) is decided by the
@@ -42,6 +45,7 @@ enum class Container : std::uint8_t {
   TopArray,      // an element of a top-level array
   RecordsArray,  // an element of {"Records":[...]}
   EventsArray,   // an element of {"Events":[...]} (aws cloudtrail lookup-events)
+  LogEventsArray,  // an element of {"logEvents":[...]} or {"events":[...]} (CloudWatch Logs)
 };
 
 struct RawRecord {

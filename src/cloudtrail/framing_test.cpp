@@ -158,6 +158,13 @@ TEST(Framer, ShapesFromStructure) {
   ASSERT_EQ(lookup.records.size(), 1u);
   EXPECT_EQ(lookup.meta[0].container, Container::EventsArray);
 
+  for (const char* cwl : {R"({"events": [{"message":"{}"},{"message":"x"}], "nextForwardToken": "f/1"})",
+                          R"({"logEvents":[{"id":"1","message":"{}"},{"id":"2","message":"x"}],"owner":"1"})"}) {
+    auto logs = frame(cwl);
+    ASSERT_EQ(logs.records.size(), 2u) << cwl;
+    EXPECT_EQ(logs.meta[1].container, Container::LogEventsArray);
+  }
+
   // "Records" that is not a wrapper key at depth 1 is just a field of an event
   auto nested = frame(R"({"eventName":"X","requestParameters":{"Records":[{"a":1}]}})");
   ASSERT_EQ(nested.records.size(), 1u);

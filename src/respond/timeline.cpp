@@ -80,17 +80,8 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
     }
     io::Decoder dec(std::move(*raw), src.name);
     cloudtrail::Framer framer(src.name, diag);
-    framer.run(dec, [&](const cloudtrail::RawRecord& r) {
-      cloudtrail::Kind kind = cloudtrail::sniff(r);
-      std::string_view text = r.bytes;
-      if (kind == cloudtrail::Kind::Lookup) {
-        auto u = parser.unwrap_lookup(r);
-        if (!u.ok()) {
-          diag.error(ErrorKind::Corrupt, src.name + ":" + std::to_string(r.offset), u.error().what);
-          return true;
-        }
-        text = *u;
-      }
+    // One event of record `r` onto the timeline.
+    auto add_event = [&](const cloudtrail::RawRecord& r, cloudtrail::Kind kind, std::string_view text) {
       element e;
       auto k = parser.parse(text, kind, e);
       if (!k.ok()) {
@@ -135,6 +126,16 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
       }
       all.push_back(std::move(ev));
       return true;
+    };
+    framer.run(dec, [&](const cloudtrail::RawRecord& r) {
+      const cloudtrail::Kind kind = cloudtrail::sniff(r);
+      return parser.for_each_event(r, kind, [&](std::string_view text, std::string_view why) {
+        if (!why.empty()) {
+          diag.error(ErrorKind::Corrupt, src.name + ":" + std::to_string(r.offset), std::string(why));
+          return true;
+        }
+        return add_event(r, kind, text);
+      });
     });
   }
   // AssumeRoot issuances: issued key -> the call.

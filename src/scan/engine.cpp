@@ -104,35 +104,21 @@ class Worker {
     bool first = true, digest = false, first_multiline = false;
     Container first_container = Container::TopValue;
     Kind first_kind = Kind::Event;
-    std::uint64_t digests = 0;
+    std::uint64_t events = 0;  // a record holds one, a CloudWatch Logs envelope a batch, a digest none
     std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
     const Options& o = sh_.opts;
+    bool was_first = false;
 
-    auto on_record = [&](const cloudtrail::RawRecord& r) -> bool {
-      Kind k = cloudtrail::sniff(r);
-      if (first) {
-        first_container = r.container;
-        first_kind = k;
-        first_multiline = std::memchr(r.bytes.data(), '\n', r.bytes.size()) != nullptr;
-      }
-      bool was_first = first;
-      first = false;
-      if (k == Kind::Digest) {
-        digest = true;
-        ++digests;
+    // One event of record `r`: its text, or why it cannot be had.
+    auto on_event = [&](const cloudtrail::RawRecord& r, Kind k, std::string_view text, std::string_view error) -> bool {
+      ++events;
+      if (!error.empty()) {
+        framer.error(r.offset, r.line, std::string(error));
         return true;
       }
-      std::string_view text = r.bytes;
-      if (k == Kind::Lookup) {
-        auto u = parser_.unwrap_lookup(r);
-        if (!u) {
-          framer.error(r.offset, r.line, u.error().what);
-          return true;
-        }
-        text = *u;
-      }
-      if (!(r.probed && k != Kind::Lookup ? sh_.prefilter->maybe(text, *scratch_, r.offset, r.hits)
-                                          : sh_.prefilter->maybe(text, *scratch_)))
+      const bool own = text.data() == r.bytes.data();  // not unwrapped: the framer's marks are for it
+      if (!(r.probed && own ? sh_.prefilter->maybe(text, *scratch_, r.offset, r.hits)
+                            : sh_.prefilter->maybe(text, *scratch_)))
         return true;
       ++rep.parsed;
       simdjson::dom::element ev;
@@ -148,9 +134,9 @@ class Worker {
         }
         return true;
       }
-      if (*kr == Kind::Digest) {
+      if (*kr == Kind::Digest) {  // not an event after all
         digest = true;
-        ++digests;
+        --events;
         return true;
       }
       if (was_first && *kr == Kind::EventBridge) first_kind = Kind::EventBridge;
@@ -190,6 +176,23 @@ class Worker {
       }
       return true;
     };
+    auto on_record = [&](const cloudtrail::RawRecord& r) -> bool {
+      const Kind k = cloudtrail::sniff(r);
+      if (first) {
+        first_container = r.container;
+        first_kind = k;
+        first_multiline = std::memchr(r.bytes.data(), '\n', r.bytes.size()) != nullptr;
+      }
+      was_first = first;
+      first = false;
+      if (k == Kind::Digest) {
+        digest = true;
+        return true;
+      }
+      if (k == Kind::Event || k == Kind::EventBridge) return on_event(r, k, r.bytes, {});
+      return parser_.for_each_event(
+          r, k, [&](std::string_view text, std::string_view error) { return on_event(r, k, text, error); });
+    };
     if (auto all = dec.take_whole()) {  // decoded in one call: framed where it lies
       static_assert(io::kWholeTail >= cloudtrail::kInPlaceTail);
       sh_.bytes_in.fetch_add(dec.bytes_in(), std::memory_order_relaxed);
@@ -212,7 +215,7 @@ class Worker {
     rep.gzip = dec.gzip();
     rep.bytes_in = dec.bytes_in();
     rep.bytes_out = dec.bytes_out();
-    rep.records = st.records - digests;
+    rep.records = events;
     rep.errors = st.errors;
     sh_.records.fetch_add(rep.records, std::memory_order_relaxed);
     if (digest && rep.records == 0) {
@@ -224,14 +227,17 @@ class Worker {
       switch (first_container) {
         case Container::RecordsArray: rep.shape = Shape::S3Records; break;
         case Container::EventsArray: rep.shape = Shape::LookupEvents; break;
+        case Container::LogEventsArray: rep.shape = Shape::CloudWatchLogs; break;
         case Container::TopArray:
           rep.shape = first_kind == Kind::EventBridge ? Shape::EventBridge
                       : first_kind == Kind::Lookup    ? Shape::LookupEvents
+                      : first_kind == Kind::LogEvent || first_kind == Kind::LogEnvelope ? Shape::CloudWatchLogs
                                                       : Shape::JsonArray;
           break;
         case Container::TopValue:
           rep.shape = first_kind == Kind::EventBridge ? Shape::EventBridge
                       : first_kind == Kind::Lookup    ? Shape::LookupEvents
+                      : first_kind == Kind::LogEvent || first_kind == Kind::LogEnvelope ? Shape::CloudWatchLogs
                       : st.json_lines || !first_multiline ? Shape::JsonLines
                                                       : Shape::SingleEvent;
           break;

@@ -175,6 +175,72 @@ TEST(Scan, RecordKindsAreToldApartInJsonLines) {
   EXPECT_EQ(r.report.per_file[2].shape, cloudtrail::Shape::JsonLines);
 }
 
+// CloudTrail delivered to CloudWatch Logs and read back: a subscription's envelopes as Firehose
+// writes them to S3 (gzip members back to back, a control message first), filter-log-events
+// output, its events flattened one per line, and an envelope with sorted keys (its logEvents
+// come first, so the framer splits them). Each holds the same three events as plain JSON lines.
+TEST(Scan, CloudWatchLogsShapesHoldTheSameEvents) {
+  test::TempDir dir;
+  const std::vector<std::string> events{kUserCall, kRootLogin, kRootKey};
+  auto log_event = [&](std::size_t i, const std::string& message) {
+    return R"({"id":")" + std::to_string(i) + R"(","timestamp":1795000000000,"message":")" + json_escape(message) + "\"}";
+  };
+  auto envelope = [&](const std::string& type, const std::vector<std::string>& messages) {
+    std::string s = R"({"messageType":")" + type +
+                    R"(","owner":"111122223333","logGroup":"aws-cloudtrail-logs","logStream":"111122223333_CloudTrail_us-east-1",)"
+                    R"("subscriptionFilters":["to-firehose"],"logEvents":[)";
+    for (std::size_t i = 0; i < messages.size(); ++i) s += (i ? "," : "") + log_event(i, messages[i]);
+    return s + "]}";
+  };
+  test::write_file(dir / "bare.jsonl", events[0] + "\n" + events[1] + "\n" + events[2] + "\n");
+  test::write_file(dir / "firehose.gz",
+                   test::gzip(envelope("CONTROL_MESSAGE", {"CWL CONTROL MESSAGE: Checking health of destination Firehose."})) +
+                       test::gzip(envelope("DATA_MESSAGE", {events[0], events[1]})) +
+                       test::gzip(envelope("DATA_MESSAGE", {events[2]})));
+  std::string filter = "{\n    \"events\": [";
+  std::string flat;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::string e = R"({"logStreamName":"s","timestamp":1795000000000,"message":")" + json_escape(events[i]) +
+                          R"(","ingestionTime":1795000000100,"eventId":")" + std::to_string(i) + "\"}";
+    filter += (i ? ",\n        " : "\n        ") + e;
+    flat += e + "\n";
+  }
+  test::write_file(dir / "filter.json", filter + "\n    ],\n    \"searchedLogStreams\": []\n}\n");
+  test::write_file(dir / "flat.jsonl", flat);
+  std::string sorted = R"({"logEvents":[)";
+  for (std::size_t i = 0; i < events.size(); ++i) sorted += (i ? "," : "") + log_event(i, events[i]);
+  test::write_file(dir / "sorted.json", sorted + R"(],"logGroup":"g","messageType":"DATA_MESSAGE","owner":"1"})");
+
+  const ScanRun want = scan_paths({(dir / "bare.jsonl").string()});
+  ASSERT_EQ(want.findings.size(), 3u);
+  for (const char* name : {"firehose.gz", "filter.json", "flat.jsonl", "sorted.json"}) {
+    SCOPED_TRACE(name);
+    const ScanRun got = scan_paths({(dir / name).string()});
+    EXPECT_TRUE(got.lines.empty()) << got.lines[0];
+    ASSERT_EQ(got.findings.size(), want.findings.size());
+    for (std::size_t i = 0; i < want.findings.size(); ++i) {
+      EXPECT_EQ(got.findings[i].id, want.findings[i].id);
+      EXPECT_EQ(got.findings[i].severity, want.findings[i].severity);
+      EXPECT_EQ(got.findings[i].event.event_id, want.findings[i].event.event_id);
+      EXPECT_EQ(got.findings[i].event.access_key_id, want.findings[i].event.access_key_id);
+    }
+    ASSERT_EQ(got.report.per_file.size(), 1u);
+    EXPECT_EQ(got.report.per_file[0].records, 3u);  // the control message is not an event
+    EXPECT_EQ(got.report.per_file[0].shape, cloudtrail::Shape::CloudWatchLogs);
+  }
+
+  // A log group that is not CloudTrail's: one line for the message that is not an event, and
+  // the events beside it are still scanned.
+  test::write_file(dir / "mixed.json", envelope("DATA_MESSAGE", {"START RequestId: 1f2e Version: $LATEST", events[1]}));
+  const ScanRun mixed = scan_paths({(dir / "mixed.json").string()});
+  ASSERT_EQ(mixed.lines.size(), 1u);
+  EXPECT_NE(mixed.lines[0].find("mixed.json: offset 0: CloudWatch Logs message is not a JSON event"), std::string::npos)
+      << mixed.lines[0];
+  ASSERT_EQ(mixed.findings.size(), 2u);
+  EXPECT_EQ(mixed.findings[0].event.event_id, "e-1");
+  EXPECT_EQ(mixed.report.per_file[0].errors, 1u);
+}
+
 TEST(Scan, FiltersAndOrderAreIndependentOfJobs) {
   test::TempDir dir;
   for (int i = 0; i < 12; ++i) {

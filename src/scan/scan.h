@@ -81,7 +81,7 @@ struct FileReport {
   bool gzip = false;
   std::uint64_t bytes_in = 0;    // as read (compressed size for gzip)
   std::uint64_t bytes_out = 0;   // decoded
-  std::uint64_t records = 0;     // records framed (events, envelopes removed)
+  std::uint64_t records = 0;     // events framed (envelopes removed; a CloudWatch Logs batch counts its events)
   std::uint64_t parsed = 0;      // records that passed the prefilter and were parsed
   std::uint32_t errors = 0;      // error lines reported for this file
 };
