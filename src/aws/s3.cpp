@@ -35,10 +35,6 @@ std::string s3_url(const Client& client, const std::string& bucket, const std::s
 
 namespace {
 
-bool all_digits(const std::string& s, size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // What the next key segment is, given the segments after "AWSLogs".
 enum class Next { OrgOrAccount, Account, Service, Region, Year, Month, Day, Objects };
 
@@ -98,34 +94,6 @@ bool list(Client& client, const std::string& bucket, const std::string& prefix, 
 
 S3Listing list_trail_objects(Client& client, const S3Location& where, const TrailFilter& f, Diagnostics& diag) {
   S3Listing out;
-  auto day_of = [](std::int64_t ms) { return rg::format_iso8601(ms).substr(0, 10); };  // "YYYY-MM-DD"
-  std::string since = f.since_ms ? day_of(*f.since_ms) : "0000-00-00";
-  std::string until = f.until_ms ? day_of(*f.until_ms) : "9999-99-99";
-  auto keep = [&](Next kind, const std::vector<std::string>& after, const std::string& seg) {
-    switch (kind) {
-      case Next::OrgOrAccount:
-        if (seg.starts_with("o-")) return true;
-        [[fallthrough]];
-      case Next::Account:
-        return f.accounts.empty() || std::find(f.accounts.begin(), f.accounts.end(), seg) != f.accounts.end();
-      case Next::Service: return seg == "CloudTrail";
-      case Next::Region: return f.regions.empty() || std::find(f.regions.begin(), f.regions.end(), seg) != f.regions.end();
-      case Next::Year: return all_digits(seg, 4) && seg >= since.substr(0, 4) && seg <= until.substr(0, 4);
-      case Next::Month: {
-        if (!all_digits(seg, 2)) return false;
-        std::string ym = after[after.size() - 1] + "-" + seg;
-        return ym >= since.substr(0, 7) && ym <= until.substr(0, 7);
-      }
-      case Next::Day: {
-        if (!all_digits(seg, 2)) return false;
-        std::string ymd = after[after.size() - 2] + "-" + after[after.size() - 1] + "-" + seg;
-        return ymd >= since && ymd <= until;
-      }
-      case Next::Objects: return true;
-    }
-    return true;
-  };
-
   std::deque<std::string> todo = {where.prefix};
   while (!todo.empty()) {
     std::string prefix = todo.front();
@@ -155,7 +123,7 @@ S3Listing list_trail_objects(Client& client, const S3Location& where, const Trai
         todo.push_back(child);  // still above AWSLogs/: look everywhere
         continue;
       }
-      if (keep(next, after, seg)) todo.push_back(child);
+      if (io::trail_dir_wanted(child, f)) todo.push_back(child);
     }
   }
   std::sort(out.objects.begin(), out.objects.end(), [](const S3Object& a, const S3Object& b) { return a.key < b.key; });

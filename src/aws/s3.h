@@ -17,6 +17,7 @@
 #include "aws/client.h"
 #include "core/diagnostics.h"
 #include "io/source.h"
+#include "io/trail_layout.h"
 
 namespace rg::aws {
 
@@ -27,11 +28,7 @@ struct S3Location {
 // "s3://bucket/prefix" -> {bucket, prefix}.
 Result<S3Location> parse_s3_url(std::string_view url);
 
-struct TrailFilter {
-  std::optional<std::int64_t> since_ms, until_ms;  // days outside [since, until] are skipped
-  std::vector<std::string> accounts;               // empty: all
-  std::vector<std::string> regions;                // empty: all
-};
+using TrailFilter = io::TrailFilter;  // io/trail_layout.h: which days, accounts and regions are listed
 
 struct S3Object {
   std::string key;

@@ -157,9 +157,15 @@ int run_scan(const ScanFlags& f) {
     lo.tests = false;
     rules = sigma::load_rules(lo, diag);
   };
+  // Copies of a trail bucket on disk are pruned by its key layout, as s3:// listings are.
+  io::TrailFilter prune;
+  prune.since_ms = opts.since_ms;
+  prune.until_ms = opts.until_ms;
+  prune.accounts = f.accounts;
+  prune.regions = f.regions;
   std::vector<io::Source> sources;
   if (local.empty()) load();
-  else sources = io::expand_beside(local, io::Env::posix(), diag, load);
+  else sources = io::expand_beside(local, io::Env::posix(), diag, load, &prune);
   if (s3) {
     add_s3_sources(f, opts, sources, diag);
     // Objects are fetched by the workers: more of them keep more requests in flight.
@@ -210,7 +216,7 @@ Command register_scan(CLI::App& root) {
   app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU); a thread left over inflates a gzip file ahead");
   app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");
-  app->add_option("--region", flags->regions, "s3://: only logs of this trail region (repeatable)");
+  app->add_option("--region", flags->regions, "Only logs of this trail region (repeatable), by the key layout of s3:// listings and of copies of a trail bucket on disk");
   app->add_option("--profile", flags->aws.profile, "s3://: AWS CLI profile (default: AWS_PROFILE, else default)");
   app->add_option("--bucket-region", flags->aws.region, "s3://: the bucket's region (default: AWS_REGION, the profile's)");
   app->add_option("--endpoint-url", flags->aws.endpoint_url, "s3://: send requests to this URL instead of AWS's");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -14,7 +15,9 @@
 
 #include "io/gzip.h"
 #include "io/read_ahead.h"
+#include "core/time.h"
 #include "io/source.h"
+#include "io/trail_layout.h"
 #include "test_util.h"
 
 namespace rg::io {
@@ -531,6 +534,67 @@ TEST(Expand, DeepTreesAreWalkedWhole) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("symlink loop (directory contains itself)"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find("/up"), std::string::npos) << lines[0];
+}
+
+TEST(TrailLayout, DirectoriesOutsideTheFilterAreRuledOut) {
+  TrailFilter f;
+  f.since_ms = parse_iso8601_ms("2026-11-20T06:00:00Z");
+  f.until_ms = parse_iso8601_ms("2026-11-21T12:00:00Z");
+  f.accounts = {"111122223333"};
+  const std::string org = "/data/trail/AWSLogs/o-abc123/";
+  for (const char* in : {"/data", "/data/trail/exports/2025/01/01", "/data/trail/AWSLogs", "/data/trail/AWSLogs/o-abc123",
+                         "AWSLogs/111122223333/CloudTrail/us-east-1/2026", "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/20"})
+    EXPECT_TRUE(trail_dir_wanted(in, f)) << in;
+  EXPECT_TRUE(trail_dir_wanted(org + "111122223333/CloudTrail/us-east-1/2026/11", f));
+  EXPECT_TRUE(trail_dir_wanted(org + "111122223333/CloudTrail/us-east-1/2026/11/20/", f));
+  // the day after `until` holds files delivered just after midnight: kept; the day before `since` is not
+  EXPECT_TRUE(trail_dir_wanted(org + "111122223333/CloudTrail/us-east-1/2026/11/22", f));
+  for (const std::string& out : {org + "444455556666", org + "111122223333/CloudTrail-Digest",
+                                 org + "111122223333/CloudTrail/us-east-1/2025",
+                                 org + "111122223333/CloudTrail/us-east-1/2026/10",
+                                 org + "111122223333/CloudTrail/us-east-1/2026/11/19",
+                                 org + "111122223333/CloudTrail/us-east-1/2026/11/23",
+                                 org + "111122223333/CloudTrail/us-east-1/2026/11/xx"})
+    EXPECT_FALSE(trail_dir_wanted(out, f)) << out;
+  f.regions = {"eu-west-1"};
+  EXPECT_FALSE(trail_dir_wanted(org + "111122223333/CloudTrail/us-east-1", f));
+  EXPECT_TRUE(trail_dir_wanted(org + "111122223333/CloudTrail/eu-west-1", f));
+  EXPECT_TRUE(trail_dir_wanted(org + "111122223333/CloudTrail/us-east-1/2026/11/20", TrailFilter{}));
+}
+
+// A copy of a trail bucket walked with a filter: the days, accounts and services it rules
+// out are not walked (nor read, nor named); paths given, and what lies outside the layout,
+// are walked whatever they are.
+TEST(Expand, ACopyOfATrailBucketIsWalkedOnlyWhereTheFilterLooks) {
+  test::TempDir dir;
+  const fs::path base = dir / "AWSLogs/o-abc123";
+  for (const char* d : {"111122223333/CloudTrail/us-east-1/2026/11/19", "111122223333/CloudTrail/us-east-1/2026/11/20",
+                        "111122223333/CloudTrail/us-east-1/2026/11/21", "111122223333/CloudTrail/us-east-1/2026/11/25",
+                        "111122223333/CloudTrail-Digest/us-east-1/2026/11/20", "444455556666/CloudTrail/us-east-1/2026/11/20"}) {
+    fs::create_directories(base / d);
+    test::write_file(base / d / "f.json.gz", "x");
+  }
+  fs::create_directories(dir / "exports");
+  test::write_file(dir / "exports/athena.jsonl", "x");
+  TrailFilter f;
+  f.since_ms = parse_iso8601_ms("2026-11-20T00:00:00Z");
+  f.until_ms = parse_iso8601_ms("2026-11-20T23:00:00Z");
+  f.accounts = {"111122223333"};
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  auto names = [](const std::vector<Source>& srcs) {
+    std::vector<std::string> n;
+    for (const Source& s : srcs) n.push_back(s.name);
+    return n;
+  };
+  const std::string b = base.string() + "/111122223333/CloudTrail/us-east-1/2026/11/";
+  EXPECT_EQ(names(expand({dir.path().string()}, Env::posix(), diag, &f)),
+            (std::vector<std::string>{b + "20/f.json.gz", b + "21/f.json.gz", (dir / "exports/athena.jsonl").string()}));
+  EXPECT_EQ(names(expand({b + "19", b + "25/f.json.gz"}, Env::posix(), diag, &f)),
+            (std::vector<std::string>{b + "19/f.json.gz", b + "25/f.json.gz"}));
+  EXPECT_EQ(expand({dir.path().string()}, Env::posix(), diag, nullptr).size(), 7u);
+  EXPECT_EQ(expand({dir.path().string()}, Env::posix(), diag, std::make_unique<TrailFilter>().get()).size(), 7u);
+  EXPECT_TRUE(lines.empty()) << lines[0];
 }
 
 TEST(Expand, BesideOtherWorkGivesTheSameSourcesAndItsLinesComeAfterThatWork) {

@@ -80,6 +80,7 @@ struct Walker {
   Env& env;
   Diagnostics& diag;
   std::vector<Source>& out;
+  const TrailFilter* prune;                  // directories of a trail's layout it rules out are not walked
   std::set<std::pair<dev_t, ino_t>> stack;  // directories being walked (loop detection)
   std::vector<char> buf;                     // listing scratch
   std::size_t held = 0;                      // directory descriptors open (one per level)
@@ -102,7 +103,9 @@ struct Walker {
     const int at = dir >= 0 ? dir : AT_FDCWD;
     const char* rel = dir >= 0 ? e.name.c_str() : path.c_str();
     struct stat st {};
+    auto unwanted = [&] { return !top && prune && !trail_dir_wanted(path, *prune); };
     if (e.type == DT_DIR) {  // no stat: the descriptor it is walked by says which it is
+      if (unwanted()) return;
       const int fd = ::openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0 || ::fstat(fd, &st) != 0) {
         const int err = errno;
@@ -124,6 +127,7 @@ struct Walker {
       return;
     }
     if (S_ISDIR(st.st_mode)) {  // a symlink to a directory, or a listing without types
+      if (unwanted()) return;
       walk(::openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC), path, st);
     } else if (S_ISREG(st.st_mode)) {
       out.push_back(file_source(path, path, env, static_cast<std::uint64_t>(st.st_size)));
@@ -179,9 +183,10 @@ struct Walker {
 
 }  // namespace
 
-std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag) {
+std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
+                           const TrailFilter* prune) {
   std::vector<Source> out;
-  Walker w{env, diag, out, {}, {}, 0};
+  Walker w{env, diag, out, prune && prune->narrows() ? prune : nullptr, {}, {}, 0};
   for (const std::string& p : paths) {
     if (p == "-") {
       out.push_back(stdin_source(env));
@@ -193,7 +198,7 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
 }
 
 std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                                  const std::function<void()>& meanwhile) {
+                                  const std::function<void()>& meanwhile, const TrailFilter* prune) {
   std::vector<std::pair<Diagnostics::Level, std::string>> held;
   std::vector<Source> out;
   std::exception_ptr failed;
@@ -202,14 +207,14 @@ std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& en
     walker = std::thread([&] {
       try {
         Diagnostics side([&](Diagnostics::Level level, const std::string& line) { held.emplace_back(level, line); });
-        out = expand(paths, env, side);
+        out = expand(paths, env, side, prune);
       } catch (...) {
         failed = std::current_exception();
       }
     });
   } catch (const std::system_error&) {  // no thread: one after the other
     meanwhile();
-    return expand(paths, env, diag);
+    return expand(paths, env, diag, prune);
   }
   struct Join {  // however `meanwhile` ends
     std::thread& t;

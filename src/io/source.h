@@ -18,6 +18,7 @@
 #include "core/diagnostics.h"
 #include "core/result.h"
 #include "io/env.h"
+#include "io/trail_layout.h"
 
 namespace rg::io {
 
@@ -37,8 +38,12 @@ Source file_source(const std::filesystem::path& path, std::string name, Env& env
 Source stdin_source(Env& env);
 
 // Expands user paths (see above). Order: the paths in the order given; inside a directory,
-// entries sorted by name (byte order), depth first.
-std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag);
+// entries sorted by name (byte order), depth first. With `prune` (when it narrows anything),
+// directories of a trail's key layout that it rules out (io/trail_layout.h) are not walked:
+// a copy of a trail bucket is searched for a week as fast as the week alone. Paths given are
+// walked whatever they are.
+std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
+                           const TrailFilter* prune = nullptr);
 
 // expand() on a thread of its own while this one runs `meanwhile` (scan loads its rules):
 // walking a tree of files is mostly waiting on system calls, and neither needs the other.
@@ -46,6 +51,6 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
 // expand() called after `meanwhile` would have put them. Without a thread to be had, the
 // same as `meanwhile` then expand().
 std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                                  const std::function<void()>& meanwhile);
+                                  const std::function<void()>& meanwhile, const TrailFilter* prune = nullptr);
 
 }  // namespace rg::io

@@ -240,6 +240,36 @@ TEST(ScanCli, Filters) {
   EXPECT_EQ(run_rootguard({"scan", "--min-severity", "huge", examples().string()}).status, 2);
 }
 
+// A copy of a trail bucket on disk (aws s3 sync) is pruned by its key layout, as an s3://
+// listing is: the days, accounts and regions the filters rule out are not read, and the
+// findings are those of the files that could hold them.
+TEST(ScanCli, ACopyOfATrailBucketIsReadOnlyWhereTheFiltersLook) {
+  test::TempDir dir;
+  const std::string a = "111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz";
+  const fs::path layout = dir / "AWSLogs/o-abc123/111122223333/CloudTrail";
+  for (const char* day : {"us-east-1/2026/11/20", "us-east-1/2026/11/21", "us-east-1/2026/10/02", "eu-west-1/2026/11/20"}) {
+    fs::create_directories(layout / day);
+    fs::copy_file(examples() / a, layout / day / a);
+  }
+  auto window = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"scan", "--format", "jsonl", "--since", "2026-11-20", "--until", "2026-11-20T23:00Z"};
+    args.insert(args.end(), more.begin(), more.end());
+    return run_rootguard(args);
+  };
+  const auto one = window({(layout / "us-east-1/2026/11/20" / a).string()});
+  ASSERT_EQ(one.status, 1) << one.err;
+  EXPECT_NE(one.err.find("scanned 1 file,"), std::string::npos) << one.err;
+  // the day after the window is read too (a file delivered after midnight holds the evening before)
+  const auto tree = window({"--region", "us-east-1", dir.path().string()});
+  EXPECT_EQ(tree.status, 1) << tree.err;
+  EXPECT_NE(tree.err.find("scanned 2 files,"), std::string::npos) << tree.err;
+  EXPECT_EQ(rule_ids_in(tree.out), rule_ids_in(one.out));
+  const auto regions = window({dir.path().string()});
+  EXPECT_NE(regions.err.find("scanned 3 files,"), std::string::npos) << regions.err;
+  const auto everything = run_rootguard({"scan", "--format", "jsonl", dir.path().string()});
+  EXPECT_NE(everything.err.find("scanned 4 files,"), std::string::npos) << everything.err;
+}
+
 TEST(ScanCli, FailOnSetsTheThreshold) {
   fs::path f = examples() / "athena-export-dev.jsonl";  // critical D10/D16 present
   EXPECT_EQ(run_rootguard({"scan", "--fail-on", "critical", f.string()}).status, 1);
