@@ -26,7 +26,12 @@ int run_timeline(const TimelineFlags& f) {
   o.root_only = f.root_only;
   if (!read_time_flag("--from", f.from, o.from_ms) || !read_time_flag("--to", f.to, o.to_ms)) return kExitError;
   Diagnostics diag;
-  auto sources = io::expand(f.paths, io::Env::posix(), diag);
+  // A copy of a trail bucket is walked only on the window's days; not by --account, whose
+  // AssumeRoot sessions began with a call recorded in another account.
+  io::TrailFilter prune;
+  prune.since_ms = o.from_ms;
+  prune.until_ms = o.to_ms;
+  auto sources = io::expand(f.paths, io::Env::posix(), diag, &prune);
   respond::Timeline t = respond::build_timeline(sources, o, diag);
   std::string out = f.format == "jsonl" ? respond::timeline_jsonl(t)
                     : f.format == "html" ? respond::timeline_html(t)

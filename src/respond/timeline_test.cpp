@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <string>
 
 #include "test_util.h"
 
 namespace rg::respond {
 namespace {
+
+namespace fs = std::filesystem;
 
 const char* kTrail = R"TRAIL({"Records":[
 {"eventVersion":"1.09","eventTime":"2026-11-20T10:00:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRoot","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.5","userAgent":"aws-cli","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::999988887777:assumed-role/Admin/alice","accountId":"999988887777","accessKeyId":"ASIACALLER"},"requestParameters":{"targetPrincipal":"111122223333","taskPolicyArn":{"arn":"arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"}},"responseElements":{"credentials":{"accessKeyId":"ASIAISSUED"}},"eventID":"e1","recipientAccountId":"999988887777"},
@@ -43,6 +47,33 @@ TEST(Timeline, LinksAssumeRootToTheMemberAccountSessionAndFlagsFailures) {
   r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--format", "html"});
   ASSERT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("<!DOCTYPE html>"), std::string::npos);
+}
+
+// The same trail in a copy of an organization's bucket, each event in its account's folder of
+// its day: --from/--to keep the walk to their days; --account does not keep it out of the
+// account where the AssumeRoot call was recorded.
+TEST(Timeline, ACopyOfATrailBucketIsWalkedOnTheWindowsDaysOnly) {
+  rg::test::TempDir d;
+  const std::string head = R"({"Records":[)";
+  std::string text(kTrail);
+  const std::size_t first = text.find('\n') + 1, second = text.find('\n', first) + 1;
+  const std::string assume = text.substr(first, second - first - 2);  // the line, without ",\n"
+  const std::string rest = text.substr(second, text.rfind(']') - second);
+  const fs::path org = d / "AWSLogs/o-abc123";
+  fs::create_directories(org / "999988887777/CloudTrail/us-east-1/2026/11/20");
+  fs::create_directories(org / "111122223333/CloudTrail/us-east-1/2026/11/20");
+  fs::create_directories(org / "111122223333/CloudTrail/us-east-1/2026/11/27");
+  rg::test::write_file(org / "999988887777/CloudTrail/us-east-1/2026/11/20/a.json", head + assume + "]}");
+  rg::test::write_file(org / "111122223333/CloudTrail/us-east-1/2026/11/20/b.json", head + rest + "]}");
+  rg::test::write_file(org / "111122223333/CloudTrail/us-east-1/2026/11/27/c.json", "not a trail file");
+  auto r = rg::test::run_rootguard({"timeline", d.path().string(), "--account", "111122223333", "--from", "2026-11-20",
+                                    "--to", "2026-11-21"});
+  ASSERT_EQ(r.status, 0) << r.err;  // the 27th's broken file is not read
+  EXPECT_NE(r.out.find("AssumeRoot session: issued to arn:aws:sts::999988887777:assumed-role/Admin/alice"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DeleteBucketPolicy"), std::string::npos) << r.out;
+  r = rg::test::run_rootguard({"timeline", d.path().string(), "--account", "111122223333"});
+  EXPECT_EQ(r.status, 2) << "without a window every day is read";
+  EXPECT_NE(r.err.find("c.json"), std::string::npos) << r.err;
 }
 
 }  // namespace
