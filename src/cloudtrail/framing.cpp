@@ -149,6 +149,7 @@ struct Framer::State {
 
   std::uint64_t last_top_end_line = 0;  // line where the last top-level value ended
   bool abandoned = false;
+  bool finished = false;  // run() has returned: errors reported now are shown whatever their number
 
   // The key probe's marks (Framer::set_probe), in input order: hits[0, nhits), from the
   // first block of the open record on. A restart, which frames some bytes again from a later
@@ -167,11 +168,7 @@ Framer::~Framer() = default;
 void Framer::error(std::uint64_t offset, std::uint64_t line, const std::string& what) {
   if (st_->abandoned) return;
   ++stats_.errors;
-  if (stats_.errors > opts_.max_errors) {
-    diag_.error(ErrorKind::Corrupt, name_, "too many errors, rest of the file skipped");
-    st_->abandoned = true;
-    return;
-  }
+  if (stats_.errors > opts_.max_errors && !st_->finished) return;  // counted, and told in one line at the end
   std::string loc = stats_.json_lines && line ? "line " + std::to_string(line) : "offset " + std::to_string(offset);
   diag_.error(ErrorKind::Corrupt, name_, loc + ": " + what);
 }
@@ -180,10 +177,24 @@ void Framer::set_probe(const KeyProbe& probe) {
   probe_ = probe.count >= 1 && probe.count <= 4 && kLoops.probe[probe.count] ? probe : KeyProbe{};
 }
 
-void Framer::run(io::Reader& in, const OnRecord& on_record) { frame(&in, nullptr, nullptr, 0, on_record); }
+void Framer::run(io::Reader& in, const OnRecord& on_record) {
+  frame(&in, nullptr, nullptr, 0, on_record);
+  finish();
+}
+
+void Framer::finish() {
+  st_->finished = true;
+  if (stats_.errors > opts_.max_errors) {
+    const std::uint32_t more = stats_.errors - opts_.max_errors;
+    diag_.errors(more, ErrorKind::Corrupt, name_,
+                 std::to_string(more) + " more errors in this file, not shown (the first " +
+                     std::to_string(opts_.max_errors) + " are above); the rest of it was scanned");
+  }
+}
 
 void Framer::run_in_place(char* data, std::size_t len, const OnRecord& on_record, io::InPlaceSource* src) {
   frame(nullptr, src, data, len, on_record);
+  finish();
 }
 
 void Framer::frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size_t len, const OnRecord& on_record) {

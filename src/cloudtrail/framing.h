@@ -67,7 +67,7 @@ struct FramerOptions {
   std::size_t max_record_bytes = 16u << 20;  // larger records are refused with one error line
   std::size_t chunk_bytes = 256u << 10;      // read size
   std::uint32_t max_depth = 512;             // deeper nesting is refused
-  std::uint32_t max_errors = 20;             // per file; then the rest of the file is skipped
+  std::uint32_t max_errors = 20;             // error lines per file; more are counted, told in one line, and the file is still scanned
 };
 
 struct FramerStats {
@@ -114,13 +114,15 @@ class Framer {
   void set_probe(const KeyProbe& probe);
 
   const FramerStats& stats() const { return stats_; }
-  // Reports an error against this file (counted, capped at max_errors like the framer's own).
+  // Reports an error against this file (counted; during a run, shown only up to max_errors
+  // like the framer's own, and the number of the others told in one line when the run ends).
   void error(std::uint64_t offset, std::uint64_t line, const std::string& what);
 
   struct State;
 
  private:
   void frame(io::Reader* in, io::InPlaceSource* src, char* data, std::size_t len, const OnRecord& on_record);
+  void finish();  // the end of a run: how many errors were not shown
 
   std::string name_;
   Diagnostics& diag_;

@@ -367,13 +367,28 @@ TEST(Framer, LongJsonLinesResynchroniseAfterABrokenLine) {
   }
 }
 
-TEST(Framer, ErrorsPerFileAreCapped) {
-  std::string in = "{\"Records\":[";
-  for (int i = 0; i < 100; ++i) in += "[1],";
-  in += "{}]}";
-  auto f = frame(in);
-  EXPECT_EQ(f.lines.size(), 21u);  // 20 errors and "too many errors"
-  EXPECT_NE(f.lines.back().find("too many errors"), std::string::npos);
+// Error lines are capped per file, not the file: past 20, errors are counted and told in one
+// line at the end, and the records after them are still framed (nothing is lost), in every
+// shape and however the bytes come in.
+TEST(Framer, ErrorLinesAreCappedAndTheFileIsStillFramed) {
+  std::string records = "{\"Records\":[";
+  std::string lines = "{\"a\":0}\n{\"a\":0}\n";
+  for (int i = 0; i < 100; ++i) {
+    records += "[1],{\"n\":" + std::to_string(i) + "},";
+    lines += "{\"broken\":\n{\"n\":" + std::to_string(i) + "}\n";
+  }
+  records += "{}]}";
+  for (const std::string& in : {records, lines}) {
+    for (std::size_t step : {std::size_t{7}, std::size_t{1} << 20, kInPlace}) {
+      SCOPED_TRACE(step);
+      auto f = frame(in, step);
+      ASSERT_EQ(f.lines.size(), 21u);  // 20 errors and the line that counts the others
+      EXPECT_EQ(f.lines.back(), "in.json: 80 more errors in this file, not shown (the first 20 are above); the rest of it was scanned");
+      EXPECT_EQ(f.stats.errors, 100u);
+      EXPECT_EQ(f.records.size(), in == records ? 101u : 102u);
+      EXPECT_EQ(f.records[in == records ? 99 : 101], "{\"n\":99}");
+    }
+  }
 }
 
 }  // namespace

@@ -18,12 +18,12 @@ Diagnostics::Printer Diagnostics::silent() {
   return [](Level, const std::string&) {};
 }
 
-void Diagnostics::emit(Level level, std::string line) {
+void Diagnostics::emit(Level level, std::string line, std::size_t count) {
   line = redact_secrets(line);
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   std::lock_guard<std::mutex> lock(mu_);
-  if (level == Level::Error) ++errors_;
+  if (level == Level::Error) errors_ += count;
   if (level == Level::Warning) ++warnings_;
   lines_.push_back(line);
   if (lines_.size() > 100000) lines_.erase(lines_.begin(), lines_.begin() + 50000);
@@ -33,6 +33,9 @@ void Diagnostics::emit(Level level, std::string line) {
 void Diagnostics::error(const Error& e) { emit(Level::Error, e.str()); }
 void Diagnostics::error(ErrorKind kind, std::string where, std::string what) {
   error(Error{kind, std::move(where), std::move(what)});
+}
+void Diagnostics::errors(std::size_t count, ErrorKind kind, std::string where, std::string what) {
+  emit(Level::Error, Error{kind, std::move(where), std::move(what)}.str(), count);
 }
 void Diagnostics::warning(std::string where, std::string what) {
   emit(Level::Warning, Error{ErrorKind::Invalid, std::move(where), std::move(what)}.str());

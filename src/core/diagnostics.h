@@ -27,6 +27,8 @@ class Diagnostics {
 
   void error(const Error& e);
   void error(ErrorKind kind, std::string where, std::string what);
+  // One line that stands for `count` errors (those of a file past its cap of shown lines).
+  void errors(std::size_t count, ErrorKind kind, std::string where, std::string what);
   void warning(std::string where, std::string what);
   void note(std::string where, std::string what);
   // A line another Diagnostics delivered (work done on a thread of its own, held until its
@@ -42,7 +44,7 @@ class Diagnostics {
   static Printer silent();
 
  private:
-  void emit(Level level, std::string line);
+  void emit(Level level, std::string line, std::size_t count = 1);
   mutable std::mutex mu_;
   Printer printer_;
   std::size_t errors_ = 0;

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "cloudtrail/framing.h"
@@ -239,6 +240,27 @@ TEST(Scan, CloudWatchLogsShapesHoldTheSameEvents) {
   ASSERT_EQ(mixed.findings.size(), 2u);
   EXPECT_EQ(mixed.findings[0].event.event_id, "e-1");
   EXPECT_EQ(mixed.report.per_file[0].errors, 1u);
+}
+
+// A file with more bad lines than are shown is still scanned to its end: every event after
+// the twentieth error is found, and the errors not shown still count.
+TEST(Scan, AFileWithManyBadLinesIsScannedToItsEnd) {
+  test::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    std::string ev(kRootLogin);
+    ev.replace(ev.find("\"e-1\""), 5, "\"e-" + std::to_string(100 + i) + "\"");
+    text += ev + "\n{\"broken\":\n";
+  }
+  test::write_file(dir / "export.jsonl", text);
+  auto r = scan_paths({(dir / "export.jsonl").string()});
+  EXPECT_EQ(r.report.records, 40u);
+  std::set<std::string> ids;
+  for (const Finding& f : r.findings) ids.insert(f.event.event_id);
+  EXPECT_EQ(ids.size(), 40u);
+  ASSERT_EQ(r.lines.size(), 21u);
+  EXPECT_NE(r.lines.back().find("20 more errors in this file, not shown"), std::string::npos) << r.lines.back();
+  EXPECT_EQ(r.report.errors, 40u);
 }
 
 TEST(Scan, FiltersAndOrderAreIndependentOfJobs) {
