@@ -35,18 +35,6 @@ std::string s3_url(const Client& client, const std::string& bucket, const std::s
 
 namespace {
 
-// What the next key segment is, given the segments after "AWSLogs".
-enum class Next { OrgOrAccount, Account, Service, Region, Year, Month, Day, Objects };
-
-Next next_of(const std::vector<std::string>& after) {
-  size_t i = 0;
-  if (after.empty()) return Next::OrgOrAccount;
-  if (after[0].starts_with("o-")) ++i;
-  size_t depth = after.size() - i;  // account, service, region, year, month, day
-  static const Next order[] = {Next::Account, Next::Service, Next::Region, Next::Year, Next::Month, Next::Day, Next::Objects};
-  return depth < 7 ? order[depth] : Next::Objects;
-}
-
 struct ListPage {
   std::vector<std::string> prefixes;
   std::vector<S3Object> objects;
@@ -98,14 +86,10 @@ S3Listing list_trail_objects(Client& client, const S3Location& where, const Trai
   while (!todo.empty()) {
     std::string prefix = todo.front();
     todo.pop_front();
-    // Where is this prefix in the layout?
-    std::vector<std::string> segs = rg::split(prefix, '/');
-    if (!segs.empty() && segs.back().empty()) segs.pop_back();
-    auto at = std::find(segs.begin(), segs.end(), "AWSLogs");
-    bool in_layout = at != segs.end() && !prefix.empty() && prefix.back() == '/';
-    std::vector<std::string> after = in_layout ? std::vector<std::string>(at + 1, segs.end()) : std::vector<std::string>{};
-    Next next = in_layout ? next_of(after) : Next::OrgOrAccount;
-    if (in_layout && next == Next::Objects) {
+    // Where is this prefix in the layout? (Inside it down to a day: list the day's objects.)
+    const auto levels = prefix.ends_with('/') ? io::trail_levels(prefix) : std::nullopt;
+    const bool in_layout = levels.has_value();
+    if (in_layout && levels->size() >= io::kTrailLevels) {
       ListPage page;
       if (list(client, where.bucket, prefix, false, page, out.list_calls, diag))
         for (auto& o : page.objects)
@@ -116,15 +100,8 @@ S3Listing list_trail_objects(Client& client, const S3Location& where, const Trai
     if (!list(client, where.bucket, prefix, true, page, out.list_calls, diag)) continue;
     for (auto& o : page.objects)  // objects beside the layout (a prefix given to one file)
       if (!in_layout && !o.key.ends_with("/")) out.objects.push_back(std::move(o));
-    for (const std::string& child : page.prefixes) {
-      std::string seg = child.substr(prefix.size());
-      if (!seg.empty() && seg.back() == '/') seg.pop_back();
-      if (!in_layout) {
-        todo.push_back(child);  // still above AWSLogs/: look everywhere
-        continue;
-      }
-      if (io::trail_dir_wanted(child, f)) todo.push_back(child);
-    }
+    for (const std::string& child : page.prefixes)
+      if (!in_layout || io::trail_dir_wanted(child, f)) todo.push_back(child);  // above AWSLogs/: everywhere
   }
   std::sort(out.objects.begin(), out.objects.end(), [](const S3Object& a, const S3Object& b) { return a.key < b.key; });
   return out;

@@ -81,6 +81,10 @@ Result<std::string_view> RecordParser::message_text(simdjson::dom::element log_e
   if (first == std::string_view::npos || inner[first] != '{')
     return make_error(ErrorKind::Invalid, "",
                       "CloudWatch Logs message is not a JSON event (is this a CloudTrail log group?), skipped");
+  return hold(inner);
+}
+
+std::string_view RecordParser::hold(std::string_view inner) {
   unescaped_.assign(inner);
   unescaped_.append(simdjson::SIMDJSON_PADDING, '\0');
   return std::string_view(unescaped_.data(), inner.size());
@@ -94,9 +98,7 @@ Result<std::string_view> RecordParser::unwrap(const RawRecord& r, Kind kind) {
   std::string_view inner;
   if (root["CloudTrailEvent"].get_string().get(inner))
     return make_error(ErrorKind::Corrupt, "", "lookup-events entry without a CloudTrailEvent string, record skipped");
-  unescaped_.assign(inner);
-  unescaped_.append(simdjson::SIMDJSON_PADDING, '\0');
-  return std::string_view(unescaped_.data(), inner.size());
+  return hold(inner);
 }
 
 bool RecordParser::for_each_event(const RawRecord& r, Kind kind, const OnEvent& each) {

@@ -65,6 +65,7 @@ class RecordParser {
   // The text of a log event's message, unescaped into unescaped_; empty for a control message.
   Result<std::string_view> message_text(simdjson::dom::element log_event);
   Result<std::string_view> unwrap(const RawRecord& r, Kind kind);
+  std::string_view hold(std::string_view inner);  // an event's text copied out and padded (unescaped_)
   simdjson::dom::parser parser_;
   simdjson::dom::parser envelope_parser_;  // a subscription envelope, while parser_ parses its events
   std::string unescaped_;

@@ -3,6 +3,8 @@
 #include <regex>
 #include <string_view>
 
+#include "core/strings.h"
+
 namespace rg {
 
 std::string redact_value(std::string_view secret) {
@@ -41,22 +43,12 @@ bool is_key_char(char c) {
          c == '=';
 }
 
-bool contains_nocase(std::string_view s, std::string_view lower_word) {
-  if (s.size() < lower_word.size()) return false;
-  for (std::size_t i = 0; i + lower_word.size() <= s.size(); ++i) {
-    std::size_t k = 0;
-    while (k < lower_word.size() && (s[i + k] | 0x20) == lower_word[k]) ++k;
-    if (k == lower_word.size()) return true;
-  }
-  return false;
-}
-
 // What each pattern below cannot match without: a line that lacks it is passed over without
 // running the pattern (std::regex takes tens of microseconds on a line of an error message;
 // these scans well under one). Each is implied by its pattern, so the result is the same.
 bool may_hold_label(std::string_view s) {  // every alternative of `labelled` holds one of these
   for (std::string_view w : {"secret", "session", "token", "passw", "signature"})
-    if (contains_nocase(s, w)) return true;
+    if (contains_icase(s, w)) return true;
   return false;
 }
 
@@ -102,7 +94,7 @@ std::string redact_secrets_with(std::string_view text, bool every_pattern) {
     s = out;
   }
   if (every_pattern || may_hold_label(s)) s = std::regex_replace(s, labelled, "$1$2****");
-  if (every_pattern || contains_nocase(s, "authorization")) s = std::regex_replace(s, auth_header, "$1****");
+  if (every_pattern || contains_icase(s, "authorization")) s = std::regex_replace(s, auth_header, "$1****");
   if (!every_pattern && !may_hold_bare_secret(s)) return s;
   // Bare 40-char strings: only when they mix cases and digits like a secret key would.
   std::string out;

@@ -25,6 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::vector<std::string> names_of(const std::vector<Source>& srcs) {
+  std::vector<std::string> n;
+  for (const Source& s : srcs) n.push_back(s.name);
+  return n;
+}
+
 std::string drain(Reader& r, std::string* error = nullptr) {
   std::string out;
   char buf[977];  // odd size: exercises refills at awkward places
@@ -524,9 +530,7 @@ TEST(Expand, DeepTreesAreWalkedWhole) {
   want.push_back((p / "z.json").string());
   std::vector<std::string> lines;
   Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
-  auto srcs = expand({dir.path().string()}, Env::posix(), diag);
-  std::vector<std::string> got;
-  for (auto& s : srcs) got.push_back(s.name);
+  const std::vector<std::string> got = names_of(expand({dir.path().string()}, Env::posix(), diag));
   // in byte order "d" < "f.json": each level's subdirectory comes before its file
   std::vector<std::string> sorted_want(want.rbegin() + 1, want.rend());
   sorted_want.insert(sorted_want.begin(), want.back());
@@ -582,15 +586,10 @@ TEST(Expand, ACopyOfATrailBucketIsWalkedOnlyWhereTheFilterLooks) {
   f.accounts = {"111122223333"};
   std::vector<std::string> lines;
   Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
-  auto names = [](const std::vector<Source>& srcs) {
-    std::vector<std::string> n;
-    for (const Source& s : srcs) n.push_back(s.name);
-    return n;
-  };
   const std::string b = base.string() + "/111122223333/CloudTrail/us-east-1/2026/11/";
-  EXPECT_EQ(names(expand({dir.path().string()}, Env::posix(), diag, &f)),
+  EXPECT_EQ(names_of(expand({dir.path().string()}, Env::posix(), diag, &f)),
             (std::vector<std::string>{b + "20/f.json.gz", b + "21/f.json.gz", (dir / "exports/athena.jsonl").string()}));
-  EXPECT_EQ(names(expand({b + "19", b + "25/f.json.gz"}, Env::posix(), diag, &f)),
+  EXPECT_EQ(names_of(expand({b + "19", b + "25/f.json.gz"}, Env::posix(), diag, &f)),
             (std::vector<std::string>{b + "19/f.json.gz", b + "25/f.json.gz"}));
   EXPECT_EQ(expand({dir.path().string()}, Env::posix(), diag, nullptr).size(), 7u);
   EXPECT_EQ(expand({dir.path().string()}, Env::posix(), diag, std::make_unique<TrailFilter>().get()).size(), 7u);

@@ -25,6 +25,12 @@ struct TrailFilter {
   bool narrows() const { return since_ms || until_ms || !accounts.empty() || !regions.empty(); }
 };
 
+// The levels of the layout `path` reaches below its "AWSLogs" (an organization's "o-..."
+// left out): account, service, region, year, month, day, in that order; nullopt when `path`
+// has no "AWSLogs". kTrailLevels of them reach a day's folder, which holds the files.
+std::optional<std::vector<std::string_view>> trail_levels(std::string_view path);
+inline constexpr std::size_t kTrailLevels = 6;
+
 // Whether the directory (or key prefix) `path`, '/'-separated, can hold wanted events: false
 // when it lies inside the layout and the filter rules it out (an account, region or day not
 // asked for, or a service other than CloudTrail's log files: digests, Insights); true
