@@ -291,6 +291,33 @@ TEST(ScanCli, BadInputMeansExit2ButFindingsAreStillPrinted) {
   EXPECT_NE(r.err.find("3 errors"), std::string::npos) << r.err;
 }
 
+// The inputs added later (CloudWatch Logs data, a byte order mark, UTF-16) damaged as they
+// come: one line each naming the file and where, the other inputs still scanned, exit 2.
+TEST(ScanCli, DamagedCloudWatchLogsAndUtf16InputsCostOneLineEach) {
+  TempDir dir;
+  const std::string env = R"({"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s",)";
+  write_file(dir / "a-cut.json.gz", gzip(env + R"("logEvents":[{"id":"1","message":"{\"eventVersion)"));
+  write_file(dir / "b-no-array.json", env + R"("logEvents":{"id":"1"}})");
+  write_file(dir / "c-no-message.json", env + R"("logEvents":[{"id":"1","timestamp":1}]})");
+  write_file(dir / "d-utf16.json", std::string("\xFF\xFE{\0}\0", 6));
+  write_file(dir / "e-bom-cut.json", "\xEF\xBB{}");
+  // logEvents well past the first bytes of a gzip file: the envelope is one record, parsed whole
+  write_file(dir / "f-envelope.json.gz", gzip(env + R"("subscriptionFilters":[")" + std::string(100, 'x') +
+                                               R"("],"logEvents":[{"id":"1","pad":")" + std::string(400, 'x') +
+                                               R"(","message":}]})"));
+  auto r = run_rootguard({"scan", "--format", "jsonl", dir.path().string(), examples().string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(rule_ids_in(r.out), builtin_rule_ids());
+  for (const char* line : {"a-cut.json.gz: offset 86: input ends inside a record",
+                           "b-no-array.json: offset 0: CloudWatch Logs data without a logEvents array, record skipped",
+                           "c-no-message.json: offset 86: CloudWatch Logs event without a message string, record skipped",
+                           "d-utf16.json: offset 0: UTF-16 text, not UTF-8 JSON",
+                           "e-bom-cut.json: offset 0: not JSON",
+                           "f-envelope.json.gz: offset 0: invalid JSON"})
+    EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
+  EXPECT_NE(r.err.find(", 6 errors"), std::string::npos) << r.err;
+}
+
 TEST(ScanCli, DigestFilesAreANoteNotAnError) {
   fs::path d = shared_testdata() / "cloudtrail-public/elastic_integrations/packages/aws/data_stream/cloudtrail/_dev/test/pipeline/test-cloudtrail-digest-json.log";
   RG_SKIP_WITHOUT_SHARED_TESTDATA(d);
