@@ -23,6 +23,16 @@ struct Command {
 
 using Registrar = Command (*)(CLI::App& root);
 
+// Every repeatable flag (a vector behind `--flag`) takes one value each time it is given, so
+// `scan --account 111122223333 a/ b/` reads a/ and b/ as paths: CLI11 would otherwise give a
+// vector flag every word up to the next flag, bar the last one a required positional needs.
+// `--flag a,b` still works where the flag has a delimiter. Walks every subcommand.
+inline void one_value_per_flag(CLI::App& app) {
+  for (CLI::Option* o : app.get_options())
+    if (o->nonpositional() && o->get_items_expected_max() > 1) o->allow_extra_args(false);
+  for (CLI::App* sub : app.get_subcommands({})) one_value_per_flag(*sub);
+}
+
 // One registrar per subcommand; the explicit list is in main.cpp.
 Command register_scan(CLI::App& root);
 Command register_rules(CLI::App& root);

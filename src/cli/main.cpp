@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   };
   std::vector<Command> commands;
   for (Registrar r : registrars) commands.push_back(r(app));
+  one_value_per_flag(app);
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <set>
@@ -83,6 +84,22 @@ TEST(ScanCli, TextLinesSayWhoWhatWhereAndWhatNext) {
   EXPECT_EQ(r.out.find("\x1b["), std::string::npos);
   auto c = run_rootguard({"scan", "--color", "always", examples().string()});
   EXPECT_NE(c.out.find("\x1b[1;31mCRITICAL\x1b[0m"), std::string::npos);
+}
+
+// A repeatable flag takes one value each time: the paths after it are paths, not more rule
+// folders or account ids (CLI11 gives a vector flag every word up to the next flag otherwise).
+TEST(ScanCli, RepeatableFlagsTakeOneValueEach) {
+  const std::string a = (examples() / "111122223333_CloudTrail_us-east-1_20261120T1020Z_3xQk9rTzWm1aBcDe.json.gz").string();
+  const std::string b = (examples() / "222233334444_CloudTrail_us-east-1_20261121T2230Z_Bf7rQ2mZk9LwXy4T.json.gz").string();
+  const std::string rules = (source_dir() / "bench/rules").string();
+  auto r = run_rootguard({"scan", "--rules", rules, "--account", "111122223333", "--account", "222233334444",
+                          "--region", "us-east-1", a, b, clean_example().string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("scanned 3 files, 141 events"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find(" 222233334444 "), std::string::npos);
+  auto two = run_rootguard({"scan", "--account", "111122223333", "222233334444", a});
+  EXPECT_EQ(two.status, 2) << "the second id is a path that does not exist: " << two.err;
+  EXPECT_NE(two.err.find("222233334444"), std::string::npos) << two.err;
 }
 
 TEST(ScanCli, OutputIsTheSameWhateverTheJobs) {
