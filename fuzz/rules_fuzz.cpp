@@ -1,7 +1,7 @@
 // libFuzzer target: one input is one rule file. Each of its YAML documents is parsed: a rule
 // (YAML -> Rule -> CompiledRule, then matched against a fixed CloudTrail record and its own
-// test events) or a correlation rule (sigma/correlation.h). Nothing may crash, hang or leak;
-// errors are fine.
+// test events), a Sigma filter (ANDed into a fixed rule, which is then matched) or a
+// correlation rule (sigma/correlation.h). Nothing may crash, hang or leak; errors are fine.
 // Builds with clang -fsanitize=fuzzer, or with any compiler against a standalone main that
 // calls LLVMFuzzerTestOneInput on each corpus file.
 #include <cstddef>
@@ -54,6 +54,15 @@ void one_document(const std::string& text) {
 
   static simdjson::dom::parser parser;
   static const simdjson::padded_string event(std::string_view(kEvent, sizeof kEvent - 1));
+  if (rule->filter) {
+    static const rg::sigma::CompiledRule base = *rg::sigma::compile_rule(*rg::sigma::parse_rule(
+        "title: base\nlevel: high\nlogsource: {product: aws, service: cloudtrail}\n"
+        "detection:\n    s: {eventName: ConsoleLogin}\n    condition: s\n",
+        "base.yml"));
+    rg::sigma::CompiledRule filtered = base;
+    rg::sigma::add_filter(filtered, *compiled);
+    compiled = std::move(filtered);
+  }
   simdjson::dom::element e;
   if (parser.parse(event).get(e) == simdjson::SUCCESS) {
     if (compiled->matches(e)) (void)compiled->severity_for(e);

@@ -761,4 +761,24 @@ Result<CompiledRule> compile_rule(const Rule& rule) {
   }
 }
 
+void add_filter(CompiledRule& rule, const CompiledRule& filter) {
+  const auto base = static_cast<std::uint32_t>(rule.detections.size());
+  for (const CompiledDetection& d : filter.detections) {
+    rule.detections.push_back(d);
+    rule.detections.back().name = filter.info.id + "/" + d.name;
+  }
+  CondNode added = filter.condition;
+  auto shift = [base](auto& self, CondNode& n) -> void {
+    if (n.kind == CondNode::Kind::Detection) n.detection += base;
+    for (CondNode& k : n.kids) self(self, k);
+  };
+  shift(shift, added);
+  CondNode both;
+  both.kind = CondNode::Kind::And;
+  both.kids.push_back(std::move(rule.condition));
+  both.kids.push_back(std::move(added));
+  rule.condition = std::move(both);
+  rule.literals = node_lits(rule, rule.condition);
+}
+
 }  // namespace rg::sigma

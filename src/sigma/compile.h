@@ -104,6 +104,12 @@ struct CompiledRule {
 // regex, bad CIDR, modifiers that do not combine, values of the wrong type.
 Result<CompiledRule> compile_rule(const Rule& rule);
 
+// ANDs a Sigma filter (compiled from a Rule with `filter`) into `rule`: the filter's
+// detections are appended, named "<filter id>/<name>", the rule matches only where its own
+// condition and the filter's both hold, and its prefilter literals are derived again (the
+// filter can only narrow what the rule matches). Severity overrides are left as they are.
+void add_filter(CompiledRule& rule, const CompiledRule& filter);
+
 // The first value at a dotted field path as text (strings as they are, numbers as written,
 // true/false), walking arrays like the matcher does; "" when absent or null. For correlation
 // group-by keys.

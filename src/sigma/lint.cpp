@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "sigma/compile.h"
+#include "sigma/condition.h"
 #include "sigma/loader.h"
 
 namespace rg::sigma {
@@ -92,6 +93,64 @@ void check_prefilter(const Context& c) {
             "prefilter");
 }
 
+// True when the condition tree holds a `not` somewhere.
+bool has_not(const CondAst& a) {
+  if (a.kind == CondAst::Kind::Not) return true;
+  return std::any_of(a.kids.begin(), a.kids.end(), has_not);
+}
+
+bool names(const Rule& r, const std::string& ref) {
+  return r.info.id == ref || r.info.uuid == ref || (!r.info.name.empty() && r.info.name == ref);
+}
+
+// A Sigma filter: what it names exists and is a detection rule; its condition leaves events
+// out (a condition without `not` keeps only what it matches); and the rules it names do not
+// hand what it leaves out to a rule they supersede.
+void check_filter(const Rule& f, const std::vector<const Rule*>& rules, const std::vector<std::string>& correlation_ids,
+                  std::vector<LintIssue>& out) {
+  auto issue = [&](bool error, std::string what) {
+    out.push_back(LintIssue{error, where(f.info.file, f.filter_mark), std::move(what), "filter"});
+  };
+  std::vector<const Rule*> named;
+  for (const std::string& ref : f.filter_rules) {
+    std::size_t before = named.size();
+    for (const Rule* r : rules)
+      if (names(*r, ref)) named.push_back(r);
+    if (named.size() > before) continue;
+    if (std::find(correlation_ids.begin(), correlation_ids.end(), ref) != correlation_ids.end())
+      issue(true, "filter '" + f.info.id + "' names correlation '" + ref +
+                      "': a filter applies to detection rules (name the rules it counts)");
+    else
+      issue(true, "filter '" + f.info.id + "' refers to unknown rule '" + ref + "'");
+  }
+  if (Result<CondAst> ast = parse_condition(f.conditions.front()); ast && !has_not(*ast))
+    issue(false, "the filter's condition has no 'not': the rules it names will report only the events it matches "
+                 "(to leave those events out, write 'not " + f.conditions.front() + "')");
+  if (f.filter_all) return;
+  // Rules superseded by a named rule, directly or through a chain, that the filter does not name.
+  std::vector<std::string> missing;
+  std::vector<const Rule*> stack = named;
+  std::vector<const Rule*> seen;
+  while (!stack.empty()) {
+    const Rule* r = stack.back();
+    stack.pop_back();
+    for (const std::string& sid : r->info.supersedes)
+      for (const Rule* s : rules) {
+        if (!names(*s, sid) || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+        seen.push_back(s);
+        stack.push_back(s);
+        if (std::find(named.begin(), named.end(), s) == named.end()) missing.push_back(s->info.id);
+      }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+    issue(false, "events this filter leaves out of the rules it names are still reported by " + list +
+                     ", which those rules supersede; add " + (missing.size() > 1 ? "them" : "it") +
+                     " to its rules (or use 'rules: any')");
+  }
+}
+
 struct Named {
   const char* name;
   Check check;
@@ -111,7 +170,7 @@ std::string LintIssue::str() const {
 }
 
 std::vector<std::string> lint_checks() {
-  std::vector<std::string> out{"load", "correlation"};
+  std::vector<std::string> out{"load", "correlation", "filter"};
   for (const Named& n : kChecks) out.push_back(n.name);
   return out;
 }
@@ -133,7 +192,7 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
       continue;
     }
     parsed.push_back(parse_rule(src.text, src.file));
-    if (parsed.back()) {
+    if (parsed.back() && !parsed.back()->filter) {
       ids.push_back(parsed.back()->info.id);
       ids.push_back(parsed.back()->info.uuid);
       ids.push_back(parsed.back()->info.name);
@@ -141,9 +200,27 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
   }
   // Issues come out in file order.
   std::vector<Seen> before;
+  std::vector<const Rule*> rules;
+  for (const Result<Rule>& r : parsed)
+    if (r && !r->filter) rules.push_back(&r.value());
+  std::vector<std::string> correlation_ids;
+  for (const Result<Correlation>& c : correlations)
+    if (c) correlation_ids.insert(correlation_ids.end(), {c->info.id, c->info.uuid, c->name});
   for (const Result<Rule>& r : parsed) {
     if (!r) {
       out.push_back(LintIssue{true, r.error().where, r.error().what, "load"});
+      continue;
+    }
+    if (r->filter) {
+      Rule expanded = *r;
+      expand_placeholders(expanded, opts.placeholders);
+      if (Result<CompiledRule> compiled = compile_rule(expanded); !compiled)
+        out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
+      Context c{*r, nullptr, before, ids, out};
+      check_logsource(c);
+      check_title_description(c);
+      check_id_format(c);
+      check_filter(*r, rules, correlation_ids, out);
       continue;
     }
     Rule expanded = *r;

@@ -279,11 +279,14 @@ std::vector<DetectionItem> parse_map(std::string_view file, const YAML::Node& m)
   return items;
 }
 
-void parse_detection(std::string_view file, const YAML::Node& det, Rule& r) {
-  if (!det || !det.IsMap()) fail(ErrorKind::Invalid, file, det ? det : YAML::Node(), "missing or invalid 'detection'");
+// `detection:`, or a filter's `filter:` (whose `rules` key names the rules it applies to).
+void parse_detection(std::string_view file, const YAML::Node& det, Rule& r, std::string_view section = "detection") {
+  if (!det || !det.IsMap())
+    fail(ErrorKind::Invalid, file, det ? det : YAML::Node(), "missing or invalid '" + std::string(section) + "'");
   for (const auto& kv : det) {
     std::string name = scalar(file, kv.first, "a detection name");
     const YAML::Node& v = kv.second;
+    if (r.filter && name == "rules") continue;
     if (name == "condition") {
       if (v.IsSequence()) {
         for (const YAML::Node& c : v) {
@@ -331,7 +334,21 @@ void parse_detection(std::string_view file, const YAML::Node& det, Rule& r) {
     }
     r.detections.push_back(std::move(d));
   }
-  if (r.conditions.empty()) fail(ErrorKind::Invalid, file, det, "detection has no 'condition'");
+  if (r.conditions.empty()) fail(ErrorKind::Invalid, file, det, std::string(section) + " has no 'condition'");
+}
+
+// A filter's `rules`: ids or names, one or a list; `any`, `all` or an empty list for every rule.
+void parse_filter_rules(std::string_view file, const YAML::Node& filter, Rule& r) {
+  const YAML::Node rules = filter["rules"];
+  if (!rules) fail(ErrorKind::Invalid, file, filter, "filter has no 'rules' (rule ids or names, or 'any')");
+  if (rules.IsScalar() && (iequals(rules.Scalar(), "any") || iequals(rules.Scalar(), "all"))) {
+    r.filter_all = true;
+    return;
+  }
+  r.filter_rules = string_list(file, rules, "filter.rules");
+  if (r.filter_rules.empty()) r.filter_all = true;
+  for (const std::string& ref : r.filter_rules)
+    if (ref.empty()) fail(ErrorKind::Invalid, file, rules, "filter.rules holds an empty rule reference");
 }
 
 Rule parse_document(std::string_view file, const YAML::Node& doc) {
@@ -340,7 +357,8 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
   r.info.builtin = file.starts_with("builtin:");
   if (!doc.IsMap()) fail(ErrorKind::Invalid, file, doc, "a rule must be a YAML mapping");
   if (doc["correlation"]) fail(ErrorKind::Invalid, file, doc["correlation"], "a correlation rule cannot also have a detection");
-  if (doc["filter"] && !doc["detection"]) fail(ErrorKind::Unsupported, file, doc["filter"], "unsupported: Sigma filter rule");
+  if (doc["filter"] && doc["detection"]) fail(ErrorKind::Invalid, file, doc["filter"], "a Sigma filter cannot also have a detection");
+  r.filter = static_cast<bool>(doc["filter"]);
   if (doc["action"]) fail(ErrorKind::Unsupported, file, doc["action"], "unsupported: rule collection 'action'");
 
   if (doc["title"]) r.info.title = scalar(file, doc["title"], "title");
@@ -370,8 +388,18 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
   if (ls["product"]) r.logsource_product = scalar(file, ls["product"], "logsource.product");
   if (ls["service"]) r.logsource_service = scalar(file, ls["service"], "logsource.service");
 
-  parse_detection(file, doc["detection"], r);
-  if (YAML::Node rg = doc["rootguard"]) parse_rootguard(file, rg, r);
+  if (r.filter) {
+    const YAML::Node f = doc["filter"];
+    r.filter_mark = mark_of(f);
+    if (!f.IsMap()) fail(ErrorKind::Invalid, file, f, "'filter' must be a mapping (rules, selections, condition)");
+    parse_filter_rules(file, f, r);
+    parse_detection(file, f, r, "filter");
+    if (r.conditions.size() != 1) fail(ErrorKind::Invalid, file, f["condition"], "a filter has exactly one condition");
+    if (doc["rootguard"]) fail(ErrorKind::Unsupported, file, doc["rootguard"], "unsupported: a 'rootguard' block in a filter");
+  } else {
+    parse_detection(file, doc["detection"], r);
+    if (YAML::Node rg = doc["rootguard"]) parse_rootguard(file, rg, r);
+  }
   r.info.severity_when_failed = r.severity_when_failed;
   for (const LevelOverride& o : r.levels) r.info.severity_levels.emplace_back(o.condition, o.level);
   r.info.conditions = r.conditions;
@@ -427,6 +455,10 @@ struct DocCounter : YAML::EventHandler {
 }  // namespace
 
 bool logsource_supported(const Rule& r) {
+  if (r.filter)
+    return (r.logsource_product.empty() || iequals(r.logsource_product, "aws")) &&
+           (r.logsource_service.empty() || iequals(r.logsource_service, "cloudtrail")) &&
+           !(r.logsource_product.empty() && r.logsource_service.empty());
   return iequals(r.logsource_product, "aws") && iequals(r.logsource_service, "cloudtrail");
 }
 

@@ -82,9 +82,18 @@ struct Rule {
   bool has_rootguard_block = false;
   bool has_title = false;                // `title` was present (else title falls back to the id)
   Mark id_mark, level_mark, logsource_mark;
+  // A Sigma filter (a top-level `filter:` where a rule has `detection:`): its detections and
+  // condition (`filter:` less its `rules` key) are ANDed into the condition of each rule it
+  // names, by id, Sigma id or name; filter_all (`rules: any`, `all` or an empty list) names
+  // every rule. A filter has no level and no tests of its own.
+  bool filter = false;
+  bool filter_all = false;
+  std::vector<std::string> filter_rules;
+  Mark filter_mark;
 };
 
-// True when the logsource is product aws, service cloudtrail (any case).
+// True when the logsource is product aws, service cloudtrail (any case). A filter may leave
+// either out (it then applies to every rule of the product, or of the service).
 bool logsource_supported(const Rule& r);
 
 // Parses one rule file's text. Neither the logsource nor the level is judged here (the

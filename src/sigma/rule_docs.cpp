@@ -68,6 +68,16 @@ std::string correlation_summary(const RuleSet& rules, std::size_t c) {
   return out;
 }
 
+// The ids of the rules filter f applies to, or "every rule".
+std::string filtered_rules(const RuleSet& rules, std::size_t f) {
+  const FilterInfo& fi = rules.filter(f);
+  if (fi.rules.size() == rules.size() && !fi.rules.empty()) return "every rule";
+  if (fi.rules.empty()) return "no rule";
+  std::string out;
+  for (std::uint32_t i : fi.rules) out += (out.empty() ? "" : ", ") + rules.info(i).id;
+  return out;
+}
+
 std::size_t count_sequences(const Correlation& k, bool must_fire) {
   return static_cast<std::size_t>(
       std::count_if(k.tests.begin(), k.tests.end(), [&](const SequenceTest& t) { return t.must_fire == must_fire; }));
@@ -83,6 +93,13 @@ std::string text(const RuleSet& rules) {
     idw = std::max(idw, rules.correlation(c).info.id.size());
     titlew = std::max(titlew, rules.correlation(c).info.title.size());
     kindw = std::max(kindw, std::string(to_string(rules.correlation(c).type)).size());
+  }
+  std::vector<std::string> filter_titles;
+  for (std::size_t f = 0; f < rules.filter_count(); ++f) {
+    filter_titles.push_back(rules.filter(f).title + " (on " + filtered_rules(rules, f) + ")");
+    idw = std::max(idw, rules.filter(f).id.size());
+    titlew = std::max(titlew, filter_titles.back().size());
+    kindw = std::max<std::size_t>(kindw, 6);
   }
   auto pad = [](std::string s, std::size_t w) {
     s.resize(std::max(s.size(), w), ' ');
@@ -100,6 +117,9 @@ std::string text(const RuleSet& rules) {
     out += pad(k.info.id, idw) + "  " + pad(std::string(to_string(k.info.severity)), 8) + "  " +
            pad(to_string(k.type), kindw) + "  " + pad(k.info.title, titlew) + "  " + k.info.file + "\n";
   }
+  for (std::size_t f = 0; f < rules.filter_count(); ++f)
+    out += pad(rules.filter(f).id, idw) + "  " + pad("-", 8) + "  " + pad("filter", kindw) + "  " +
+           pad(filter_titles[f], titlew) + "  " + rules.filter(f).file + "\n";
   return out;
 }
 
@@ -115,6 +135,7 @@ std::string json(const RuleSet& rules) {
            ",\"practice\":" + json_str(r.practice) + ",\"next_step\":" + json_str(r.next_step) +
            ",\"tags\":" + json_list(r.tags) + ",\"references\":" + json_list(r.references) +
            ",\"supersedes\":" + json_list(r.supersedes) + ",\"conditions\":" + json_list(r.conditions) +
+           ",\"filters\":" + json_list(r.filters) +
            ",\"severity_when_failed\":" +
            (r.severity_when_failed ? json_str(to_string(*r.severity_when_failed)) : std::string("null")) +
            ",\"severity_levels\":[";
@@ -149,7 +170,16 @@ std::string json(const RuleSet& rules) {
            ",\"tests\":{\"match\":" + std::to_string(count_sequences(k, true)) +
            ",\"no_match\":" + std::to_string(count_sequences(k, false)) + "}}";
   }
-  return out + (rules.size() + rules.correlation_count() ? "\n]\n" : "]\n");
+  for (std::size_t f = 0; f < rules.filter_count(); ++f) {
+    const FilterInfo& fi = rules.filter(f);
+    std::vector<std::string> ids;
+    for (std::uint32_t i : fi.rules) ids.push_back(rules.info(i).id);
+    out += rules.size() + rules.correlation_count() + f ? ",\n " : "\n ";
+    out += "{\"id\":" + json_str(fi.id) + ",\"type\":\"filter\",\"title\":" + json_str(fi.title) +
+           ",\"file\":" + json_str(fi.file) + ",\"condition\":" + json_str(fi.condition) +
+           ",\"rules\":" + json_list(ids) + "}";
+  }
+  return out + (rules.size() + rules.correlation_count() + rules.filter_count() ? "\n]\n" : "]\n");
 }
 
 std::string md_cell(std::string s) {
@@ -222,6 +252,11 @@ std::string markdown(const RuleSet& rules) {
     if (!r.supersedes.empty()) {
       out += "- Supersedes:";
       for (std::size_t k = 0; k < r.supersedes.size(); ++k) out += (k ? ", " : " ") + r.supersedes[k];
+      out += "\n";
+    }
+    if (!r.filters.empty()) {
+      out += "- Filtered by:";
+      for (std::size_t k = 0; k < r.filters.size(); ++k) out += (k ? ", " : " ") + r.filters[k];
       out += "\n";
     }
     if (!r.practice.empty()) out += "- Practice: " + r.practice + "\n";

@@ -24,7 +24,9 @@ TestReport run_rule_tests(const RuleSet& rules) {
       cloudtrail::EventView ev{event, t.event_json, info.file, 0, 0};
       std::optional<Severity> got = rules.evaluate(i, ev);
       if (t.must_match && !got) {
-        fail("expected a match, got none");
+        std::string by;
+        for (const std::string& f : info.filters) by += (by.empty() ? " (filters applied: " : ", ") + f;
+        fail("expected a match, got none" + by + (by.empty() ? "" : ")"));
       } else if (!t.must_match && got) {
         fail("expected no match, but the rule matched");
       } else if (t.must_match && t.severity && *got != *t.severity) {

@@ -37,6 +37,7 @@ struct RuleSet::Impl {
   std::vector<std::vector<std::uint32_t>> rule_feeds;      // per rule: correlations fed, transitively
   std::vector<bool> rule_emitted;
   bool any_hidden = false;
+  std::vector<FilterInfo> filters;
 };
 
 RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
@@ -92,6 +93,8 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, st
 }
 
 const CompiledRule& RuleSet::compiled(std::size_t i) const { return impl_->rules.at(i); }
+std::size_t RuleSet::filter_count() const { return impl_->filters.size(); }
+const FilterInfo& RuleSet::filter(std::size_t f) const { return impl_->filters.at(f); }
 std::vector<std::uint32_t> RuleSet::superseders(std::size_t i) const {
   std::vector<std::uint32_t> out;
   for (std::size_t s = 0; s < impl_->supersedes.size(); ++s) {
@@ -252,6 +255,47 @@ Result<Correlation> parse_correlation_source(const RuleSource& src) {
 }
 
 namespace {
+
+struct PendingFilter {
+  CompiledRule compiled;
+  Rule rule;
+};
+
+// ANDs each filter into the rules it names (by id, Sigma id or name), in load order.
+void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filters,
+                   const std::vector<Correlation>& correlations, Diagnostics& diag) {
+  for (const PendingFilter& p : filters) {
+    FilterInfo fi{p.compiled.info.id, p.compiled.info.title, p.compiled.info.file, p.rule.conditions.front(), {}};
+    auto add = [&](std::size_t i) {
+      if (std::find(fi.rules.begin(), fi.rules.end(), i) != fi.rules.end()) return;
+      add_filter(impl.rules[i], p.compiled);
+      impl.rules[i].info.filters.push_back(fi.id);
+      fi.rules.push_back(static_cast<std::uint32_t>(i));
+    };
+    if (p.rule.filter_all)
+      for (std::size_t i = 0; i < impl.rules.size(); ++i) add(i);
+    for (const std::string& ref : p.rule.filter_rules) {
+      bool found = false;
+      for (std::size_t i = 0; i < impl.rules.size(); ++i) {
+        const RuleInfo& ri = impl.rules[i].info;
+        if (ri.id == ref || ri.uuid == ref || (!ri.name.empty() && ri.name == ref)) {
+          add(i);
+          found = true;
+        }
+      }
+      if (found) continue;
+      const bool correlation = std::any_of(correlations.begin(), correlations.end(), [&](const Correlation& c) {
+        return c.info.id == ref || c.info.uuid == ref || (!c.name.empty() && c.name == ref);
+      });
+      diag.error(ErrorKind::Invalid, where(fi.file, p.rule.filter_mark),
+                 correlation ? "filter '" + fi.id + "' names correlation '" + ref +
+                                   "': a filter applies to detection rules (name the rules it counts)"
+                             : "filter '" + fi.id + "' refers to unknown rule '" + ref + "'");
+    }
+    std::sort(fi.rules.begin(), fi.rules.end());
+    impl.filters.push_back(std::move(fi));
+  }
+}
 
 // Resolves each correlation's references (rule or correlation, by id, Sigma id or name),
 // drops those that refer to something unknown or form a cycle (one error each), and works out
@@ -419,6 +463,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
   RuleSet::Impl& impl = *set.impl_;
   std::vector<Mark> id_marks;
   std::vector<Correlation> parsed_correlations;
+  std::vector<PendingFilter> filters;
   for (const RuleSource& src : rule_sources(opts, diag)) {
     if (src.correlation) {
       Result<Correlation> c = parse_correlation_source(src);
@@ -441,6 +486,10 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
       diag.error(compiled.error());
       continue;
     }
+    if (rule->filter) {
+      filters.push_back(PendingFilter{std::move(compiled).value(), std::move(rule).value()});
+      continue;
+    }
     // Duplicate ids: the later rule is refused, naming both files.
     const RuleInfo& info = compiled->info;
     const CompiledRule* clash = nullptr;
@@ -460,6 +509,8 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
     }
     impl.rules.push_back(std::move(compiled).value());
   }
+
+  apply_filters(impl, filters, parsed_correlations, diag);
 
   // supersedes: ids -> indices, closed transitively; an edge that would close a cycle is dropped.
   const std::size_t n = impl.rules.size();

@@ -51,6 +51,16 @@ struct RuleInfo {
   std::optional<Severity> severity_when_failed;
   std::vector<std::pair<std::string, Severity>> severity_levels;
   std::vector<std::string> conditions;   // the rule's detection condition(s), as written
+  std::vector<std::string> filters;      // ids of the Sigma filters ANDed into it, in load order
+};
+
+// A Sigma filter as loaded: the rules whose condition it narrows (sigma/compile.h add_filter).
+struct FilterInfo {
+  std::string id;                     // its Sigma id, else its file's name
+  std::string title;
+  std::string file;
+  std::string condition;              // as written
+  std::vector<std::uint32_t> rules;   // indices of the rules it applies to
 };
 
 // One rule matching one event; severity may differ from the rule's level (e.g. a failed
@@ -107,6 +117,10 @@ class RuleSet {
   const CompiledRule& compiled(std::size_t i) const;
   std::vector<std::uint32_t> superseders(std::size_t i) const;
 
+  // Sigma filters, in load order.
+  std::size_t filter_count() const;
+  const FilterInfo& filter(std::size_t f) const;
+
   // Correlation rules, resolved against the rules (see sigma/correlation.h).
   std::size_t correlation_count() const;
   const Correlation& correlation(std::size_t c) const;
@@ -150,7 +164,10 @@ struct LoadOptions {
 
 // Every invalid rule is reported to diag (one line: "file:line:col: what", or naming the
 // unsupported feature) and skipped; the rest are returned. Duplicate ids: the later one is
-// refused with an error naming both files.
+// refused with an error naming both files. Sigma filters found among the rules are applied
+// once every rule is loaded, whatever the order of the files; a reference to a rule that is
+// not loaded (or to a correlation) is an error naming the filter's file, and the filter still
+// applies to the rules it does name.
 RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag);
 
 }  // namespace rg::sigma

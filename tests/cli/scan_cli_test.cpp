@@ -86,6 +86,36 @@ TEST(ScanCli, TextLinesSayWhoWhatWhereAndWhatNext) {
   EXPECT_NE(c.out.find("\x1b[1;31mCRITICAL\x1b[0m"), std::string::npos);
 }
 
+// The example Sigma filter (examples/filters) takes the planned break-glass sign-in out of the
+// rules it names, and nothing else: the session's later calls and every other finding stay.
+TEST(ScanCli, ASigmaFilterLeavesOutThePlannedSignInOnly) {
+  const std::string config = (source_dir() / "examples/rootguard.yaml").string();
+  auto plain = run_rootguard({"scan", "--color", "never", "--config", config, examples().string()});
+  auto filtered = run_rootguard({"scan", "--color", "never", "--config", config, "--rules",
+                                 (source_dir() / "examples/filters").string(), examples().string()});
+  EXPECT_EQ(filtered.status, 1) << filtered.err;
+  EXPECT_EQ(filtered.err.find("error:"), std::string::npos) << filtered.err;
+  std::vector<std::string> gone;
+  std::vector<std::string> kept = lines_of(filtered.out);
+  for (const std::string& l : lines_of(plain.out))
+    if (std::find(kept.begin(), kept.end(), l) == kept.end()) gone.push_back(l.substr(0, l.find("  by ")));
+  EXPECT_EQ(gone, (std::vector<std::string>{
+                      "2026-11-20T10:30:00Z  111122223333  us-east-1  HIGH  D02 Root console sign-in",
+                      "2026-11-20T10:30:00Z  111122223333  us-east-1  HIGH  D20 Root sign-in from a new, untrusted source IP"}))
+      << filtered.out;
+  EXPECT_EQ(kept.size() + 2, lines_of(plain.out).size());
+  EXPECT_NE(filtered.out.find("2026-11-20T10:31:15Z  111122223333  us-east-1  HIGH  D01 Root user activity"), std::string::npos);
+
+  // A typo in the rules it names is one line naming the file, and exit status 2.
+  rg::test::TempDir dir;
+  rg::test::write_file(dir / "mf_typo.yml",
+                       "title: typo\nlogsource: {product: aws}\nfilter:\n    rules: [D2]\n"
+                       "    s: {sourceIPAddress: 198.51.100.24}\n    condition: not s\n");
+  auto typo = run_rootguard({"scan", "--rules", dir.path().string(), examples().string()});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("mf_typo.yml:4:5: filter 'mf_typo' refers to unknown rule 'D2'"), std::string::npos) << typo.err;
+}
+
 // A repeatable flag takes one value each time: the paths after it are paths, not more rule
 // folders or account ids (CLI11 gives a vector flag every word up to the next flag otherwise).
 TEST(ScanCli, RepeatableFlagsTakeOneValueEach) {
