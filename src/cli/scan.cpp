@@ -190,6 +190,13 @@ int run_scan(const ScanFlags& f) {
   if (progress_shown) std::fprintf(stderr, "\r\x1b[K");
   if (sink->broken()) return diag.error_count() ? kExitError : kExitClean;  // the reader went away: quietly
   report.errors = diag.error_count();  // rule and path errors count too
+  // What each Sigma filter took out, so that a filter broader than meant does not hide
+  // findings unseen.
+  for (std::size_t i = 0; i < rules.filter_count(); ++i) {
+    const std::uint64_t n = rules.filter_left_out(i);
+    diag.note(rules.filter(i).file, "Sigma filter '" + rules.filter(i).id + "' left out " + std::to_string(n) +
+                                        (n == 1 ? " match" : " matches") + " of the rules it names");
+  }
   std::fprintf(stderr, "%s\n", summary(report).c_str());
 
   if (diag.error_count()) return kExitError;

@@ -773,12 +773,24 @@ void add_filter(CompiledRule& rule, const CompiledRule& filter) {
     for (CondNode& k : n.kids) self(self, k);
   };
   shift(shift, added);
-  CondNode both;
-  both.kind = CondNode::Kind::And;
-  both.kids.push_back(std::move(rule.condition));
-  both.kids.push_back(std::move(added));
-  rule.condition = std::move(both);
-  rule.literals = node_lits(rule, rule.condition);
+  if (rule.info.filters.empty()) {
+    CondNode both;
+    both.kind = CondNode::Kind::And;
+    both.kids.push_back(std::move(rule.condition));
+    rule.condition = std::move(both);
+  }
+  rule.condition.kids.push_back(std::move(added));
+  rule.info.filters.push_back(filter.info.id);
+}
+
+bool unfiltered_match(const CompiledRule& rule, simdjson::dom::element event, std::size_t& failed) {
+  if (rule.info.filters.empty() || !eval_condition(rule, rule.condition.kids[0], event)) return false;
+  for (std::size_t k = 1; k < rule.condition.kids.size(); ++k)
+    if (!eval_condition(rule, rule.condition.kids[k], event)) {
+      failed = k - 1;
+      return true;
+    }
+  return false;
 }
 
 }  // namespace rg::sigma

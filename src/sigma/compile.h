@@ -105,10 +105,17 @@ struct CompiledRule {
 Result<CompiledRule> compile_rule(const Rule& rule);
 
 // ANDs a Sigma filter (compiled from a Rule with `filter`) into `rule`: the filter's
-// detections are appended, named "<filter id>/<name>", the rule matches only where its own
-// condition and the filter's both hold, and its prefilter literals are derived again (the
-// filter can only narrow what the rule matches). Severity overrides are left as they are.
+// detections are appended, named "<filter id>/<name>", and the rule's condition becomes
+// And(its own, filter 1, filter 2, ...), in the order they are added, each filter's id going
+// to info.filters. The prefilter literals stay the rule's own (a filter only narrows what the
+// rule matches, so they still hold, and every event the rule alone would match is parsed, for
+// unfiltered_match below). Severity overrides are left as they are.
 void add_filter(CompiledRule& rule, const CompiledRule& filter);
+
+// For a filtered rule that does not match `event`: true when its own condition holds and a
+// filter took the event out; `failed` is then that filter's place in info.filters (the first
+// whose condition fails). False for an unfiltered rule.
+bool unfiltered_match(const CompiledRule& rule, simdjson::dom::element event, std::size_t& failed);
 
 // The first value at a dotted field path as text (strings as they are, numbers as written,
 // true/false), walking arrays like the matcher does; "" when absent or null. For correlation

@@ -71,8 +71,10 @@ TEST_F(Filtered, LeavesOutWhatItMatchesFromTheRulesItNamesOnly) {
   load();
   EXPECT_EQ(diag_->error_count(), 0u) << diag_text();
   EXPECT_EQ(run(root_login("203.0.113.7")), "D02:high");
+  EXPECT_EQ(rules_.filter_left_out(0), 0u);
   // D02 no longer takes the drill's sign-in, so D01, which it supersedes, reports it.
   EXPECT_EQ(run(root_login("198.51.100.24")), "D01:high");
+  EXPECT_EQ(rules_.filter_left_out(0), 1u) << "D02's match, counted; D03 did not match at all";
   EXPECT_EQ(run(kKeyCreated), "D09:critical D10:critical") << "rules it does not name are untouched";
   ASSERT_EQ(rules_.filter_count(), 1u);
   EXPECT_EQ(rules_.filter(0).id, "7d1c1b56-1f0e-4c4b-9d7a-2f6f7e0f4a11");
@@ -91,6 +93,7 @@ TEST_F(Filtered, NamingTheSupersededRuleOrAnyLeavesTheEventOut) {
   load();
   EXPECT_EQ(run(root_login("198.51.100.24")), "");
   EXPECT_EQ(run(kKeyCreated), "") << "every rule is filtered, the key's creation from the office too";
+  EXPECT_EQ(rules_.filter_left_out(0), 6u) << "D01, D02 and D20a on the sign-in; D01, D09 and D10 on the key";
   EXPECT_EQ(rules_.filter(0).rules.size(), rules_.size());
 
   rg::test::write_file(dir_ / "mf_drill.yml", filter_yaml("[]", kOffice));

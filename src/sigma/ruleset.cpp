@@ -1,6 +1,7 @@
 #include "sigma/ruleset.h"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -38,6 +39,8 @@ struct RuleSet::Impl {
   std::vector<bool> rule_emitted;
   bool any_hidden = false;
   std::vector<FilterInfo> filters;
+  std::vector<std::vector<std::uint32_t>> rule_filters;   // per rule: its filters, in the order ANDed
+  std::unique_ptr<std::atomic<std::uint64_t>[]> left_out; // per filter: matches it took out (match())
 };
 
 RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
@@ -62,7 +65,11 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, st
   const std::size_t start = out.size();
   for (std::size_t i = 0; i < impl_->rules.size(); ++i) {
     const CompiledRule& r = impl_->rules[i];
-    if (r.matches(ev.event)) out.push_back(Match{static_cast<std::uint32_t>(i), r.severity_for(ev.event)});
+    if (r.matches(ev.event)) {
+      out.push_back(Match{static_cast<std::uint32_t>(i), r.severity_for(ev.event)});
+    } else if (std::size_t k = 0; unfiltered_match(r, ev.event, k)) {
+      impl_->left_out[impl_->rule_filters[i][k]].fetch_add(1, std::memory_order_relaxed);
+    }
   }
   if (feed)
     for (std::size_t k = start; k < out.size(); ++k)
@@ -95,6 +102,9 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, st
 const CompiledRule& RuleSet::compiled(std::size_t i) const { return impl_->rules.at(i); }
 std::size_t RuleSet::filter_count() const { return impl_->filters.size(); }
 const FilterInfo& RuleSet::filter(std::size_t f) const { return impl_->filters.at(f); }
+std::uint64_t RuleSet::filter_left_out(std::size_t f) const {
+  return f < impl_->filters.size() ? impl_->left_out[f].load(std::memory_order_relaxed) : 0;
+}
 std::vector<std::uint32_t> RuleSet::superseders(std::size_t i) const {
   std::vector<std::uint32_t> out;
   for (std::size_t s = 0; s < impl_->supersedes.size(); ++s) {
@@ -264,12 +274,13 @@ struct PendingFilter {
 // ANDs each filter into the rules it names (by id, Sigma id or name), in load order.
 void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filters,
                    const std::vector<Correlation>& correlations, Diagnostics& diag) {
+  impl.rule_filters.assign(impl.rules.size(), {});
   for (const PendingFilter& p : filters) {
     FilterInfo fi{p.compiled.info.id, p.compiled.info.title, p.compiled.info.file, p.rule.conditions.front(), {}};
     auto add = [&](std::size_t i) {
       if (std::find(fi.rules.begin(), fi.rules.end(), i) != fi.rules.end()) return;
       add_filter(impl.rules[i], p.compiled);
-      impl.rules[i].info.filters.push_back(fi.id);
+      impl.rule_filters[i].push_back(static_cast<std::uint32_t>(impl.filters.size()));
       fi.rules.push_back(static_cast<std::uint32_t>(i));
     };
     if (p.rule.filter_all)
@@ -295,6 +306,7 @@ void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filter
     std::sort(fi.rules.begin(), fi.rules.end());
     impl.filters.push_back(std::move(fi));
   }
+  impl.left_out = std::make_unique<std::atomic<std::uint64_t>[]>(impl.filters.size());
 }
 
 // Resolves each correlation's references (rule or correlation, by id, Sigma id or name),

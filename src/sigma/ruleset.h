@@ -3,8 +3,8 @@
 // Rules are Sigma YAML (logsource product aws, service cloudtrail). Built-in rules come from
 // the binary (sigma/builtin.h); users add directories with --rules. Loading reports every
 // bad rule to Diagnostics (file:line:col: what) and keeps the good ones. A RuleSet is
-// immutable after loading and safe to share between threads; match() allocates nothing
-// when given a reused output vector.
+// immutable after loading (but for the Sigma filters' atomic counts) and safe to share
+// between threads; match() allocates nothing when given a reused output vector.
 #pragma once
 
 #include <cstdint>
@@ -120,6 +120,10 @@ class RuleSet {
   // Sigma filters, in load order.
   std::size_t filter_count() const;
   const FilterInfo& filter(std::size_t f) const;
+  // How many matches filter f has taken out of the rules it names in match() since loading
+  // (events the rule alone matches and the filter does not let through; counted for the first
+  // filter of a rule that fails). Counted from any thread; a running total.
+  std::uint64_t filter_left_out(std::size_t f) const;
 
   // Correlation rules, resolved against the rules (see sigma/correlation.h).
   std::size_t correlation_count() const;
