@@ -460,6 +460,33 @@ TEST(Expand, DirectoriesAreWalkedSortedAndRecursively) {
   EXPECT_EQ(drain(**opened), "{}");
 }
 
+// Hidden entries met in a walk (.DS_Store, .git, rsync's temporary files) are not read, and one
+// note says so; a hidden file or folder named as a path is read; watch's walks say nothing.
+TEST(Expand, HiddenEntriesInAWalkAreNotedNotRead) {
+  test::TempDir dir;
+  fs::create_directories(dir / "trail/.git/objects");
+  fs::create_directories(dir / "trail/2026");
+  test::write_file(dir / "trail/.DS_Store", "x");
+  test::write_file(dir / "trail/.git/objects/ab", "x");
+  test::write_file(dir / "trail/2026/.a.json.gz.Xy12Zq", "{}");  // rsync, still writing
+  test::write_file(dir / "trail/2026/a.json.gz", "{}");
+  const std::string t = (dir / "trail").string();
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  EXPECT_EQ(names_of(expand({t}, Env::posix(), diag)), std::vector<std::string>{t + "/2026/a.json.gz"});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(t + "/.DS_Store: hidden, not read (nor 2 more hidden entries); name a hidden file or folder"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_EQ(diag.error_count(), 0u);
+  lines.clear();
+  EXPECT_EQ(names_of(expand({t + "/.git", t + "/.DS_Store"}, Env::posix(), diag)),
+            (std::vector<std::string>{t + "/.git/objects/ab", t + "/.DS_Store"}));
+  EXPECT_TRUE(lines.empty());
+  EXPECT_EQ(names_of(expand({t}, Env::posix(), diag, nullptr, /*quiet_hidden=*/true)).size(), 1u);
+  EXPECT_TRUE(lines.empty());
+}
+
 TEST(Expand, SymlinkLoopsAndMissingPathsCostOneLineEach) {
   test::TempDir dir;
   fs::create_directories(dir / "d/inner");

@@ -84,6 +84,8 @@ struct Walker {
   std::set<std::pair<dev_t, ino_t>> stack;  // directories being walked (loop detection)
   std::vector<char> buf;                     // listing scratch
   std::size_t held = 0;                      // directory descriptors open (one per level)
+  std::size_t hidden = 0;                    // hidden entries passed over
+  std::string first_hidden;
   // Past this many levels a directory's descriptor is closed once it is listed and its
   // entries are reached by path, so that a deep tree cannot use up the descriptors.
   static constexpr std::size_t kMaxHeld = 64;
@@ -166,6 +168,10 @@ struct Walker {
     stack.insert(key);
     std::string child;
     for (const Entry& e : entries) {
+      if (e.name.starts_with('.')) {
+        if (hidden++ == 0) first_hidden = path + (!path.empty() && path.back() != '/' ? "/" : "") + e.name;
+        continue;
+      }
       child.clear();
       child.reserve(path.size() + 1 + e.name.size());
       child.append(path);
@@ -184,9 +190,9 @@ struct Walker {
 }  // namespace
 
 std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                           const TrailFilter* prune) {
+                           const TrailFilter* prune, bool quiet_hidden) {
   std::vector<Source> out;
-  Walker w{env, diag, out, prune && prune->narrows() ? prune : nullptr, {}, {}, 0};
+  Walker w{env, diag, out, prune && prune->narrows() ? prune : nullptr, {}, {}, 0, 0, {}};
   for (const std::string& p : paths) {
     if (p == "-") {
       out.push_back(stdin_source(env));
@@ -194,6 +200,10 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
     }
     w.visit(-1, Entry{p, DT_UNKNOWN}, p, true);
   }
+  if (w.hidden && !quiet_hidden)
+    diag.note(w.first_hidden, "hidden, not read" +
+                                  (w.hidden > 1 ? " (nor " + std::to_string(w.hidden - 1) + " more hidden entries)" : std::string()) +
+                                  "; name a hidden file or folder as a path to read it");
   return out;
 }
 

@@ -42,8 +42,14 @@ Source stdin_source(Env& env);
 // directories of a trail's key layout that it rules out (io/trail_layout.h) are not walked:
 // a copy of a trail bucket is searched for a week as fast as the week alone. Paths given are
 // walked whatever they are.
+//
+// Hidden entries (a name starting with '.') met in a walk are not read: CloudTrail never writes
+// one, and what does (.DS_Store, .git, rsync's and editors' temporary files while they are
+// written) is not a log. One note tells the first of them and how many there were, unless
+// `quiet_hidden` (watch, which walks the same folder over and over). A hidden file or folder
+// named as a path is read.
 std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                           const TrailFilter* prune = nullptr);
+                           const TrailFilter* prune = nullptr, bool quiet_hidden = false);
 
 // expand() on a thread of its own while this one runs `meanwhile` (scan loads its rules):
 // walking a tree of files is mostly waiting on system calls, and neither needs the other.

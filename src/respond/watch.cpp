@@ -124,7 +124,7 @@ Result<Watcher::Outcome> Watcher::process(const io::Source& src, bool settle, st
 Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   PassReport rep;
   const bool local = !opts_.list;
-  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag) : opts_.list(now_ms, diag);
+  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag, nullptr, /*quiet_hidden=*/true) : opts_.list(now_ms, diag);
   for (io::Source& src : sources) {
     ++rep.files_seen;
     auto outcome = process(src, local, now_ms, diag, rep);
