@@ -203,7 +203,25 @@ bool value_matches(const ValueTest& t, element v) {
     }
     case ValueTest::Op::Null:
     case ValueTest::Op::Exists:
+    case ValueTest::Op::FieldRef:
       return false;  // handled per field
+  }
+  return false;
+}
+
+// `a` against the referenced field's value `b`, as the FieldRef test says.
+bool refers(const ValueTest& t, std::string_view a, std::string_view b) {
+  if (b.size() > a.size()) return false;
+  auto same = [&](std::string_view x, std::string_view y) { return t.str.cased ? x == y : iequals(x, y); };
+  switch (t.str.kind) {
+    case StrPattern::Kind::Equals: return a.size() == b.size() && same(a, b);
+    case StrPattern::Kind::Prefix: return same(a.substr(0, b.size()), b);
+    case StrPattern::Kind::Suffix: return same(a.substr(a.size() - b.size()), b);
+    case StrPattern::Kind::Contains:
+      for (std::size_t i = 0; i + b.size() <= a.size(); ++i)
+        if (same(a.substr(i, b.size()), b)) return true;
+      return false;
+    case StrPattern::Kind::Glob: return false;
   }
   return false;
 }
@@ -265,6 +283,20 @@ bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
     };
     any_at_path(event, ft.path, 0, f);
     return exists ? present == vt.flag : !present;
+  }
+  if (vt.op == ValueTest::Op::FieldRef) {
+    auto outer = [&](element v) {
+      char abuf[32];
+      std::string_view a;
+      if (!text_of(v, abuf, a)) return false;
+      auto inner = [&](element w) {
+        char bbuf[32];
+        std::string_view b;
+        return text_of(w, bbuf, b) && refers(vt, a, b);
+      };
+      return any_at_path(event, vt.ref_path, 0, inner);
+    };
+    return any_at_path(event, ft.path, 0, outer);
   }
   auto f = [&](element v) { return value_matches(vt, v); };
   return any_at_path(event, ft.path, 0, f);
@@ -390,6 +422,7 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
   const bool cased = has(mods, "cased");
   const bool contains = has(mods, "contains"), starts = has(mods, "startswith"), ends = has(mods, "endswith");
   const bool re = has(mods, "re"), cidr = has(mods, "cidr"), exists = has(mods, "exists");
+  const bool fieldref = has(mods, "fieldref");
   const int cmp = has(mods, "gt") + has(mods, "gte") + has(mods, "lt") + has(mods, "lte");
   const int kinds = (contains || starts || ends ? 1 : 0) + re + cidr + exists + (cmp > 0);
   const std::string name = item.field.empty() ? std::string("keywords") : "'" + item.field + "'";
@@ -399,10 +432,21 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
     cfail(r, item.mark, "modifiers 'i', 'm' and 's' need 're'");
   if (cased && (re || cidr || exists || cmp)) cfail(r, item.mark, "'cased' applies to string matching only");
   if (item.field.empty() && kinds > 0) cfail(r, item.mark, "keywords take no modifiers");
+  if (fieldref && (item.field.empty() || re || cidr || exists || cmp))
+    cfail(r, item.mark, "'fieldref' combines with contains, startswith, endswith and cased only, on a field");
 
   for (const Value& v : item.values) {
     ValueTest t;
-    if (exists) {
+    if (fieldref) {
+      if (v.type == Value::Type::Null) cfail(r, v.mark, "'fieldref' takes a field name");
+      t.op = ValueTest::Op::FieldRef;
+      t.ref_path = split(v.text, '.');
+      for (const std::string& step : t.ref_path)
+        if (step.empty()) cfail(r, v.mark, "empty step in field path '" + v.text + "'");
+      t.str.kind = contains ? StrPattern::Kind::Contains : starts ? StrPattern::Kind::Prefix
+                   : ends   ? StrPattern::Kind::Suffix : StrPattern::Kind::Equals;
+      t.str.cased = cased;
+    } else if (exists) {
       if (v.type != Value::Type::Bool) cfail(r, v.mark, "'exists' takes true or false");
       if (item.field.empty()) cfail(r, v.mark, "'exists' needs a field");
       t.op = ValueTest::Op::Exists;

@@ -14,6 +14,8 @@
 //  - A rule number matches a JSON number of equal value and a string holding that number.
 //  - A rule boolean matches JSON true/false and the strings "true"/"false" (any case).
 //  - null matches an absent field or JSON null; `|exists: true` means present (even if null).
+//  - `|fieldref` compares with another field of the same event (with contains, startswith,
+//    endswith and cased as for a value); where a path reaches several values, any pair.
 //  - Lists are OR (AND with `|all`); the items of a mapping are AND; keywords (values with no
 //    field) match when any string or integer anywhere in the record contains them.
 #pragma once
@@ -55,7 +57,7 @@ struct Cidr {
 };
 
 struct ValueTest {
-  enum class Op { Str, Num, Bool, Null, Exists, Regex, Cidr, Gt, Gte, Lt, Lte };
+  enum class Op { Str, Num, Bool, Null, Exists, Regex, Cidr, Gt, Gte, Lt, Lte, FieldRef };
   Op op = Op::Str;
   StrPattern str;
   double num = 0;
@@ -64,6 +66,11 @@ struct ValueTest {
   std::string regex_text;                     // Regex: as written, and its flags (i, m, s)
   std::string regex_flags;
   Cidr cidr;
+  // FieldRef (`field|fieldref: other.field`): the field's value compared with the other
+  // field's in the same event, as text; str.kind says how (Equals, Prefix: the field starts
+  // with the other's value, Suffix, Contains) and str.cased whether case counts. Absent or
+  // non-scalar on either side: no match.
+  std::vector<std::string> ref_path;
 };
 
 struct FieldTest {

@@ -183,8 +183,8 @@ TEST(LoadRules, MissingPathAndSymlinkLoop) {
   EXPECT_NE(diag.lines()[0].find("missing: rules: no such file or directory"), std::string::npos);
 }
 
-// SigmaHQ's CloudTrail rules (57 in rules/, 1 in rules-placeholder/): each loads unchanged
-// or is refused with one line naming the unsupported feature.
+// SigmaHQ's CloudTrail rules (57 in rules/, 1 in rules-placeholder/): every one loads
+// unchanged (fieldref included); the placeholder rule says its placeholders have no values.
 TEST(LoadRules, SigmaHQCloudTrailRules) {
   fs::path dir = rg::test::shared_testdata() / "sigma-aws-cloudtrail";
   RG_SKIP_WITHOUT_SHARED_TESTDATA(dir);
@@ -197,18 +197,29 @@ TEST(LoadRules, SigmaHQCloudTrailRules) {
   opts.builtin = false;
   opts.dirs = {dir};
   RuleSet rules = load_rules(opts, diag);
-  EXPECT_EQ(rules.size(), 57u);
+  EXPECT_EQ(rules.size(), 58u);
   std::vector<std::string> lines = diag.lines();
-  ASSERT_EQ(lines.size(), 3u) << ::testing::PrintToString(lines);
-  EXPECT_NE(lines[0].find("aws_update_login_profile.yml:24:9: unsupported: modifier 'fieldref'"), std::string::npos)
-      << lines[0];
+  ASSERT_EQ(lines.size(), 2u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(diag.error_count(), 0u);
   // The placeholder rule loads; with no values for its placeholders it says so.
-  EXPECT_NE(lines[1].find("aws_cloudtrail_console_login_success_from_susp_locations.yml: placeholder "
+  EXPECT_NE(lines[0].find("aws_cloudtrail_console_login_success_from_susp_locations.yml: placeholder "
                           "%Legitimate_Countries% has no values"),
             std::string::npos)
-      << lines[1];
-  EXPECT_NE(lines[2].find("placeholder %Legitimate_IP_Ranges% has no values"), std::string::npos) << lines[2];
-  EXPECT_EQ(rules.size() + 1, files);
+      << lines[0];
+  EXPECT_NE(lines[1].find("placeholder %Legitimate_IP_Ranges% has no values"), std::string::npos) << lines[1];
+  EXPECT_EQ(rules.size(), files);
+  // The fieldref rule: a password changed for another user fires, one's own does not.
+  std::size_t i = 0;
+  while (i < rules.size() && rules.info(i).uuid != "055fb148-60f8-462d-ad16-26926ce050f1") ++i;
+  ASSERT_LT(i, rules.size());
+  auto fires = [&](const std::string& json) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    return rules.evaluate(i, cloudtrail::EventView{parser.parse(padded).value(), json, "t", 0, 0}).has_value();
+  };
+  const std::string call = R"({"eventSource":"iam.amazonaws.com","eventName":"UpdateLoginProfile",)";
+  EXPECT_TRUE(fires(call + R"("userIdentity":{"arn":"bob"},"requestParameters":{"userName":"alice"}})"));
+  EXPECT_FALSE(fires(call + R"("userIdentity":{"arn":"alice"},"requestParameters":{"userName":"alice"}})"));
 }
 
 // Sigma placeholders: `field|expand: '%name%'` takes its values from the configuration; with

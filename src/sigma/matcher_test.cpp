@@ -183,6 +183,50 @@ TEST(Matcher, Comparisons) {
   EXPECT_FALSE(lte(R"({"d":7.01})"));
 }
 
+// `fieldref`: a field against another field of the same event, as text; case ignored unless
+// cased; any pair where a path reaches several values; absent or structured: no match.
+TEST(Matcher, FieldReferences) {
+  Matcher eq("    sel:\n        userIdentity.accountId|fieldref: recipientAccountId\n    condition: sel\n");
+  EXPECT_TRUE(eq(R"({"userIdentity":{"accountId":"111122223333"},"recipientAccountId":"111122223333"})"));
+  EXPECT_FALSE(eq(R"({"userIdentity":{"accountId":"111122223333"},"recipientAccountId":"444455556666"})"));
+  EXPECT_FALSE(eq(R"({"userIdentity":{"accountId":"111122223333"}})")) << "absent reference";
+  EXPECT_FALSE(eq(R"({"recipientAccountId":"111122223333"})")) << "absent field";
+  EXPECT_FALSE(eq(R"({"userIdentity":{"accountId":""}})"));
+  EXPECT_TRUE(eq(R"({"userIdentity":{"accountId":111122223333},"recipientAccountId":"111122223333"})"))
+      << "an integer compares as its text";
+  EXPECT_FALSE(eq(R"({"userIdentity":{"accountId":{"x":1}},"recipientAccountId":{"x":1}})"));
+  EXPECT_TRUE(eq(R"({"userIdentity":[{"accountId":"1"},{"accountId":"2"}],"recipientAccountId":"2"})"));
+
+  Matcher ci("    sel:\n        a|fieldref: b\n    condition: sel\n");
+  EXPECT_TRUE(ci(R"({"a":"Alice","b":"aLICE"})"));
+  EXPECT_FALSE(ci(R"({"a":"Alice","b":"Alic"})"));
+  Matcher cased("    sel:\n        a|cased|fieldref: b\n    condition: sel\n");
+  EXPECT_FALSE(cased(R"({"a":"Alice","b":"aLICE"})"));
+  EXPECT_TRUE(cased(R"({"a":"Alice","b":"Alice"})"));
+
+  Matcher ends("    sel:\n        userIdentity.arn|endswith|fieldref: userIdentity.userName\n    condition: sel\n");
+  EXPECT_TRUE(ends(R"({"userIdentity":{"arn":"arn:aws:iam::1:user/Anaya","userName":"anaya"}})"));
+  EXPECT_FALSE(ends(R"({"userIdentity":{"arn":"arn:aws:iam::1:user/anaya2","userName":"anaya"}})"));
+  EXPECT_FALSE(ends(R"({"userIdentity":{"arn":"aya","userName":"anaya"}})")) << "longer than the field";
+  Matcher starts("    sel:\n        a|startswith|fieldref: b\n    condition: sel\n");
+  EXPECT_TRUE(starts(R"({"a":"AROAEXAMPLE:session","b":"aroaexample"})"));
+  EXPECT_FALSE(starts(R"({"a":"x:AROAEXAMPLE","b":"AROAEXAMPLE"})"));
+  Matcher has("    sel:\n        a|contains|fieldref: b\n    condition: sel\n");
+  EXPECT_TRUE(has(R"({"a":"arn:aws:iam::111122223333:root","b":"111122223333"})"));
+  EXPECT_FALSE(has(R"({"a":"arn:aws:iam::111122223333:root","b":"444455556666"})"));
+  EXPECT_TRUE(has(R"({"a":"anything","b":""})")) << "the empty text is in every text";
+
+  // What does not combine is refused with the rule's position.
+  for (const char* bad : {"        a|fieldref|re: b\n", "        a|fieldref|cidr: b\n", "        a|fieldref: null\n",
+                          "        a|fieldref|gt: 5\n", "        a|fieldref: 'b..c'\n"}) {
+    Result<CompiledRule> r = testing::compile_text(testing::rule_yaml("    sel:\n" + std::string(bad) + "    condition: sel\n"));
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_NE(r.error().where.find("t.yml:"), std::string::npos) << r.error().str();
+    }
+  }
+}
+
 TEST(Matcher, KeywordsSearchEveryValue) {
   Matcher m("    keywords:\n        - evil-tool\n        - 'bad*actor'\n    condition: keywords\n");
   EXPECT_TRUE(m(R"({"userAgent":"x EVIL-TOOL/1.0"})"));

@@ -93,6 +93,10 @@ class Gen {
 
   bool trino() const { return o_.dialect != SqlDialect::DuckDb; }
 
+  // A lambda's variable: `name`, or name1, name2... inside a fieldref's second path, so that
+  // the first path's variable stays in reach.
+  std::string var(const char* name) const { return depth_ ? name + std::to_string(depth_) : std::string(name); }
+
   // The predicate `pred` applied to the value at `path` (Sigma's any-element semantics for
   // the resources array).
   std::string at_path(const std::vector<std::string>& path, const std::function<std::string(const std::string&)>& pred,
@@ -123,9 +127,10 @@ class Gen {
         for (std::size_t j = i + 2; j < path.size(); ++j) ja += "." + path[j];
         const std::string list = trino() ? "CAST(json_extract(" + expr + ", " + lit(ja) + ") AS ARRAY(VARCHAR))"
                                          : "json_extract_string(" + expr + ", " + lit(ja) + ")";
-        const std::string inner = "COALESCE(" + pred("x") + ", FALSE)";
-        const std::string any = trino() ? "any_match(" + list + ", x -> " + inner + ")"
-                                        : "(len(list_filter(" + list + ", x -> " + inner + ")) > 0)";
+        const std::string x = var("x");
+        const std::string inner = "COALESCE(" + pred(x) + ", FALSE)";
+        const std::string any = trino() ? "any_match(" + list + ", " + x + " -> " + inner + ")"
+                                        : "(len(list_filter(" + list + ", " + x + " -> " + inner + ")) > 0)";
         return "(COALESCE(" + direct + ", FALSE) OR COALESCE(" + any + ", FALSE))";
       }
       if (k->kind == Node::Kind::StructArray) {
@@ -133,9 +138,10 @@ class Gen {
         if (i + 2 != path.size()) cannot("field '" + path.back() + "' inside resources[] is not in the table");
         const Node* leaf = child(*k, path[i + 1]);
         if (!leaf) cannot("resources[]." + path[i + 1] + " is not in the table");
-        std::string inner = pred("r." + leaf->name);
-        return trino() ? "any_match(" + expr + ", r -> COALESCE(" + inner + ", FALSE))"
-                       : "(len(list_filter(" + expr + ", r -> COALESCE(" + inner + ", FALSE))) > 0)";
+        const std::string r = var("r");
+        std::string inner = pred(r + "." + leaf->name);
+        return trino() ? "any_match(" + expr + ", " + r + " -> COALESCE(" + inner + ", FALSE))"
+                       : "(len(list_filter(" + expr + ", " + r + " -> COALESCE(" + inner + ", FALSE))) > 0)";
       }
       n = k;
     }
@@ -196,6 +202,14 @@ class Gen {
         const std::string re = (flags.empty() ? "" : "(?" + flags + ")") + t.regex_text;
         return std::string(trino() ? "regexp_like(" : "regexp_matches(") + e + ", " + lit(re) + ")";
       }
+      case Op::FieldRef: {
+        ++depth_;
+        struct Leave {
+          int& d;
+          ~Leave() { --d; }
+        } leave{depth_};
+        return at_path(t.ref_path, [&](const std::string& ref) { return refers(t, e, ref); }, false);
+      }
       case Op::Cidr: {
         if (t.cidr.family != AF_INET) cannot("IPv6 CIDR (only IPv4 ranges are expressed in SQL)");
         std::uint64_t a = 0;
@@ -212,6 +226,21 @@ class Gen {
       }
     }
     cannot("unknown value test");
+  }
+
+  // The field `a` against the referenced field `b` (both text), as a FieldRef test says.
+  std::string refers(const ValueTest& t, const std::string& a0, const std::string& b0) const {
+    const std::string a = t.str.cased ? a0 : "lower(" + a0 + ")", b = t.str.cased ? b0 : "lower(" + b0 + ")";
+    switch (t.str.kind) {
+      case StrPattern::Kind::Equals: return a + " = " + b;
+      case StrPattern::Kind::Contains: return "strpos(" + a + ", " + b + ") > 0";
+      case StrPattern::Kind::Prefix: return "substr(" + a + ", 1, length(" + b + ")) = " + b;
+      case StrPattern::Kind::Suffix:
+        return "(length(" + a + ") >= length(" + b + ") AND substr(" + a + ", length(" + a + ") - length(" + b +
+               ") + 1) = " + b + ")";
+      case StrPattern::Kind::Glob: break;
+    }
+    cannot("unknown fieldref comparison");
   }
 
   std::string field_test(const FieldTest& ft) const {
@@ -310,6 +339,7 @@ class Gen {
   }
 
   const SqlOptions& o_;
+  mutable int depth_ = 0;  // fieldrefs being written (var)
 };
 
 const char* kColumns = "eventtime, eventid, recipientaccountid AS account, awsregion AS region, eventname, "

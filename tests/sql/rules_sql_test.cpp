@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -113,6 +114,17 @@ TEST(RulesSql, DuckDbReturnsExactlyTheFindingsScanReturns) {
   EXPECT_EQ(gone.size(), 2u);
   for (const auto& p : gone) EXPECT_TRUE(p.first == "D02" || p.first == "D20") << p.first;
   for (const auto& p : filtered) EXPECT_TRUE(plain.count(p)) << "a filter only leaves findings out";
+}
+
+// Rules comparing two fields of an event (`fieldref`, with endswith, contains|cased and
+// startswith under `not`): DuckDB's SQL finds exactly what scan finds.
+TEST(RulesSql, FieldReferencesInSqlMatchScan) {
+  if (!node_ready()) GTEST_SKIP() << "node or tests/node/node_modules not present";
+  Pairs found;
+  expect_duckdb_equals_scan({(source_dir() / "tests/fixtures/rules-fieldref").string()}, &found);
+  std::map<std::string, int> per_rule;
+  for (const auto& p : found) ++per_rule[p.first];
+  for (const char* id : {"FR1", "FR2", "FR3", "FR4"}) EXPECT_GT(per_rule[id], 0) << id;
 }
 
 TEST(RulesSql, AthenaAndTrinoMatchTheirGoldenFilesAndParse) {
