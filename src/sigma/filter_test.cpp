@@ -162,7 +162,7 @@ TEST_F(Filtered, MalformedFiltersAreRefusedByName) {
     std::string text, message;
   };
   const Case cases[] = {
-      {"title: f\nlogsource: {product: windows}\nfilter:\n    rules: any\n    s: {x: 1}\n    condition: not s\n",
+      {"title: f\nlogsource: {product: aws, service: guardduty}\nfilter:\n    rules: any\n    s: {x: 1}\n    condition: not s\n",
        "unsupported: logsource"},
       {"title: f\nlogsource: {product: aws}\nfilter:\n    s: {x: 1}\n    condition: not s\n", "filter has no 'rules'"},
       {"title: f\nlogsource: {product: aws}\nfilter:\n    rules: any\n    s: {x: 1}\n", "filter has no 'condition'"},

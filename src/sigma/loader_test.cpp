@@ -136,8 +136,8 @@ TEST(LoadRules, OtherRefusals) {
   expect_one_error(bad("    sel:\n        a: x\n    timeframe: 5m\n    condition: sel\n"), "b_bad.yml:10:5:",
                    "unsupported: 'timeframe'");
   expect_one_error("title: t\nid: 00000000-0000-4000-8000-000000000009\n"
-                   "logsource: {product: windows, service: security}\ndetection: {sel: {a: 1}, condition: sel}\n",
-                   "b_bad.yml:", "unsupported: logsource product 'windows'");
+                   "logsource: {product: aws, service: cloudtrial}\ndetection: {sel: {a: 1}, condition: sel}\n",
+                   "b_bad.yml:", "unsupported: logsource product 'aws' service 'cloudtrial'");
   expect_one_error("title: t\nid: 00000000-0000-4000-8000-000000000009\ncorrelation:\n    type: event_count\n",
                    "b_bad.yml:4:5:", "correlation.rules names no rule");
   expect_one_error("title: t\nid: 00000000-0000-4000-8000-000000000009\ncorrelation:\n    type: event_count\n"
@@ -157,6 +157,59 @@ TEST(LoadRules, OtherRefusals) {
                    "invalid level 'urgent'");
   expect_one_error("", "b_bad.yml", "empty rule file");
   expect_one_error(std::string("\x00\xff\xfe garbage", 11), "b_bad.yml", "");
+}
+
+// A folder of Sigma rules for every log source (a SigmaHQ checkout) is a normal thing to point
+// at: its rules for other products, the correlations over them and YAML that is no rule are left
+// out with one note; .github and .git are not walked; a mistyped CloudTrail logsource is still an
+// error, and so is a rule for another product named as a file.
+TEST(LoadRules, RulesForOtherLogSourcesInAFolderAreCountedNotReported) {
+  rg::test::TempDir dir;
+  const fs::path d = dir / "sigma";
+  fs::create_directories(d / "windows");
+  fs::create_directories(d / ".github/workflows");
+  fs::create_directories(d / "regression_data");
+  rg::test::write_file(d / "a_aws.yml", kGood);
+  rg::test::write_file(d / "windows/proc.yml",
+                       "title: w\nid: 00000000-0000-4000-8000-0000000000a1\nname: win_proc\n"
+                       "logsource: {product: windows, category: process_creation}\n"
+                       "detection: {sel: {Image|endswith: '\\\\cmd.exe'}, condition: sel}\n");
+  rg::test::write_file(d / "windows/windash.yml",
+                       "title: w2\nlogsource: {product: windows, category: process_creation}\n"
+                       "detection: {sel: {CommandLine|windash|contains: '-enc'}, condition: sel}\n");
+  rg::test::write_file(d / "linux.yml",
+                       "title: l\nlogsource: {product: linux, service: auditd}\ndetection: {sel: {a: 1}, condition: sel}\n");
+  rg::test::write_file(d / "windows/corr.yml",
+                       "title: c\ncorrelation:\n    type: event_count\n    rules: [win_proc]\n    timespan: 5m\n"
+                       "    condition: {gte: 3}\n");
+  rg::test::write_file(d / "regression_data/info.yml", "id: 1\ndescription: test data\n");
+  rg::test::write_file(d / ".github/workflows/lint.yml", "on: push\njobs: {}\n");
+  rg::test::write_file(d / "typo.yml", "title: t\nid: 00000000-0000-4000-8000-0000000000a2\n"
+                                       "logsource: {product: aws, service: cloudtrial}\n"
+                                       "detection: {sel: {a: 1}, condition: sel}\n");
+  Diagnostics diag(Diagnostics::silent());
+  LoadOptions opts;
+  opts.builtin = false;
+  opts.dirs = {d};
+  RuleSet rules = load_rules(opts, diag);
+  EXPECT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules.correlation_count(), 0u);
+  std::vector<std::string> lines = diag.lines();
+  ASSERT_EQ(lines.size(), 2u) << ::testing::PrintToString(lines);
+  EXPECT_EQ(diag.error_count(), 1u);
+  EXPECT_NE(lines[0].find("typo.yml:3:12: unsupported: logsource product 'aws' service 'cloudtrial'"), std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find(d.string() + ": 3 rules for other log sources (windows 2, linux 1) and 1 correlation over them "
+                                       "and 1 YAML file that is not a Sigma rule left out"),
+            std::string::npos)
+      << lines[1];
+
+  // Named as a file, a rule for another product is refused as before.
+  Diagnostics named(Diagnostics::silent());
+  opts.dirs = {d / "linux.yml"};
+  EXPECT_EQ(load_rules(opts, named).size(), 0u);
+  ASSERT_EQ(named.error_count(), 1u);
+  EXPECT_NE(named.lines()[0].find("unsupported: logsource product 'linux'"), std::string::npos) << named.lines()[0];
 }
 
 // yaml-cpp's LoadAll loops forever on these (found by fuzzing): they must fail fast.

@@ -160,14 +160,14 @@ bool looks_like_correlation(std::string_view text) {
 }
 
 void add_documents(const std::string& file, const std::string& text, std::vector<RuleSource>& out,
-                   bool builtin = false) {
+                   bool builtin = false, bool walked = false) {
   for (std::string& doc : split_documents(text)) {
     const bool corr = looks_like_correlation(doc);
-    out.push_back(RuleSource{file, std::move(doc), corr, builtin, {}});
+    out.push_back(RuleSource{file, std::move(doc), corr, builtin, {}, walked});
   }
 }
 
-void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag) {
+void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag, bool walked = false) {
   std::error_code ec;
   auto size = fs::file_size(p, ec);
   if (ec) {
@@ -185,7 +185,7 @@ void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  add_documents(p.string(), ss.str(), out);
+  add_documents(p.string(), ss.str(), out, false, walked);
 }
 
 }  // namespace
@@ -224,18 +224,56 @@ std::vector<RuleSource> rule_sources(const LoadOptions& opts, Diagnostics& diag)
         diag.error(ErrorKind::Io, dir.string(), "cannot list rule directory: " + ec.message());
         break;
       }
+      if (it->path().filename().string().starts_with('.')) {  // .git, .github: not rules
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
       std::error_code ec2;
       if (it->is_regular_file(ec2) && is_rule_file(it->path())) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());
-    for (const fs::path& f : files) read_one(f, out, diag);
+    for (const fs::path& f : files) read_one(f, out, diag, true);
   }
   return out;
 }
 
-Result<Rule> parse_for_loading(const RuleSource& src) {
+namespace {
+
+// A logsource that is not AWS's at all (not a mistyped CloudTrail one): another product, or
+// no product and a service other than CloudTrail's. "" when it may be meant for rootguard.
+std::string other_product_of(const std::string& product, const std::string& service) {
+  if (!product.empty()) return iequals(product, "aws") ? std::string() : to_lower(product);
+  return iequals(service, "cloudtrail") ? std::string() : std::string("no product");
+}
+
+}  // namespace
+
+Result<Rule> parse_for_loading(const RuleSource& src, std::string* other_product) {
   Result<Rule> r = src.tree.empty() ? parse_rule(src.text, src.file, src.builtin) : parse_rule_tree(src.tree, src.file);
-  if (!r) return r;
+  const bool count = other_product && src.walked;
+  if (!r) {
+    // A rule for another log source may use what rootguard refuses (windash, base64offset...),
+    // and a folder of rules may hold YAML that is no rule at all (test data, settings): look
+    // again at the document, which parsed as YAML, before reporting.
+    if (count && r.error().kind != ErrorKind::Corrupt) {
+      try {
+        const YAML::Node doc = YAML::Load(src.text);
+        if (doc.IsMap() && !doc["logsource"] && !doc["detection"] && !doc["correlation"] && !doc["filter"]) {
+          *other_product = kNotARule;
+        } else if (doc.IsMap() && doc["logsource"].IsMap()) {
+          const YAML::Node ls = doc["logsource"];
+          auto text = [](const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); };
+          *other_product = other_product_of(text(ls["product"]), text(ls["service"]));
+        }
+      } catch (const std::exception&) {
+      }
+    }
+    return r;
+  }
+  if (count && !logsource_supported(*r)) {
+    *other_product = other_product_of(r->logsource_product, r->logsource_service);
+    if (!other_product->empty()) return r;
+  }
   if (!logsource_supported(*r))
     return Error{ErrorKind::Unsupported, where(src.file, r->logsource_mark),
                  "unsupported: logsource product '" + r->logsource_product + "' service '" + r->logsource_service +
@@ -476,6 +514,9 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
   std::vector<Mark> id_marks;
   std::vector<Correlation> parsed_correlations;
   std::vector<PendingFilter> filters;
+  std::map<std::string, std::size_t> other_products;  // rules for other log sources, met in walks
+  std::string other_where;
+  std::vector<std::string> left_out_ids;
   for (const RuleSource& src : rule_sources(opts, diag)) {
     if (src.correlation) {
       Result<Correlation> c = parse_correlation_source(src);
@@ -483,7 +524,20 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
       else parsed_correlations.push_back(std::move(c).value());
       continue;
     }
-    Result<Rule> rule = parse_for_loading(src);
+    std::string other;
+    Result<Rule> rule = parse_for_loading(src, &other);
+    if (!other.empty()) {
+      ++other_products[other];
+      if (other_where.empty()) {  // the folder given that holds it
+        other_where = src.file;
+        for (const fs::path& d : opts.dirs)
+          if (src.file.starts_with(d.string())) other_where = d.string();
+      }
+      if (rule)
+        for (const std::string* id : {&rule->info.id, &rule->info.uuid, &rule->info.name})
+          if (!id->empty()) left_out_ids.push_back(*id);
+      continue;
+    }
     if (!rule) {
       diag.error(rule.error());
       continue;
@@ -522,6 +576,53 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
     impl.rules.push_back(std::move(compiled).value());
   }
 
+  // Correlations over rules left out for their log source go with them (and those over those).
+  std::size_t other_correlations = 0;
+  for (bool dropped = !left_out_ids.empty(); dropped;) {
+    dropped = false;
+    for (auto it = parsed_correlations.begin(); it != parsed_correlations.end();) {
+      const bool over = std::any_of(it->rules.begin(), it->rules.end(), [&](const std::string& ref) {
+        return std::find(left_out_ids.begin(), left_out_ids.end(), ref) != left_out_ids.end();
+      });
+      if (!over) {
+        ++it;
+        continue;
+      }
+      for (const std::string* id : {&it->info.id, &it->info.uuid, &it->name})
+        if (!id->empty()) left_out_ids.push_back(*id);
+      ++other_correlations;
+      dropped = true;
+      it = parsed_correlations.erase(it);
+    }
+  }
+  std::size_t not_rules = 0;
+  if (auto it = other_products.find(kNotARule); it != other_products.end()) {
+    not_rules = it->second;
+    other_products.erase(it);
+  }
+  if (!other_products.empty() || not_rules) {
+    std::size_t total = 0;
+    std::vector<std::pair<std::size_t, std::string>> by;
+    for (const auto& [product, n] : other_products) {
+      total += n;
+      by.emplace_back(n, product);
+    }
+    std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::string list;
+    for (std::size_t k = 0; k < by.size() && k < 5; ++k) list += (k ? ", " : "") + by[k].second + " " + std::to_string(by[k].first);
+    if (by.size() > 5) list += ", ...";
+    std::string corr;
+    if (other_correlations)
+      corr = " and " + std::to_string(other_correlations) + (other_correlations == 1 ? " correlation" : " correlations") +
+             " over them";
+    std::string what;
+    if (total)
+      what = std::to_string(total) + (total == 1 ? " rule" : " rules") + " for other log sources (" + list + ")" + corr;
+    if (not_rules)
+      what += (what.empty() ? "" : " and ") + std::to_string(not_rules) +
+              (not_rules == 1 ? " YAML file that is not a Sigma rule" : " YAML files that are not Sigma rules");
+    diag.note(other_where, what + " left out; rootguard reads product aws, service cloudtrail");
+  }
   apply_filters(impl, filters, parsed_correlations, diag);
 
   // supersedes: ids -> indices, closed transitively; an edge that would close a cycle is dropped.
