@@ -1,5 +1,7 @@
 #include "sigma/compile.h"
 
+#include <re2/re2.h>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -188,7 +190,7 @@ bool value_matches(const ValueTest& t, element v) {
       std::string_view s;
       if (!text_of(v, buf, s)) return false;
       if (s.size() > kRegexSubject) s = s.substr(0, kRegexSubject);
-      return std::regex_search(s.begin(), s.end(), *t.regex);
+      return RE2::PartialMatch(s, *t.regex);
     }
     case ValueTest::Op::Cidr:
       return v.type() == element_type::STRING && t.cidr.contains(v.get_string().value_unsafe());
@@ -379,33 +381,6 @@ int regex_depth(std::string_view re) {
   return max;
 }
 
-// `re|s`: ECMAScript has no dot-all flag, so an unescaped '.' outside a bracket expression
-// becomes "[\s\S]".
-std::string dot_all(std::string_view re) {
-  std::string out;
-  bool in_class = false;
-  for (std::size_t i = 0; i < re.size(); ++i) {
-    char c = re[i];
-    if (c == '\\' && i + 1 < re.size()) {
-      out += c;
-      out += re[++i];
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-      out += c;
-    } else if (c == '[') {
-      in_class = true;
-      out += c;
-      if (i + 1 < re.size() && re[i + 1] == '^') out += re[++i];
-      if (i + 1 < re.size() && re[i + 1] == ']') out += re[++i];  // a leading ']' is literal
-    } else if (c == '.') {
-      out += "[\\s\\S]";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool has(const std::vector<std::string>& mods, std::string_view m) {
   return std::find(mods.begin(), mods.end(), m) != mods.end();
 }
@@ -463,14 +438,19 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
     } else if (re) {
       if (v.text.size() > kMaxRegex) cfail(r, v.mark, "regex longer than " + std::to_string(kMaxRegex) + " bytes");
       if (regex_depth(v.text) > kMaxRegexGroups) cfail(r, v.mark, "regex nested too deeply");
-      auto flags = std::regex::ECMAScript | std::regex::optimize;
-      if (has(mods, "i")) flags |= std::regex::icase;
-      if (has(mods, "m")) flags |= std::regex::multiline;
-      try {
-        t.regex = std::make_shared<const std::regex>(has(mods, "s") ? dot_all(v.text) : v.text, flags);
-      } catch (const std::exception& e) {
-        cfail(r, v.mark, "bad regex '" + v.text + "': " + e.what());
-      }
+      // RE2: time linear in the subject whatever the pattern, so no value in a log can make
+      // a rule's regex take long (a backtracking engine can be made to take seconds by one
+      // userAgent). Sigma's flavour (PCRE's common subset) is RE2's; `m` and `s` are RE2's own
+      // flags, case-insensitivity its option.
+      RE2::Options ro;
+      ro.set_log_errors(false);
+      ro.set_case_sensitive(!has(mods, "i"));
+      ro.set_dot_nl(has(mods, "s"));
+      ro.set_never_capture(true);
+      std::string pattern = has(mods, "m") ? "(?m)" + v.text : v.text;
+      auto compiled = std::make_shared<const RE2>(pattern, ro);
+      if (!compiled->ok()) cfail(r, v.mark, "bad regex '" + v.text + "': " + compiled->error());
+      t.regex = std::move(compiled);
       t.op = ValueTest::Op::Regex;
       t.regex_text = v.text;
       for (const char* fl : {"i", "m", "s"})

@@ -2,7 +2,7 @@
 //
 // Stage 2 of 2 (YAML -> Rule -> CompiledRule). compile_rule() resolves condition names and
 // quantifiers, lower-cases needles, splits field paths, compiles regexes and parses CIDRs,
-// so evaluating a rule allocates nothing (except inside std::regex). It also derives the
+// so evaluating a rule allocates nothing. It also derives the
 // rule's prefilter literals (see prefilter_literals below). A CompiledRule is immutable and
 // may be evaluated from many threads at once.
 //
@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +33,10 @@
 #include "core/result.h"
 #include "sigma/literal.h"
 #include "sigma/rule.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace rg::sigma {
 
@@ -62,7 +65,7 @@ struct ValueTest {
   StrPattern str;
   double num = 0;
   bool flag = false;                          // Bool value, or Exists true/false
-  std::shared_ptr<const std::regex> regex;
+  std::shared_ptr<const re2::RE2> regex;       // RE2 (linear time), thread-safe to match
   std::string regex_text;                     // Regex: as written, and its flags (i, m, s)
   std::string regex_flags;
   Cidr cidr;

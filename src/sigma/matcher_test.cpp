@@ -153,6 +153,31 @@ TEST(Matcher, Regex) {
   Matcher n("    sel:\n        code|re: '^4[0-9]{2}$'\n    condition: sel\n");
   EXPECT_TRUE(n(R"({"code":403})"));
   EXPECT_FALSE(n(R"({"code":503})"));
+  // `m`: ^ and $ at each line.
+  Matcher ml("    sel:\n        a|re|m: '^b$'\n    condition: sel\n");
+  EXPECT_TRUE(ml(R"({"a":"a\nb\nc"})"));
+  Matcher one("    sel:\n        a|re: '^b$'\n    condition: sel\n");
+  EXPECT_FALSE(one(R"({"a":"a\nb\nc"})"));
+  // SigmaHQ's IMDS rule's pattern, and classes, alternation and \d.
+  Matcher imds("    sel:\n        userIdentity.arn|re: '.+:assumed-role/aws:.+'\n    condition: sel\n");
+  EXPECT_TRUE(imds(R"({"userIdentity":{"arn":"arn:aws:sts::1:assumed-role/aws:ec2-instance/i-0abc"}})"));
+  EXPECT_FALSE(imds(R"({"userIdentity":{"arn":"arn:aws:sts::1:assumed-role/admin/alice"}})"));
+  Matcher alt("    sel:\n        a|re: '^(Get|List)[A-Z][a-z]+\\d?$'\n    condition: sel\n");
+  EXPECT_TRUE(alt(R"({"a":"ListBuckets"})"));
+  EXPECT_TRUE(alt(R"({"a":"GetObject2"})"));
+  EXPECT_FALSE(alt(R"({"a":"PutObject"})"));
+  // A pattern a backtracking engine takes exponential time on, against a long value: RE2
+  // answers in time linear in the value, so a crafted log line cannot stall the scan.
+  Matcher evil("    sel:\n        userAgent|re: '^(a+)+$'\n    condition: sel\n");
+  EXPECT_FALSE(evil(R"({"userAgent":")" + std::string(8000, 'a') + R"(b"})"));
+  EXPECT_TRUE(evil(R"({"userAgent":")" + std::string(8000, 'a') + R"("})"));
+  // What RE2 cannot do (a backreference, a lookahead) is refused with the rule's position.
+  for (const char* bad : {"        a|re: '(x)\\1'\n", "        a|re: 'x(?=y)'\n"}) {
+    Result<CompiledRule> r = testing::compile_text(testing::rule_yaml("    sel:\n" + std::string(bad) + "    condition: sel\n"));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().what.find("bad regex"), std::string::npos) << r.error().str();
+    EXPECT_NE(r.error().where.find("t.yml:9:"), std::string::npos) << r.error().str();
+  }
 }
 
 TEST(Matcher, Cidr) {
