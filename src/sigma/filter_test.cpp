@@ -9,6 +9,7 @@
 #include "sigma/rule_tests.h"
 #include "sigma/ruleset.h"
 #include "sigma/sql.h"
+#include "sigma/testing.h"
 #include "test_util.h"
 
 namespace rg::sigma {
@@ -41,15 +42,7 @@ class Filtered : public ::testing::Test {
     rules_ = load_rules(opts, *diag_);
   }
   // "D02:high" for the matches on json, as scan reports them.
-  std::string run(const std::string& json) {
-    simdjson::padded_string ps(json);
-    simdjson::dom::element e = parser_.parse(ps).value();
-    std::vector<Match> out;
-    rules_.match(cloudtrail::EventView{e, json, "t", 0, 0}, out);
-    std::string s;
-    for (const Match& m : out) s += (s.empty() ? "" : " ") + rules_.info(m.rule).id + ":" + std::string(to_string(m.severity));
-    return s;
-  }
+  std::string run(const std::string& json) { return testing::matches_of(rules_, parser_, json); }
   const RuleInfo* rule(const std::string& id) {
     for (std::size_t i = 0; i < rules_.size(); ++i)
       if (rules_.info(i).id == id) return &rules_.info(i);

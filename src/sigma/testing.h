@@ -9,6 +9,7 @@
 
 #include "sigma/compile.h"
 #include "sigma/rule.h"
+#include "sigma/ruleset.h"
 
 namespace rg::sigma::testing {
 
@@ -37,6 +38,17 @@ inline constexpr const char* kLiteralProbeRules[] = {
     "    s:\n        eventName|startswith: Stop\n        type|endswith: user\n    condition: s\n",
     "    s:\n        a.b.c: 'x*y'\n    condition: s\n",
 };
+
+// What RuleSet::match reports on one JSON event, as scan would: "D03:critical D10:critical".
+inline std::string matches_of(const RuleSet& rules, simdjson::dom::parser& parser, const std::string& json) {
+  simdjson::padded_string ps(json);
+  simdjson::dom::element e = parser.parse(ps).value();
+  std::vector<Match> out;
+  rules.match(cloudtrail::EventView{e, json, "t", 0, 0}, out);
+  std::string s;
+  for (const Match& m : out) s += (s.empty() ? "" : " ") + rules.info(m.rule).id + ":" + std::string(to_string(m.severity));
+  return s;
+}
 
 // Holds a compiled rule and matches JSON texts against it.
 class Matcher {
