@@ -213,16 +213,13 @@ bool value_matches(const ValueTest& t, element v) {
 
 // `a` against the referenced field's value `b`, as the FieldRef test says.
 bool refers(const ValueTest& t, std::string_view a, std::string_view b) {
-  if (b.size() > a.size()) return false;
-  auto same = [&](std::string_view x, std::string_view y) { return t.str.cased ? x == y : iequals(x, y); };
+  const bool cased = t.str.cased;
   switch (t.str.kind) {
-    case StrPattern::Kind::Equals: return a.size() == b.size() && same(a, b);
-    case StrPattern::Kind::Prefix: return same(a.substr(0, b.size()), b);
-    case StrPattern::Kind::Suffix: return same(a.substr(a.size() - b.size()), b);
-    case StrPattern::Kind::Contains:
-      for (std::size_t i = 0; i + b.size() <= a.size(); ++i)
-        if (same(a.substr(i, b.size()), b)) return true;
-      return false;
+    case StrPattern::Kind::Equals: return cased ? a == b : iequals(a, b);
+    case StrPattern::Kind::Prefix: return cased ? a.starts_with(b) : starts_with_icase(a, b);
+    case StrPattern::Kind::Suffix:
+      return cased ? a.ends_with(b) : a.size() >= b.size() && iequals(a.substr(a.size() - b.size()), b);
+    case StrPattern::Kind::Contains: return cased ? contains(a, b) : contains_icase(a, b);
     case StrPattern::Kind::Glob: return false;
   }
   return false;

@@ -99,10 +99,6 @@ bool has_not(const CondAst& a) {
   return std::any_of(a.kids.begin(), a.kids.end(), has_not);
 }
 
-bool names(const Rule& r, const std::string& ref) {
-  return r.info.id == ref || r.info.uuid == ref || (!r.info.name.empty() && r.info.name == ref);
-}
-
 // A Sigma filter: what it names exists and is a detection rule; its condition leaves events
 // out (a condition without `not` keeps only what it matches); and the rules it names do not
 // hand what it leaves out to a rule they supersede.
@@ -115,7 +111,7 @@ void check_filter(const Rule& f, const std::vector<const Rule*>& rules, const st
   for (const std::string& ref : f.filter_rules) {
     std::size_t before = named.size();
     for (const Rule* r : rules)
-      if (names(*r, ref)) named.push_back(r);
+      if (r->info.answers_to(ref)) named.push_back(r);
     if (named.size() > before) continue;
     if (std::find(correlation_ids.begin(), correlation_ids.end(), ref) != correlation_ids.end())
       issue(true, "filter '" + f.info.id + "' names correlation '" + ref +
@@ -136,7 +132,7 @@ void check_filter(const Rule& f, const std::vector<const Rule*>& rules, const st
     stack.pop_back();
     for (const std::string& sid : r->info.supersedes)
       for (const Rule* s : rules) {
-        if (!names(*s, sid) || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+        if (!s->info.answers_to(sid) || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
         seen.push_back(s);
         stack.push_back(s);
         if (std::find(named.begin(), named.end(), s) == named.end()) missing.push_back(s->info.id);
@@ -184,19 +180,13 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
   for (const RuleSource& src : sources) {
     if (src.correlation) {
       correlations.push_back(parse_correlation_source(src));
-      if (correlations.back()) {
-        ids.push_back(correlations.back()->info.id);
-        ids.push_back(correlations.back()->info.uuid);
-        ids.push_back(correlations.back()->name);
-      }
+      if (correlations.back())
+        for (std::string& id : correlations.back()->info.refs()) ids.push_back(std::move(id));
       continue;
     }
     parsed.push_back(parse_rule(src.text, src.file));
-    if (parsed.back() && !parsed.back()->filter) {
-      ids.push_back(parsed.back()->info.id);
-      ids.push_back(parsed.back()->info.uuid);
-      ids.push_back(parsed.back()->info.name);
-    }
+    if (parsed.back() && !parsed.back()->filter)
+      for (std::string& id : parsed.back()->info.refs()) ids.push_back(std::move(id));
   }
   // Issues come out in file order.
   std::vector<Seen> before;
@@ -205,22 +195,11 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
     if (r && !r->filter) rules.push_back(&r.value());
   std::vector<std::string> correlation_ids;
   for (const Result<Correlation>& c : correlations)
-    if (c) correlation_ids.insert(correlation_ids.end(), {c->info.id, c->info.uuid, c->name});
+    if (c)
+      for (std::string& id : c->info.refs()) correlation_ids.push_back(std::move(id));
   for (const Result<Rule>& r : parsed) {
     if (!r) {
       out.push_back(LintIssue{true, r.error().where, r.error().what, "load"});
-      continue;
-    }
-    if (r->filter) {
-      Rule expanded = *r;
-      expand_placeholders(expanded, opts.placeholders);
-      if (Result<CompiledRule> compiled = compile_rule(expanded); !compiled)
-        out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
-      Context c{*r, nullptr, before, ids, out};
-      check_logsource(c);
-      check_title_description(c);
-      check_id_format(c);
-      check_filter(*r, rules, correlation_ids, out);
       continue;
     }
     Rule expanded = *r;
@@ -228,6 +207,13 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
     Result<CompiledRule> compiled = compile_rule(expanded);
     if (!compiled) out.push_back(LintIssue{true, compiled.error().where, compiled.error().what, "load"});
     Context c{*r, compiled ? &compiled.value() : nullptr, before, ids, out};
+    if (r->filter) {  // no level, tests, supersedes or literals of its own
+      check_logsource(c);
+      check_title_description(c);
+      check_id_format(c);
+      check_filter(*r, rules, correlation_ids, out);
+      continue;
+    }
     for (const Named& n : kChecks) n.check(c);
     before.push_back(Seen{r->info.id, r->info.uuid, r->info.file});
   }

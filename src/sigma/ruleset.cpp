@@ -326,16 +326,14 @@ void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filter
     for (const std::string& ref : p.rule.filter_rules) {
       bool found = false;
       for (std::size_t i = 0; i < impl.rules.size(); ++i) {
-        const RuleInfo& ri = impl.rules[i].info;
-        if (ri.id == ref || ri.uuid == ref || (!ri.name.empty() && ri.name == ref)) {
+        if (impl.rules[i].info.answers_to(ref)) {
           add(i);
           found = true;
         }
       }
       if (found) continue;
-      const bool correlation = std::any_of(correlations.begin(), correlations.end(), [&](const Correlation& c) {
-        return c.info.id == ref || c.info.uuid == ref || (!c.name.empty() && c.name == ref);
-      });
+      const bool correlation = std::any_of(correlations.begin(), correlations.end(),
+                                           [&](const Correlation& c) { return c.info.answers_to(ref); });
       diag.error(ErrorKind::Invalid, where(fi.file, p.rule.filter_mark),
                  correlation ? "filter '" + fi.id + "' names correlation '" + ref +
                                    "': a filter applies to detection rules (name the rules it counts)"
@@ -347,6 +345,58 @@ void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filter
   impl.left_out = std::make_unique<std::atomic<std::uint64_t>[]>(impl.filters.size());
 }
 
+// Rules met in a walk for other log sources were left out (counted by product in `products`,
+// kNotARule for YAML that is no rule; `ids` the names they answer to): the correlations over
+// them go too (and those over those), and one note, naming `where`, says what was left out.
+void leave_out_foreign(std::vector<std::string>& ids, std::map<std::string, std::size_t> products, const std::string& where,
+                       std::vector<Correlation>& correlations, Diagnostics& diag) {
+  std::size_t other_correlations = 0;
+  for (bool dropped = !ids.empty(); dropped;) {
+    dropped = false;
+    for (auto it = correlations.begin(); it != correlations.end();) {
+      const bool over = std::any_of(it->rules.begin(), it->rules.end(), [&](const std::string& ref) {
+        return std::find(ids.begin(), ids.end(), ref) != ids.end();
+      });
+      if (!over) {
+        ++it;
+        continue;
+      }
+      for (std::string& id : it->info.refs()) ids.push_back(std::move(id));
+      ++other_correlations;
+      dropped = true;
+      it = correlations.erase(it);
+    }
+  }
+  std::size_t not_rules = 0;
+  if (auto it = products.find(kNotARule); it != products.end()) {
+    not_rules = it->second;
+    products.erase(it);
+  }
+  if (!products.empty() || not_rules) {
+    std::size_t total = 0;
+    std::vector<std::pair<std::size_t, std::string>> by;
+    for (const auto& [product, n] : products) {
+      total += n;
+      by.emplace_back(n, product);
+    }
+    std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::string list;
+    for (std::size_t k = 0; k < by.size() && k < 5; ++k) list += (k ? ", " : "") + by[k].second + " " + std::to_string(by[k].first);
+    if (by.size() > 5) list += ", ...";
+    std::string corr;
+    if (other_correlations)
+      corr = " and " + std::to_string(other_correlations) + (other_correlations == 1 ? " correlation" : " correlations") +
+             " over them";
+    std::string what;
+    if (total)
+      what = std::to_string(total) + (total == 1 ? " rule" : " rules") + " for other log sources (" + list + ")" + corr;
+    if (not_rules)
+      what += (what.empty() ? "" : " and ") + std::to_string(not_rules) +
+              (not_rules == 1 ? " YAML file that is not a Sigma rule" : " YAML files that are not Sigma rules");
+    diag.note(where, what + " left out; rootguard reads product aws, service cloudtrail");
+  }
+}
+
 // Resolves each correlation's references (rule or correlation, by id, Sigma id or name),
 // drops those that refer to something unknown or form a cycle (one error each), and works out
 // which rules feed which correlations and with which group-by fields.
@@ -355,17 +405,14 @@ void resolve_correlations(RuleSet::Impl& impl, std::vector<Correlation> parsed, 
   impl.rule_consumers.assign(nrules, {});
   impl.rule_feeds.assign(nrules, {});
   impl.rule_emitted.assign(nrules, true);
-  auto names_rule = [](const RuleInfo& i, const std::string& ref) {
-    return ref == i.id || (!i.uuid.empty() && ref == i.uuid) || (!i.name.empty() && ref == i.name);
-  };
   // Ids must be unique across rules and correlations.
   std::vector<Correlation> kept;
   for (Correlation& c : parsed) {
     std::string clash;
     for (const CompiledRule& r : impl.rules)
-      if (names_rule(r.info, c.info.id) || (!c.info.uuid.empty() && names_rule(r.info, c.info.uuid))) clash = r.info.file;
+      if (r.info.answers_to(c.info.id) || r.info.answers_to(c.info.uuid)) clash = r.info.file;
     for (const Correlation& k : kept)
-      if (names_rule(k.info, c.info.id)) clash = k.info.file;
+      if (k.info.answers_to(c.info.id)) clash = k.info.file;
     if (!clash.empty()) {
       diag.error(ErrorKind::Invalid, c.info.file,
                  "duplicate id '" + c.info.id + "' (already used by " + clash + "), correlation skipped");
@@ -380,9 +427,9 @@ void resolve_correlations(RuleSet::Impl& impl, std::vector<Correlation> parsed, 
     for (const std::string& ref : kept[i].rules) {
       std::optional<SourceRef> found;
       for (std::size_t r = 0; r < nrules && !found; ++r)
-        if (names_rule(impl.rules[r].info, ref)) found = SourceRef{false, static_cast<std::uint32_t>(r)};
+        if (impl.rules[r].info.answers_to(ref)) found = SourceRef{false, static_cast<std::uint32_t>(r)};
       for (std::size_t k = 0; k < kept.size() && !found; ++k)
-        if (k != i && names_rule(kept[k].info, ref)) found = SourceRef{true, static_cast<std::uint32_t>(k)};
+        if (k != i && kept[k].info.answers_to(ref)) found = SourceRef{true, static_cast<std::uint32_t>(k)};
       if (!found) {
         diag.error(ErrorKind::Invalid, kept[i].info.file,
                    "correlation '" + kept[i].info.id + "' refers to unknown rule '" + ref + "', correlation skipped");
@@ -534,8 +581,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
           if (src.file.starts_with(d.string())) other_where = d.string();
       }
       if (rule)
-        for (const std::string* id : {&rule->info.id, &rule->info.uuid, &rule->info.name})
-          if (!id->empty()) left_out_ids.push_back(*id);
+        for (std::string& id : rule->info.refs()) left_out_ids.push_back(std::move(id));
       continue;
     }
     if (!rule) {
@@ -576,53 +622,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
     impl.rules.push_back(std::move(compiled).value());
   }
 
-  // Correlations over rules left out for their log source go with them (and those over those).
-  std::size_t other_correlations = 0;
-  for (bool dropped = !left_out_ids.empty(); dropped;) {
-    dropped = false;
-    for (auto it = parsed_correlations.begin(); it != parsed_correlations.end();) {
-      const bool over = std::any_of(it->rules.begin(), it->rules.end(), [&](const std::string& ref) {
-        return std::find(left_out_ids.begin(), left_out_ids.end(), ref) != left_out_ids.end();
-      });
-      if (!over) {
-        ++it;
-        continue;
-      }
-      for (const std::string* id : {&it->info.id, &it->info.uuid, &it->name})
-        if (!id->empty()) left_out_ids.push_back(*id);
-      ++other_correlations;
-      dropped = true;
-      it = parsed_correlations.erase(it);
-    }
-  }
-  std::size_t not_rules = 0;
-  if (auto it = other_products.find(kNotARule); it != other_products.end()) {
-    not_rules = it->second;
-    other_products.erase(it);
-  }
-  if (!other_products.empty() || not_rules) {
-    std::size_t total = 0;
-    std::vector<std::pair<std::size_t, std::string>> by;
-    for (const auto& [product, n] : other_products) {
-      total += n;
-      by.emplace_back(n, product);
-    }
-    std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-    std::string list;
-    for (std::size_t k = 0; k < by.size() && k < 5; ++k) list += (k ? ", " : "") + by[k].second + " " + std::to_string(by[k].first);
-    if (by.size() > 5) list += ", ...";
-    std::string corr;
-    if (other_correlations)
-      corr = " and " + std::to_string(other_correlations) + (other_correlations == 1 ? " correlation" : " correlations") +
-             " over them";
-    std::string what;
-    if (total)
-      what = std::to_string(total) + (total == 1 ? " rule" : " rules") + " for other log sources (" + list + ")" + corr;
-    if (not_rules)
-      what += (what.empty() ? "" : " and ") + std::to_string(not_rules) +
-              (not_rules == 1 ? " YAML file that is not a Sigma rule" : " YAML files that are not Sigma rules");
-    diag.note(other_where, what + " left out; rootguard reads product aws, service cloudtrail");
-  }
+  leave_out_foreign(left_out_ids, other_products, other_where, parsed_correlations, diag);
   apply_filters(impl, filters, parsed_correlations, diag);
 
   // supersedes: ids -> indices, closed transitively; an edge that would close a cycle is dropped.

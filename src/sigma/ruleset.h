@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,16 @@ struct RuleInfo {
   std::vector<std::pair<std::string, Severity>> severity_levels;
   std::vector<std::string> conditions;   // the rule's detection condition(s), as written
   std::vector<std::string> filters;      // ids of the Sigma filters ANDed into it, in load order
+
+  // True when `ref` names this rule: its id, Sigma id or `name`, the ways correlations and
+  // filters refer to rules. And those names (the non-empty ones).
+  bool answers_to(std::string_view ref) const { return !ref.empty() && (ref == id || ref == uuid || ref == name); }
+  std::vector<std::string> refs() const {
+    std::vector<std::string> out;
+    for (const std::string* s : {&id, &uuid, &name})
+      if (!s->empty()) out.push_back(*s);
+    return out;
+  }
 };
 
 // A Sigma filter as loaded: the rules whose condition it narrows (sigma/compile.h add_filter).
