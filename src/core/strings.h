@@ -21,5 +21,7 @@ std::string_view trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 // JSON string escaping (quotes not included).
 std::string json_escape(std::string_view s);
+// The same, appended to `out` (no string of its own: output of many findings).
+void append_json_escaped(std::string& out, std::string_view s);
 
 }  // namespace rg

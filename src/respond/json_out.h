@@ -26,7 +26,7 @@ class JsonOut {
   JsonOut& key(std::string_view k) {
     comma();
     out_ += '"';
-    out_ += json_escape(k);
+    append_json_escaped(out_, k);
     out_ += "\":";
     after_key_ = true;
     return *this;
@@ -34,7 +34,7 @@ class JsonOut {
   JsonOut& str(std::string_view v) {
     comma();
     out_ += '"';
-    out_ += json_escape(v);
+    append_json_escaped(out_, v);
     out_ += '"';
     return *this;
   }
