@@ -19,6 +19,7 @@
 #include "core/severity.h"
 #include "core/strings.h"
 #include "core/time.h"
+#include "io/env.h"
 #include "posture/audit.h"
 #include "posture/config.h"
 #include "posture/report/report.h"
@@ -39,8 +40,7 @@ struct AuditFlags {
 class PrivateTempDir {
  public:
   PrivateTempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/rootguard-live-XXXXXX";
+    std::string tmpl = io::temp_dir() + "/rootguard-live-XXXXXX";
     if (::mkdtemp(tmpl.data())) path_ = tmpl;
   }
   ~PrivateTempDir() {

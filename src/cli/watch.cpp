@@ -35,6 +35,7 @@
 #include "cli/state_flags.h"
 #include "core/time.h"
 #include "core/severity.h"
+#include "io/env.h"
 #include "respond/cases.h"
 #include "respond/outbox.h"
 #include "respond/sinks/sink.h"
@@ -304,6 +305,7 @@ int run_watch(const WatchFlags& f) {
   if (diag.error_count()) return fail("fix the rules above before watching");
 
   respond::WatchOptions wo;
+  wo.scan.temp_dir = io::temp_dir();
   wo.dir = f.dir;
   wo.settle_ms = *settle;
   if (s3) {

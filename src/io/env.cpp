@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace rg::io {
@@ -63,6 +64,11 @@ class PosixEnv : public Env {
 };
 
 }  // namespace
+
+std::string temp_dir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir && *dir ? dir : "/tmp";
+}
 
 Env& Env::posix() {
   static PosixEnv env;

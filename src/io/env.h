@@ -45,6 +45,9 @@ class Env {
   static Env& posix();
 };
 
+// Where temporary files go: $TMPDIR, else /tmp.
+std::string temp_dir();
+
 // A reader over bytes held in memory (tests, fuzzers, embedded data). Does not own them.
 class MemoryReader : public Reader {
  public:

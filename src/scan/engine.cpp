@@ -6,8 +6,8 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <numeric>
 #include <thread>
-#include <unordered_map>
 
 #include "cloudtrail/framing.h"
 #include "cloudtrail/record.h"
@@ -18,6 +18,7 @@
 #include "scan/correlate.h"
 #include "scan/prefilter.h"
 #include "scan/scan.h"
+#include "scan/spill.h"
 
 namespace rg::scan {
 
@@ -27,12 +28,93 @@ using cloudtrail::Container;
 using cloudtrail::Kind;
 using cloudtrail::Shape;
 
+// A finding waiting for its place in the output. (file, seq) says where it was found
+// (seq counts a file's findings as they come): the last key of the order, so that the order
+// is total and the same however the findings were split among workers and spilled runs.
 struct Candidate {
   Finding finding;
-  std::size_t file = 0;
-  std::uint64_t offset = 0;
-  bool addendum = false;
+  std::uint32_t file = 0;
+  std::uint64_t seq = 0;
+  bool addendum = false;  // from an addendum re-delivery of the event
 };
+
+struct CandidateCodec {
+  static bool less(const Candidate& a, const Candidate& b) {
+    if (finding_less(a.finding, b.finding)) return true;
+    if (finding_less(b.finding, a.finding)) return false;
+    return std::tie(a.file, a.seq) < std::tie(b.file, b.seq);
+  }
+  static std::size_t bytes(const Candidate& c) { return spill::held_bytes(c.finding) + sizeof(Candidate) - sizeof(Finding); }
+  static void put(spill::Out& o, const Candidate& c) {
+    o.u64(c.file);
+    o.u64(c.seq);
+    o.u8(c.addendum ? 1 : 0);
+    spill::put(o, c.finding);
+  }
+  static void get(spill::In& in, Candidate& c) {
+    c.file = static_cast<std::uint32_t>(in.u64());
+    c.seq = in.u64();
+    c.addendum = in.u8() != 0;
+    spill::get(in, c.finding);
+  }
+};
+
+// A match a correlation counts, waiting for its turn in event-time order.
+struct Observed {
+  Observation obs;
+  std::uint32_t file = 0;
+  std::uint64_t seq = 0;
+};
+
+struct ObservedCodec {
+  static bool less(const Observed& a, const Observed& b) {
+    if (observation_less(a.obs, b.obs)) return true;
+    if (observation_less(b.obs, a.obs)) return false;
+    return std::tie(a.file, a.seq) < std::tie(b.file, b.seq);
+  }
+  static std::size_t bytes(const Observed& o) {
+    std::size_t n = sizeof(Observed) + spill::held_bytes(o.obs.finding) - sizeof(Finding) +
+                    spill::held_bytes(o.obs.event_id) + o.obs.keys.capacity() * sizeof(Observation::Key);
+    for (const Observation::Key& k : o.obs.keys) n += spill::held_bytes(k.group) + spill::held_bytes(k.value);
+    return n;
+  }
+  static void put(spill::Out& o, const Observed& x) {
+    o.u64(x.file);
+    o.u64(x.seq);
+    o.u8(x.obs.source.correlation ? 1 : 0);
+    o.u64(x.obs.source.index);
+    o.i64(x.obs.time_ms);
+    o.str(x.obs.event_id);
+    o.u64(x.obs.keys.size());
+    for (const Observation::Key& k : x.obs.keys) {
+      o.u64(k.correlation);
+      o.str(k.group);
+      o.str(k.value);
+    }
+    spill::put(o, x.obs.finding);
+  }
+  static void get(spill::In& in, Observed& x) {
+    x.file = static_cast<std::uint32_t>(in.u64());
+    x.seq = in.u64();
+    x.obs.source.correlation = in.u8() != 0;
+    x.obs.source.index = static_cast<std::uint32_t>(in.u64());
+    x.obs.time_ms = in.i64();
+    x.obs.event_id = in.str();
+    const std::uint64_t n = in.u64();
+    x.obs.keys.clear();
+    for (std::uint64_t i = 0; i < n && in.ok(); ++i) {
+      Observation::Key k;
+      k.correlation = static_cast<std::uint32_t>(in.u64());
+      k.group = in.str();
+      k.value = in.str();
+      x.obs.keys.push_back(std::move(k));
+    }
+    spill::get(in, x.obs.finding);
+  }
+};
+
+using CandidateSpiller = spill::Spiller<Candidate, CandidateCodec>;
+using ObservedSpiller = spill::Spiller<Observed, ObservedCodec>;
 
 struct Shared {
   const std::vector<io::Source>& sources;
@@ -45,8 +127,8 @@ struct Shared {
   std::vector<std::size_t> order;  // biggest first
   std::atomic<std::uint64_t> taken{0};  // files taken from the front (low 32 bits) and the back (high)
   std::vector<FileReport> reports;
-  std::vector<std::vector<Candidate>> found;
-  std::vector<std::vector<Observation>> observed;   // per file: matches correlations count
+  std::vector<std::unique_ptr<CandidateSpiller>> found;    // per worker
+  std::vector<std::unique_ptr<ObservedSpiller>> observed;  // per worker: matches correlations count
   std::atomic<std::uint64_t> files_done{0}, bytes_in{0}, bytes_out{0}, records{0};
 };
 
@@ -78,8 +160,10 @@ std::string_view account_of(const simdjson::dom::element& e) {
 class Worker {
  public:
   // A worker takes the biggest file left, or with `smallest_first` the smallest: see run().
-  Worker(Shared& sh, bool smallest_first)
+  Worker(Shared& sh, unsigned index, bool smallest_first)
       : sh_(sh),
+        found_(*sh.found[index]),
+        observed_(*sh.observed[index]),
         smallest_first_(smallest_first),
         whole_(sh.whole_limit),
         scratch_(sh.prefilter->make_scratch()),
@@ -108,6 +192,8 @@ class Worker {
     std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
     const Options& o = sh_.opts;
     bool was_first = false;
+    const auto file = static_cast<std::uint32_t>(idx);
+    std::uint64_t seq = 0;
 
     // One event of record `r`: its text, or why it cannot be had.
     auto on_event = [&](const cloudtrail::RawRecord& r, Kind k, std::string_view text, std::string_view error) -> bool {
@@ -161,7 +247,8 @@ class Worker {
         feed_.clear();
         sh_.rules.match_feed(view, matches_, feed_);
         for (const sigma::Match& m : feed_)
-          sh_.observed[idx].push_back(observe(*corr, m.rule, view, make_finding(view, sh_.rules.info(m.rule), m.severity)));
+          observed_.add(Observed{observe(*corr, m.rule, view, make_finding(view, sh_.rules.info(m.rule), m.severity)),
+                                 file, seq++});
       } else {
         sh_.rules.match(view, matches_);
       }
@@ -169,10 +256,10 @@ class Worker {
         if (m.severity < o.min_severity) continue;
         Candidate c;
         c.finding = make_finding(view, sh_.rules.info(m.rule), m.severity);
-        c.file = idx;
-        c.offset = r.offset;
+        c.file = file;
+        c.seq = seq++;
         c.addendum = !ev["addendum"].error();
-        sh_.found[idx].push_back(std::move(c));
+        found_.add(std::move(c));
       }
       return true;
     };
@@ -265,6 +352,8 @@ class Worker {
 
  private:
   Shared& sh_;
+  CandidateSpiller& found_;
+  ObservedSpiller& observed_;
   bool smallest_first_ = false;
   cloudtrail::RecordParser parser_;
   cloudtrail::FrameBuffer frame_buffer_;
@@ -293,8 +382,6 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
     sh.prefilter = Prefilter::pass_all();
   }
   sh.reports.resize(sources.size());
-  sh.found.resize(sources.size());
-  sh.observed.resize(sources.size());
   sh.order.resize(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) sh.order[i] = i;
   // biggest first, so one large file does not start last
@@ -305,6 +392,14 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   sh.read_ahead = jobs > sources.size();
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, sources.size())));
   sh.whole_limit = opts.whole_file_budget / jobs;
+  // Half of the findings' budget is the workers' (their findings and the matches correlations
+  // count, shared out evenly), half the correlations' findings'.
+  spill::Place place(opts.temp_dir, diag);
+  const std::size_t held = std::max<std::size_t>(1, opts.findings_budget / 2), per_worker = std::max<std::size_t>(1, held / (2 * jobs));
+  for (unsigned j = 0; j < jobs; ++j) {
+    sh.found.push_back(std::make_unique<CandidateSpiller>(per_worker, place));
+    sh.observed.push_back(std::make_unique<ObservedSpiller>(per_worker, place));
+  }
 
   std::mutex mu;
   std::condition_variable cv;
@@ -327,14 +422,14 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   }
 
   if (jobs <= 1) {
-    Worker(sh, false).loop();
+    Worker(sh, 0, false).loop();
   } else {
     std::vector<std::thread> threads;
     // The last worker works from the smallest file up while the others take the biggest first:
     // they meet in the middle, so that only the others' buffers grow to the biggest files'
     // size (fresh memory is dear: the kernel zeroes every page), and the run still ends on
     // small files.
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back([&sh, j, jobs] { Worker(sh, j + 1 == jobs).loop(); });
+    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back([&sh, j, jobs] { Worker(sh, j, j + 1 == jobs).loop(); });
     for (auto& t : threads) t.join();
   }
   if (monitor.joinable()) {
@@ -346,72 +441,82 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
     monitor.join();
   }
 
-  // De-duplicate re-deliveries (same event, same rule: keep the addendum copy), then order.
-  // The candidates stay where the workers put them and are ordered by pointer: copying them
-  // into one vector would touch fresh memory, about a page per five findings, and page faults
-  // are dear on virtual machines.
-  std::vector<Candidate*> all;
-  std::size_t total = 0;
-  for (const auto& v : sh.found) total += v.size();
-  all.reserve(total);
-  for (auto& v : sh.found)
-    for (Candidate& c : v) all.push_back(&c);
-  std::vector<Candidate> fired_candidates;
+  // Correlations: every counted match, in event-time order, through one correlator.
+  CandidateSpiller fired(held, place);
   if (const sigma::RuleSet* corr = rules.correlations()) {
-    // Correlations: every counted match, in event-time order, through one correlator.
-    std::vector<Observation> obs;
-    for (auto& v : sh.observed)
-      for (auto& o : v) obs.push_back(std::move(o));
-    std::stable_sort(obs.begin(), obs.end(), observation_less);
     Correlator local(*corr);
     Correlator& cor = opts.correlator ? *opts.correlator : local;
-    std::vector<Finding> fired;
-    for (const Observation& o : obs) cor.feed(o, fired);
-    fired_candidates.reserve(fired.size());
-    for (Finding& f : fired) {
-      if (f.severity < opts.min_severity) continue;
-      Candidate c;
-      c.finding = std::move(f);
-      c.file = sources.size();
-      fired_candidates.push_back(std::move(c));
-    }
-    for (Candidate& c : fired_candidates) all.push_back(&c);
+    std::vector<ObservedSpiller*> parts;
+    for (auto& p : sh.observed) parts.push_back(p.get());
+    std::vector<Finding> out;
+    std::uint64_t seq = 0;
+    ObservedSpiller::merge(parts, [&](Observed& o) {
+      out.clear();
+      cor.feed(o.obs, out);
+      for (Finding& f : out) {
+        if (f.severity < opts.min_severity) continue;
+        fired.add(Candidate{std::move(f), static_cast<std::uint32_t>(sources.size()), seq++, false});
+      }
+      return true;
+    });
   }
-  std::unordered_map<std::string, std::size_t> best;
-  std::vector<bool> keep(all.size(), true);
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const Finding& f = all[i]->finding;
-    if (f.event.event_id.empty()) continue;
-    std::string key = f.event.event_id + '\x1f' + f.id + '\x1f' + f.account;
-    auto [it, fresh] = best.emplace(key, i);
-    if (fresh) continue;
-    std::size_t j = it->second;
-    if (all[i]->addendum && !all[j]->addendum) {
-      keep[j] = false;
-      it->second = i;
-    } else {
-      keep[i] = false;
-    }
-  }
-  std::vector<Candidate*> out;
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (keep[i]) out.push_back(all[i]);
-  std::stable_sort(out.begin(), out.end(), [](const Candidate* a, const Candidate* b) {
-    if (finding_less(a->finding, b->finding)) return true;
-    if (finding_less(b->finding, a->finding)) return false;
-    return std::tie(a->file, a->offset) < std::tie(b->file, b->offset);
-  });
+  sh.observed.clear();
 
+  // Every finding in order (eventTime, then eventID), re-deliveries left out: of the findings
+  // of one event by one rule in one account, the first found is kept, or the first from an
+  // addendum re-delivery (it has the corrected fields). They are neighbours in this order, so
+  // they are decided one event at a time.
   Report rep;
-  sink.begin();
-  for (const Candidate* c : out) {
-    ++rep.findings;
-    ++rep.by_severity[static_cast<std::size_t>(c->finding.severity)];
-    if (!sink.on_finding(c->finding)) {
-      rep.stopped = true;
-      break;
+  std::vector<Candidate> event;  // the findings of one event
+  std::vector<std::size_t> by_input;
+  std::vector<bool> keep;
+  auto emit = [&]() {
+    const std::size_t n = event.size();
+    keep.assign(n, true);
+    if (n > 1) {
+      by_input.resize(n);
+      std::iota(by_input.begin(), by_input.end(), std::size_t{0});
+      std::sort(by_input.begin(), by_input.end(), [&](std::size_t a, std::size_t b) {
+        return std::tie(event[a].file, event[a].seq) < std::tie(event[b].file, event[b].seq);
+      });
+      for (std::size_t x = 0; x < n; ++x) {
+        const std::size_t i = by_input[x];
+        for (std::size_t y = 0; y < x; ++y) {
+          const std::size_t j = by_input[y];
+          if (!keep[j] || event[j].finding.id != event[i].finding.id || event[j].finding.account != event[i].finding.account)
+            continue;
+          if (event[i].addendum && !event[j].addendum) keep[j] = false;
+          else keep[i] = false;
+          break;
+        }
+      }
     }
-  }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!keep[i]) continue;
+      ++rep.findings;
+      ++rep.by_severity[static_cast<std::size_t>(event[i].finding.severity)];
+      if (!sink.on_finding(event[i].finding)) {
+        rep.stopped = true;
+        return false;
+      }
+    }
+    event.clear();
+    return true;
+  };
+  auto same_event = [](const Finding& a, const Finding& b) {
+    return !a.event.event_id.empty() && a.event.time_ms == b.event.time_ms && a.event.event_id == b.event.event_id &&
+           a.event.event_time == b.event.event_time;
+  };
+  std::vector<CandidateSpiller*> parts;
+  for (auto& p : sh.found) parts.push_back(p.get());
+  parts.push_back(&fired);
+  sink.begin();
+  if (CandidateSpiller::merge(parts, [&](Candidate& c) {
+        if (!event.empty() && !same_event(event.front().finding, c.finding) && !emit()) return false;
+        event.push_back(std::move(c));
+        return true;
+      }))
+    emit();
   sink.finish();
 
   for (const FileReport& f : sh.reports) {

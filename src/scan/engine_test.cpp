@@ -376,6 +376,78 @@ std::string root_login(const std::string& id) {
   return std::regex_replace(std::string(kRootLogin), std::regex("\"e-1\""), "\"" + id + "\"");
 }
 
+// Past its memory budget the scan sorts the findings it holds and writes them to a
+// temporary file, then merges them back. Spilled on every finding (so merged in several
+// passes), on one worker or three, the built-in rules give the same findings in the same
+// order, re-deliveries left out the same way and correlations (which feed on spilled
+// matches) firing the same; with no temporary file to be had, the same again, with one
+// warning.
+TEST(Scan, SpilledFindingsComeOutTheSame) {
+  Diagnostics quiet(Diagnostics::silent());
+  sigma::LoadOptions lo;
+  lo.tests = false;
+  const sigma::RuleSet rules = sigma::load_rules(lo, quiet);
+  ASSERT_GT(rules.correlation_count(), 0u);
+  test::TempDir dir, tmp;
+  std::string again = std::string(kRootKey);
+  again.insert(again.size() - 1, R"(,"addendum":{"reason":"DELIVERY_DELAY","updatedFields":"sourceIPAddress"})");
+  again = std::regex_replace(again, std::regex("192.0.2.1"), "192.0.2.99");
+  test::write_file(dir / "a.json", std::string("{\"Records\":[") + kRootKey + "]}");
+  test::write_file(dir / "b.json", "{\"Records\":[" + again + "," + root_login("x") + "]}");
+  std::string failures;
+  for (int i = 0; i < 12; ++i) {  // a burst of failed root sign-ins: the brute-force correlation
+    std::string e = std::regex_replace(root_login("fail-" + std::to_string(i)), std::regex("Success"), "Failure");
+    e = std::regex_replace(e, std::regex("10:00:00"), "10:0" + std::to_string(i % 10) + ":" + std::to_string(10 + i));
+    failures += e + "\n";
+  }
+  test::write_file(dir / "c.jsonl", failures);
+  std::vector<std::string> paths{(test::source_dir() / "examples" / "cloudtrail").string(), dir.path().string()};
+  fs::path pub = test::shared_testdata() / "cloudtrail-public";
+  if (fs::exists(pub)) paths.push_back(pub.string());
+
+  auto scan_with = [&](unsigned jobs, std::size_t budget, const std::string& temp_dir) {
+    ScanRun r;
+    Diagnostics diag([&](Diagnostics::Level, const std::string& l) { r.lines.push_back(l); });
+    auto srcs = io::expand(paths, io::Env::posix(), diag);
+    CollectSink sink;
+    Options o;
+    o.jobs = jobs;
+    o.findings_budget = budget;
+    o.temp_dir = temp_dir;
+    r.report = run(srcs, rules, o, sink, diag);
+    r.findings = sink.findings;
+    std::sort(r.lines.begin(), r.lines.end());  // workers report in the order they meet them
+    return r;
+  };
+  const ScanRun held = scan_with(2, Options{}.findings_budget, tmp.path().string());
+  std::set<std::string> ids;
+  for (const Finding& f : held.findings) ids.insert(f.id);
+  EXPECT_TRUE(ids.count("D04B")) << "the correlation fired";
+  EXPECT_EQ(std::count_if(held.findings.begin(), held.findings.end(),
+                          [](const Finding& f) { return f.event.event_id == "e-2" && f.id == "D10"; }),
+            1);
+  for (const Finding& f : held.findings) {
+    if (f.event.event_id == "e-2") {
+      EXPECT_EQ(f.event.source_ip, "192.0.2.99") << f.id;
+    }
+  }
+  for (unsigned jobs : {1u, 3u}) {
+    SCOPED_TRACE("-j" + std::to_string(jobs));
+    const ScanRun spilled = scan_with(jobs, 1, tmp.path().string());
+    EXPECT_EQ(keys(spilled.findings), keys(held.findings));
+    EXPECT_EQ(spilled.report.findings, held.report.findings);
+    EXPECT_EQ(spilled.report.by_severity, held.report.by_severity);
+    EXPECT_EQ(spilled.lines, held.lines);
+  }
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << "temporary files are unlinked at once";
+  const ScanRun unspillable = scan_with(2, 1, (tmp / "missing").string());
+  EXPECT_EQ(keys(unspillable.findings), keys(held.findings));
+  ASSERT_EQ(unspillable.lines.size(), held.lines.size() + 1);
+  EXPECT_EQ(std::count_if(unspillable.lines.begin(), unspillable.lines.end(),
+                          [](const std::string& l) { return l.find("held in memory instead") != std::string::npos; }),
+            1);
+}
+
 TEST(Scan, EveryBadInputCostsOneLineAndTheRestIsScanned) {
   test::TempDir dir;
   std::string good = "{\"Records\":[" + root_login("g") + "]}";

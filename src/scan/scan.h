@@ -6,9 +6,10 @@
 //                                                          -> correlate (scan/correlate.h) -> Finding
 //
 // Files are scanned in parallel (Options::jobs workers, each with its own buffers, simdjson
-// parser and prefilter scratch); findings are collected, de-duplicated, ordered by
-// rg::finding_less (eventTime, then eventID) and handed to the sink from the calling thread
-// only, so output is the same whatever the number of jobs. Bad input is reported to
+// parser and prefilter scratch); findings are collected (past a memory budget, in sorted
+// runs on disk), ordered by rg::finding_less (eventTime, then eventID), de-duplicated and
+// handed to the sink from the calling thread only, so output is the same whatever the
+// number of jobs. Bad input is reported to
 // Diagnostics (one line each, naming file and offset or line) and skipped; the scan goes on.
 // Nothing here reads the environment or the clock except to time the run.
 #pragma once
@@ -51,6 +52,11 @@ struct Options {
   // Decoded bytes all workers together may hold to inflate a gzip file in one call (faster
   // than streaming; see io/gzip.h), shared out evenly; bigger files stream. 0: always stream.
   std::size_t whole_file_budget = 64u << 20;
+  // Bytes of findings (and of matches correlations count) held in memory for ordering; past
+  // it, sorted runs go to a temporary file in temp_dir and are merged back at the end (see
+  // scan/spill.h), so memory stays bounded however many findings a scan makes.
+  std::size_t findings_budget = 32u << 20;
+  std::string temp_dir = "/tmp";
   // Correlation state to continue (watch keeps one across files); null: a fresh one per run.
   Correlator* correlator = nullptr;
   // Called about every 250 ms from a monitor thread while the scan runs (optional).

@@ -1,0 +1,200 @@
+#include "scan/spill.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "test_util.h"
+
+namespace rg::scan::spill {
+namespace {
+
+struct Item {
+  std::uint64_t key = 0;
+  std::string text;
+};
+
+struct ItemCodec {
+  static bool less(const Item& a, const Item& b) { return std::tie(a.key, a.text) < std::tie(b.key, b.text); }
+  static std::size_t bytes(const Item& i) { return sizeof(Item) + held_bytes(i.text); }
+  static void put(Out& o, const Item& i) {
+    o.u64(i.key);
+    o.str(i.text);
+  }
+  static void get(In& in, Item& i) {
+    i.key = in.u64();
+    i.text = in.str();
+  }
+};
+using ItemSpiller = Spiller<Item, ItemCodec>;
+
+std::vector<Item> items(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<Item> v;
+  for (std::size_t i = 0; i < n; ++i)
+    v.push_back(Item{rng() % 1000, std::string(rng() % 300, static_cast<char>('a' + i % 26)) + std::to_string(i)});
+  return v;
+}
+
+std::vector<std::string> merged(std::vector<ItemSpiller*> parts) {
+  std::vector<std::string> out;
+  EXPECT_TRUE(ItemSpiller::merge(parts, [&](Item& i) {
+    out.push_back(std::to_string(i.key) + ":" + i.text);
+    return true;
+  }));
+  return out;
+}
+
+std::vector<std::string> sorted(std::vector<Item> v) {
+  std::sort(v.begin(), v.end(), ItemCodec::less);
+  std::vector<std::string> out;
+  for (const Item& i : v) out.push_back(std::to_string(i.key) + ":" + i.text);
+  return out;
+}
+
+TEST(Spill, FindingsComeBackWhole) {
+  Finding f;
+  f.id = "D02";
+  f.title = "Root console sign-in";
+  f.severity = Severity::Critical;
+  f.status = FindingStatus::Unknown;
+  f.reason = std::string(500, 'r');
+  f.practice = "never use root";
+  f.next_step = "call the owner";
+  f.account = "111122223333";
+  f.region = "us-east-1";
+  f.resource = "arn:aws:iam::111122223333:root";
+  f.event = EventRef{"e-1", "2026-03-01T10:00:00Z", -5, "ConsoleLogin", "signin.amazonaws.com", "AwsConsoleSignIn",
+                     "Root", "arn", "AKIA", "192.0.2.1", std::string(100, 'u'), "no", "Failure", "f.json:7", true};
+  f.facets = {{"count", "5"}, {"", std::string("a\0b", 3)}};
+  std::string bytes;
+  Out out(bytes);
+  put(out, f);
+  In in(bytes);
+  Finding g;
+  get(in, g);
+  ASSERT_TRUE(in.done());
+  EXPECT_EQ(g.id, f.id);
+  EXPECT_EQ(g.title, f.title);
+  EXPECT_EQ(g.severity, f.severity);
+  EXPECT_EQ(g.status, f.status);
+  EXPECT_EQ(g.reason, f.reason);
+  EXPECT_EQ(g.practice, f.practice);
+  EXPECT_EQ(g.next_step, f.next_step);
+  EXPECT_EQ(g.account, f.account);
+  EXPECT_EQ(g.region, f.region);
+  EXPECT_EQ(g.resource, f.resource);
+  EXPECT_EQ(g.event.event_id, f.event.event_id);
+  EXPECT_EQ(g.event.event_time, f.event.event_time);
+  EXPECT_EQ(g.event.time_ms, -5);
+  EXPECT_EQ(g.event.event_name, f.event.event_name);
+  EXPECT_EQ(g.event.event_source, f.event.event_source);
+  EXPECT_EQ(g.event.event_type, f.event.event_type);
+  EXPECT_EQ(g.event.identity_type, f.event.identity_type);
+  EXPECT_EQ(g.event.principal, f.event.principal);
+  EXPECT_EQ(g.event.access_key_id, f.event.access_key_id);
+  EXPECT_EQ(g.event.source_ip, f.event.source_ip);
+  EXPECT_EQ(g.event.user_agent, f.event.user_agent);
+  EXPECT_EQ(g.event.mfa, f.event.mfa);
+  EXPECT_EQ(g.event.error_code, f.event.error_code);
+  EXPECT_EQ(g.event.input, f.event.input);
+  EXPECT_TRUE(g.event.read_only);
+  EXPECT_EQ(g.facets, f.facets);
+
+  // Every cut of the record is told as damaged, never read past.
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    In cut(std::string_view(bytes).substr(0, n));
+    Finding h;
+    get(cut, h);
+    EXPECT_FALSE(cut.done()) << n;
+  }
+  bytes[std::string("D02").size() + 8 + 8 + f.title.size()] = 9;  // no such severity
+  In bad(bytes);
+  Finding h;
+  get(bad, h);
+  EXPECT_FALSE(bad.done());
+}
+
+TEST(Spill, HeldBytesCountTheHeap) {
+  Finding small, big;
+  big.reason = std::string(10000, 'x');
+  big.facets = {{"k", std::string(1000, 'v')}};
+  EXPECT_GE(held_bytes(small), sizeof(Finding));
+  EXPECT_GE(held_bytes(big), held_bytes(small) + 11000);
+}
+
+// Records in several spillers, some spilled in many runs and some still held, come out in
+// one order: the same as sorting them all in memory.
+TEST(Spill, RunsAndHeldRecordsMergeInOrder) {
+  test::TempDir dir;
+  Diagnostics diag(Diagnostics::silent());
+  Place place(dir.path().string(), diag);
+  std::vector<Item> all;
+  ItemSpiller a(4000, place), b(kUnlimited, place), c(1, place);
+  for (Item& i : items(300, 1)) {
+    all.push_back(i);
+    a.add(std::move(i));
+  }
+  for (Item& i : items(50, 2)) {
+    all.push_back(i);
+    b.add(std::move(i));
+  }
+  for (Item& i : items(20, 3)) {
+    all.push_back(i);
+    c.add(std::move(i));
+  }
+  EXPECT_GT(a.runs(), 5u);
+  EXPECT_EQ(b.runs(), 0u);
+  EXPECT_EQ(c.runs(), 20u);
+  EXPECT_EQ(merged({&a, &b, &c}), sorted(all));
+  EXPECT_TRUE(a.empty() && b.empty() && c.empty());
+  EXPECT_EQ(diag.warning_count() + diag.error_count(), 0u);
+  // The file was unlinked at once: nothing is left in the directory.
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+// More runs than are read at once: they are merged in passes, in the same order.
+TEST(Spill, ManyRunsAreMergedInPasses) {
+  test::TempDir dir;
+  Diagnostics diag(Diagnostics::silent());
+  Place place(dir.path().string(), diag);
+  ItemSpiller s(1, place);  // one record per run
+  std::vector<Item> all = items(kFanIn * kFanIn + 7, 4);
+  for (Item i : all) s.add(std::move(i));
+  EXPECT_EQ(s.runs(), all.size());
+  EXPECT_EQ(merged({&s}), sorted(all));
+  EXPECT_EQ(diag.warning_count() + diag.error_count(), 0u);
+}
+
+// A merge stops when asked to.
+TEST(Spill, MergeStopsWhenAsked) {
+  test::TempDir dir;
+  Diagnostics diag(Diagnostics::silent());
+  Place place(dir.path().string(), diag);
+  ItemSpiller s(100, place);
+  for (Item& i : items(100, 5)) s.add(std::move(i));
+  int seen = 0;
+  EXPECT_FALSE(ItemSpiller::merge({&s}, [&](Item&) { return ++seen < 10; }));
+  EXPECT_EQ(seen, 10);
+}
+
+// No temporary file to be had: one warning, and every record still comes out in order.
+TEST(Spill, WithoutATemporaryFileRecordsStayInMemory) {
+  test::TempDir dir;
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  Place place((dir / "no-such-dir").string(), diag);
+  ItemSpiller a(1, place), b(1, place);
+  std::vector<Item> all = items(40, 6);
+  for (std::size_t i = 0; i < all.size(); ++i) (i % 2 ? a : b).add(Item(all[i]));
+  EXPECT_EQ(a.runs() + b.runs(), 0u);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("no-such-dir"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("held in memory"), std::string::npos) << lines[0];
+  EXPECT_EQ(diag.error_count(), 0u);
+  EXPECT_EQ(merged({&a, &b}), sorted(all));
+}
+
+}  // namespace
+}  // namespace rg::scan::spill
