@@ -7,6 +7,9 @@
 # Environment (all optional):
 #   RG_BENCH_SIZE_MB   corpus size, uncompressed MB          (default 600)
 #   RG_BENCH_SEED      generator seed                         (default 1)
+#   RG_BENCH_ROOT_RATE share of records by root               (default: the generator's, 0.0005;
+#                      0.5 makes a scan with hundreds of thousands of findings, whose memory
+#                      must stay bounded as well)
 #   RG_BENCH_REPS      timed rounds for igzip and rootguard   (default 9)
 #   RG_BENCH_SLOW_REPS timed rounds for jq, python, DuckDB    (default 3)
 #   RG_BENCH_SKIP_ROOTGUARD=1  time only the other tools
@@ -18,6 +21,7 @@ BUILD="${1:-build}"
 BENCH_BUILD="build-bench"
 SIZE_MB="${RG_BENCH_SIZE_MB:-600}"
 SEED="${RG_BENCH_SEED:-1}"
+ROOT_RATE="${RG_BENCH_ROOT_RATE:-}"
 REPS="${RG_BENCH_REPS:-9}"
 SLOW_REPS="${RG_BENCH_SLOW_REPS:-3}"
 JOBS="$(nproc)"
@@ -73,17 +77,24 @@ CTGEN="$ROOT/$BENCH_BUILD/ctgen"
 
 # ---------------------------------------------------------------- corpus (cached)
 gen_hash="$(sha256sum bench/gen/ctgen.cpp | cut -c1-10)"
-CORPUS="$ROOT/bench/corpus/size${SIZE_MB}-seed${SEED}-$gen_hash"
+RATE_TAG=""
+GEN_ARGS=()
+if [ -n "$ROOT_RATE" ]; then
+  RATE_TAG="-root${ROOT_RATE}"
+  GEN_ARGS=(--root-rate "$ROOT_RATE")
+fi
+CORPUS="$ROOT/bench/corpus/size${SIZE_MB}-seed${SEED}${RATE_TAG}-$gen_hash"
 if [ -f "$CORPUS/manifest.json" ]; then
   note "reusing corpus $CORPUS"
 else
   # Corpora from older versions of the generator are stale: drop them.
-  for old in bench/corpus/size"${SIZE_MB}"-seed"${SEED}"-*; do
+  for old in bench/corpus/size"${SIZE_MB}"-seed"${SEED}${RATE_TAG}"-*; do
+    if [ -z "$RATE_TAG" ]; then case "$old" in *-root*) continue ;; esac; fi
     [ -d "$old" ] && [ "$ROOT/$old" != "$CORPUS" ] && rm -rf "$old"
   done
   rm -rf "$CORPUS.partial"
   note "generating a ${SIZE_MB} MB corpus (seed $SEED) in $CORPUS"
-  "$CTGEN" --out "$CORPUS.partial" --size "$SIZE_MB" --seed "$SEED" -j "$JOBS"
+  "$CTGEN" --out "$CORPUS.partial" --size "$SIZE_MB" --seed "$SEED" "${GEN_ARGS[@]}" -j "$JOBS"
   mv "$CORPUS.partial" "$CORPUS"
 fi
 
@@ -109,5 +120,5 @@ else
 fi
 
 python3 bench/harness.py --corpus "$CORPUS" "${RG_ARGS[@]}" --rules bench/rules --node-dir bench/node \
-  --reps "$REPS" --slow-reps "$SLOW_REPS" --out bench/out --command "make bench (RG_BENCH_SIZE_MB=$SIZE_MB)"
-note "results in bench/out/results.md and bench/out/results.json"
+  --reps "$REPS" --slow-reps "$SLOW_REPS" --out "bench/out${RATE_TAG}" --command "make bench (RG_BENCH_SIZE_MB=$SIZE_MB${ROOT_RATE:+ RG_BENCH_ROOT_RATE=$ROOT_RATE})"
+note "results in bench/out${RATE_TAG}/results.md and bench/out${RATE_TAG}/results.json"
