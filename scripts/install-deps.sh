@@ -10,7 +10,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libpugixml-dev
   libpq-dev postgresql
-  libhyperscan-dev libre2-dev
+  libhyperscan-dev libre2-dev libjemalloc-dev
   clang libclang-rt-14-dev
   jq python3
   chromium
