@@ -243,23 +243,26 @@ class Worker {
       view.offset = r.offset;
       view.line = r.container == Container::TopValue ? r.line : 0;
       matches_.clear();
-      if (const sigma::RuleSet* corr = sh_.rules.correlations()) {
-        feed_.clear();
-        sh_.rules.match_feed(view, matches_, feed_);
-        for (const sigma::Match& m : feed_)
-          observed_.add(Observed{observe(*corr, m.rule, view, make_finding(view, sh_.rules.info(m.rule), m.severity)),
-                                 file, seq++});
-      } else {
-        sh_.rules.match(view, matches_);
-      }
+      feed_.clear();
+      const sigma::RuleSet* corr = sh_.rules.correlations();
+      if (corr) sh_.rules.match_feed(view, matches_, feed_);
+      else sh_.rules.match(view, matches_);
+      // What the event says is read once, whatever the number of rules that matched it.
+      std::size_t uses = feed_.size();
+      for (const sigma::Match& m : matches_) uses += m.severity >= o.min_severity;
+      if (uses == 0) return true;
+      Finding base = event_finding(view);
+      auto finding_for = [&](const sigma::Match& m) {
+        Finding f = --uses ? base : std::move(base);
+        set_rule(f, sh_.rules.info(m.rule), m.severity);
+        return f;
+      };
+      for (const sigma::Match& m : feed_)
+        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), file, seq++});
+      const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
-        Candidate c;
-        c.finding = make_finding(view, sh_.rules.info(m.rule), m.severity);
-        c.file = file;
-        c.seq = seq++;
-        c.addendum = !ev["addendum"].error();
-        found_.add(std::move(c));
+        found_.add(Candidate{finding_for(m), file, seq++, addendum});
       }
       return true;
     };

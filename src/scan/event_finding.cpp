@@ -39,16 +39,24 @@ std::string clean(std::string_view s, std::size_t max = 256) {
 }
 }  // namespace
 
-Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity) {
-  const element& e = ev.event;
-  Finding f;
+void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity) {
   f.id = rule.id;
   f.title = rule.title;
   f.severity = severity;
   f.status = FindingStatus::Fail;
   f.practice = rule.practice;
   f.next_step = rule.next_step;
+}
 
+Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity) {
+  Finding f = event_finding(ev);
+  set_rule(f, rule, severity);
+  return f;
+}
+
+Finding event_finding(const cloudtrail::EventView& ev) {
+  const element& e = ev.event;
+  Finding f;
   EventRef& r = f.event;
   r.event_id = clean(str_at(e, {"eventID"}));
   r.event_time = clean(str_at(e, {"eventTime"}));

@@ -119,5 +119,9 @@ Report run(const std::vector<io::Source>& sources, const sigma::RuleSet& rules, 
 // The Finding for one rule match on one event (exposed for watch and tests).
 // Finding::event.input is "file:line" when ev.line is set (JSON lines), else "file:offset".
 Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity);
+// make_finding in two halves, so that the findings of several rules on one event read it
+// once: what the event says (everything but the rule's fields), then the rule's fields.
+Finding event_finding(const cloudtrail::EventView& ev);
+void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity);
 
 }  // namespace rg::scan
