@@ -139,13 +139,22 @@ void RunFile::begin() {
   run_begin_ = size_;
 }
 
-Status RunFile::add(std::string_view record) {
-  const auto n = static_cast<std::uint32_t>(record.size());
-  if (record.size() != n) return make_error(ErrorKind::Invalid, name_, "a record too large to spill");
-  char len[kLengthBytes];
-  std::memcpy(len, &n, kLengthBytes);
-  pending_.append(len, kLengthBytes);
-  pending_.append(record);
+std::string& RunFile::open_record() {
+  record_at_ = pending_.size();
+  pending_.append(kLengthBytes, '\0');
+  return pending_;
+}
+
+void RunFile::cancel_record() { pending_.resize(record_at_); }
+
+Status RunFile::close_record() {
+  const std::size_t n = pending_.size() - record_at_ - kLengthBytes;
+  const auto n32 = static_cast<std::uint32_t>(n);
+  if (n32 != n) {
+    cancel_record();
+    return make_error(ErrorKind::Invalid, name_, "a record too large to spill");
+  }
+  std::memcpy(pending_.data() + record_at_, &n32, kLengthBytes);
   if (pending_.size() >= kWriteBlock) return flush();
   return ok_status();
 }

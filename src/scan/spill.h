@@ -118,10 +118,13 @@ class RunFile {
   RunFile(const RunFile&) = delete;
   RunFile& operator=(const RunFile&) = delete;
 
-  // One run: begin(), then add() each record's encoding, then end() for its extent.
-  // Records are buffered and written in large blocks.
+  // One run: begin(), then each record, then end() for its extent. A record is encoded
+  // straight into the buffer open_record() returns (after room for its length), then
+  // close_record() (or cancel_record(), to take it back). Records are written in large blocks.
   void begin();
-  Status add(std::string_view record);
+  std::string& open_record();
+  Status close_record();
+  void cancel_record();
   Result<std::pair<std::uint64_t, std::uint64_t>> end();
 
   // Reads exactly n bytes at `offset`.
@@ -135,6 +138,7 @@ class RunFile {
   std::string name_;    // the directory it was made in, for errors
   std::uint64_t size_ = 0, run_begin_ = 0;
   std::string pending_;
+  std::size_t record_at_ = 0;  // where the open record's length goes in pending_
 };
 
 struct Run {
@@ -207,8 +211,9 @@ class Spiller {
     std::sort(v.begin(), v.end(), [](const T* a, const T* b) { return Codec::less(*a, *b); });
     return v;
   }
-  bool write_run(std::shared_ptr<RunFile>& file, const std::function<bool(std::string&)>& next_record,
-                 Run& run);
+  // Writes the records next_record encodes (it returns false, writing nothing, when there
+  // are no more) as one run of `file` (made if null). False if it could not (told once).
+  bool write_run(std::shared_ptr<RunFile>& file, const std::function<bool(Out&)>& next_record, Run& run);
   void spill();
 
   std::size_t budget_;
@@ -221,7 +226,7 @@ class Spiller {
 
 template <class T, class Codec>
 bool Spiller<T, Codec>::write_run(std::shared_ptr<RunFile>& file,
-                                  const std::function<bool(std::string&)>& next_record, Run& run) {
+                                  const std::function<bool(Out&)>& next_record, Run& run) {
   if (!file) {
     auto f = RunFile::create(place_->dir());
     if (!f) {
@@ -231,9 +236,13 @@ bool Spiller<T, Codec>::write_run(std::shared_ptr<RunFile>& file,
     file = *f;
   }
   file->begin();
-  std::string rec;
-  while (next_record(rec)) {
-    if (auto st = file->add(rec); !st) {
+  for (;;) {
+    Out out(file->open_record());
+    if (!next_record(out)) {
+      file->cancel_record();
+      break;
+    }
+    if (auto st = file->close_record(); !st) {
       place_->kept_in_memory(st.error());
       return false;
     }
@@ -254,10 +263,8 @@ void Spiller<T, Codec>::spill() {
   Run run;
   const bool ok = write_run(
       file_,
-      [&](std::string& rec) {
+      [&](Out& out) {
         if (i == order.size()) return false;
-        rec.clear();
-        Out out(rec);
         Codec::put(out, *order[i++]);
         return true;
       },
@@ -364,12 +371,10 @@ bool Spiller<T, Codec>::merge(const std::vector<Spiller*>& parts, const std::fun
         Merge m(open_runs(group), diag);
         merging = first.write_run(
             file,
-            [&](std::string& rec) {
+            [&](Out& out) {
               T* t = m.top();
               if (!t) return false;
-              rec.clear();
-              Out o(rec);
-              Codec::put(o, *t);
+              Codec::put(out, *t);
               m.pop();
               return true;
             },
