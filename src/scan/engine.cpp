@@ -28,32 +28,50 @@ using cloudtrail::Container;
 using cloudtrail::Kind;
 using cloudtrail::Shape;
 
-// A finding waiting for its place in the output. (file, seq) says where it was found
-// (seq counts a file's findings as they come): the last key of the order, so that the order
-// is total and the same however the findings were split among workers and spilled runs.
-struct Candidate {
-  Finding finding;
+// Where a held record was found: its file, and `seq`, which counts the file's records as
+// they come. The last key of every order here, so that the order is total and the same
+// however the records were split among workers and spilled runs.
+struct Where {
   std::uint32_t file = 0;
   std::uint64_t seq = 0;
+  auto operator<=>(const Where&) const = default;
+  void put(spill::Out& o) const {
+    o.u64(file);
+    o.u64(seq);
+  }
+  void get(spill::In& in) {
+    file = static_cast<std::uint32_t>(in.u64());
+    seq = in.u64();
+  }
+};
+
+// `less` on what the records say, then where they were found.
+template <class T, class Less>
+bool less_then_where(const T& a, const T& b, Less less) {
+  if (less(a, b)) return true;
+  if (less(b, a)) return false;
+  return a.at < b.at;
+}
+
+// A finding waiting for its place in the output.
+struct Candidate {
+  Finding finding;
+  Where at;
   bool addendum = false;  // from an addendum re-delivery of the event
 };
 
 struct CandidateCodec {
   static bool less(const Candidate& a, const Candidate& b) {
-    if (finding_less(a.finding, b.finding)) return true;
-    if (finding_less(b.finding, a.finding)) return false;
-    return std::tie(a.file, a.seq) < std::tie(b.file, b.seq);
+    return less_then_where(a, b, [](const Candidate& x, const Candidate& y) { return finding_less(x.finding, y.finding); });
   }
   static std::size_t bytes(const Candidate& c) { return spill::held_bytes(c.finding) + sizeof(Candidate) - sizeof(Finding); }
   static void put(spill::Out& o, const Candidate& c) {
-    o.u64(c.file);
-    o.u64(c.seq);
+    c.at.put(o);
     o.u8(c.addendum ? 1 : 0);
     spill::put(o, c.finding);
   }
   static void get(spill::In& in, Candidate& c) {
-    c.file = static_cast<std::uint32_t>(in.u64());
-    c.seq = in.u64();
+    c.at.get(in);
     c.addendum = in.u8() != 0;
     spill::get(in, c.finding);
   }
@@ -62,15 +80,12 @@ struct CandidateCodec {
 // A match a correlation counts, waiting for its turn in event-time order.
 struct Observed {
   Observation obs;
-  std::uint32_t file = 0;
-  std::uint64_t seq = 0;
+  Where at;
 };
 
 struct ObservedCodec {
   static bool less(const Observed& a, const Observed& b) {
-    if (observation_less(a.obs, b.obs)) return true;
-    if (observation_less(b.obs, a.obs)) return false;
-    return std::tie(a.file, a.seq) < std::tie(b.file, b.seq);
+    return less_then_where(a, b, [](const Observed& x, const Observed& y) { return observation_less(x.obs, y.obs); });
   }
   static std::size_t bytes(const Observed& o) {
     std::size_t n = sizeof(Observed) + spill::held_bytes(o.obs.finding) - sizeof(Finding) +
@@ -79,8 +94,7 @@ struct ObservedCodec {
     return n;
   }
   static void put(spill::Out& o, const Observed& x) {
-    o.u64(x.file);
-    o.u64(x.seq);
+    x.at.put(o);
     o.u8(x.obs.source.correlation ? 1 : 0);
     o.u64(x.obs.source.index);
     o.i64(x.obs.time_ms);
@@ -94,8 +108,7 @@ struct ObservedCodec {
     spill::put(o, x.obs.finding);
   }
   static void get(spill::In& in, Observed& x) {
-    x.file = static_cast<std::uint32_t>(in.u64());
-    x.seq = in.u64();
+    x.at.get(in);
     x.obs.source.correlation = in.u8() != 0;
     x.obs.source.index = static_cast<std::uint32_t>(in.u64());
     x.obs.time_ms = in.i64();
@@ -258,11 +271,11 @@ class Worker {
         return f;
       };
       for (const sigma::Match& m : feed_)
-        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), file, seq++});
+        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), Where{file, seq++}});
       const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
-        found_.add(Candidate{finding_for(m), file, seq++, addendum});
+        found_.add(Candidate{finding_for(m), Where{file, seq++}, addendum});
       }
       return true;
     };
@@ -458,7 +471,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
       cor.feed(o.obs, out);
       for (Finding& f : out) {
         if (f.severity < opts.min_severity) continue;
-        fired.add(Candidate{std::move(f), static_cast<std::uint32_t>(sources.size()), seq++, false});
+        fired.add(Candidate{std::move(f), Where{static_cast<std::uint32_t>(sources.size()), seq++}, false});
       }
       return true;
     });
@@ -480,7 +493,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
       by_input.resize(n);
       std::iota(by_input.begin(), by_input.end(), std::size_t{0});
       std::sort(by_input.begin(), by_input.end(), [&](std::size_t a, std::size_t b) {
-        return std::tie(event[a].file, event[a].seq) < std::tie(event[b].file, event[b].seq);
+        return event[a].at < event[b].at;
       });
       for (std::size_t x = 0; x < n; ++x) {
         const std::size_t i = by_input[x];

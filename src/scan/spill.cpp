@@ -19,56 +19,25 @@ Error io_error(const std::string& where, const char* what, int e) {
   return make_error(ErrorKind::Io, where, std::string(what) + ": " + std::strerror(e));
 }
 
-void put_event(Out& o, const EventRef& e) {
-  o.str(e.event_id);
-  o.str(e.event_time);
-  o.i64(e.time_ms);
-  o.str(e.event_name);
-  o.str(e.event_source);
-  o.str(e.event_type);
-  o.str(e.identity_type);
-  o.str(e.principal);
-  o.str(e.access_key_id);
-  o.str(e.source_ip);
-  o.str(e.user_agent);
-  o.str(e.mfa);
-  o.str(e.error_code);
-  o.str(e.input);
-  o.u8(e.read_only ? 1 : 0);
-}
-
-void get_event(In& in, EventRef& e) {
-  e.event_id = in.str();
-  e.event_time = in.str();
-  e.time_ms = in.i64();
-  e.event_name = in.str();
-  e.event_source = in.str();
-  e.event_type = in.str();
-  e.identity_type = in.str();
-  e.principal = in.str();
-  e.access_key_id = in.str();
-  e.source_ip = in.str();
-  e.user_agent = in.str();
-  e.mfa = in.str();
-  e.error_code = in.str();
-  e.input = in.str();
-  e.read_only = in.u8() != 0;
+// Every string of a Finding but its facets, in one fixed order: what put() writes, get()
+// reads and held_bytes() counts. (F: Finding or const Finding.)
+template <class F, class Fn>
+void each_string(F& f, Fn&& fn) {
+  auto& e = f.event;
+  for (auto* s : {&f.id, &f.title, &f.reason, &f.practice, &f.next_step, &f.account, &f.region, &f.resource,
+                  &e.event_id, &e.event_time, &e.event_name, &e.event_source, &e.event_type, &e.identity_type,
+                  &e.principal, &e.access_key_id, &e.source_ip, &e.user_agent, &e.mfa, &e.error_code, &e.input})
+    fn(*s);
 }
 
 }  // namespace
 
 void put(Out& o, const Finding& f) {
-  o.str(f.id);
-  o.str(f.title);
   o.u8(static_cast<std::uint8_t>(f.severity));
   o.u8(static_cast<std::uint8_t>(f.status));
-  o.str(f.reason);
-  o.str(f.practice);
-  o.str(f.next_step);
-  o.str(f.account);
-  o.str(f.region);
-  o.str(f.resource);
-  put_event(o, f.event);
+  o.i64(f.event.time_ms);
+  o.u8(f.event.read_only ? 1 : 0);
+  each_string(f, [&](const std::string& s) { o.str(s); });
   o.u64(f.facets.size());
   for (const auto& [k, v] : f.facets) {
     o.str(k);
@@ -77,8 +46,6 @@ void put(Out& o, const Finding& f) {
 }
 
 void get(In& in, Finding& f) {
-  f.id = in.str();
-  f.title = in.str();
   const std::uint8_t sev = in.u8(), status = in.u8();
   if (sev > static_cast<std::uint8_t>(Severity::Critical) || status > static_cast<std::uint8_t>(FindingStatus::Attest)) {
     in.fail();  // damaged
@@ -86,13 +53,9 @@ void get(In& in, Finding& f) {
   }
   f.severity = static_cast<Severity>(sev);
   f.status = static_cast<FindingStatus>(status);
-  f.reason = in.str();
-  f.practice = in.str();
-  f.next_step = in.str();
-  f.account = in.str();
-  f.region = in.str();
-  f.resource = in.str();
-  get_event(in, f.event);
+  f.event.time_ms = in.i64();
+  f.event.read_only = in.u8() != 0;
+  each_string(f, [&](std::string& s) { s = in.str(); });
   std::uint64_t n = in.u64();
   f.facets.clear();
   for (std::uint64_t i = 0; i < n && in.ok(); ++i) {
@@ -109,12 +72,7 @@ std::size_t held_bytes(const std::string& s) {
 
 std::size_t held_bytes(const Finding& f) {
   std::size_t n = sizeof(Finding);
-  for (const std::string* s : {&f.id, &f.title, &f.reason, &f.practice, &f.next_step, &f.account, &f.region,
-                               &f.resource, &f.event.event_id, &f.event.event_time, &f.event.event_name,
-                               &f.event.event_source, &f.event.event_type, &f.event.identity_type,
-                               &f.event.principal, &f.event.access_key_id, &f.event.source_ip,
-                               &f.event.user_agent, &f.event.mfa, &f.event.error_code, &f.event.input})
-    n += held_bytes(*s);
+  each_string(f, [&](const std::string& s) { n += held_bytes(s); });
   n += f.facets.capacity() * sizeof(f.facets[0]);
   for (const auto& [k, v] : f.facets) n += held_bytes(k) + held_bytes(v);
   return n;
