@@ -44,8 +44,7 @@ struct ScanFlags {
 
 // Lists every s3:// input and turns its objects into sources; one error line per bad URL or
 // failed listing, the rest goes on.
-void add_s3_sources(const ScanFlags& f, const scan::Options& opts, std::vector<io::Source>& sources,
-                    Diagnostics& diag) {
+void add_s3_sources(const ScanFlags& f, const scan::Options& opts, io::ChainStream& sources, Diagnostics& diag) {
   std::shared_ptr<aws::Client> client;
   for (const std::string& p : f.paths) {
     if (p.rfind("s3://", 0) != 0) continue;
@@ -68,8 +67,7 @@ void add_s3_sources(const ScanFlags& f, const scan::Options& opts, std::vector<i
     filter.accounts = f.accounts;
     filter.regions = f.regions;
     aws::S3Listing listing = aws::list_trail_objects(*client, *loc, filter, diag);
-    auto more = aws::s3_sources(client, loc->bucket, listing.objects);
-    sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    sources.add(std::make_unique<io::ListStream>(aws::s3_sources(client, loc->bucket, listing.objects)));
   }
 }
 
@@ -137,8 +135,9 @@ int run_scan(const ScanFlags& f) {
     opts.progress = [&](const scan::Progress& p) {
       if (p.elapsed_s < 2.0) return;
       progress_shown = true;
-      std::fprintf(stderr, "\r\x1b[Krootguard: %llu/%llu files, %llu events, %s decoded (%.0f MB/s)",
+      std::fprintf(stderr, "\r\x1b[Krootguard: %llu/%llu%s files, %llu events, %s decoded (%.0f MB/s)",
                    static_cast<unsigned long long>(p.files_done), static_cast<unsigned long long>(p.files_total),
+                   p.files_listed ? "" : "+",
                    static_cast<unsigned long long>(p.records), human_bytes(static_cast<double>(p.bytes_out)).c_str(),
                    p.elapsed_s > 0 ? static_cast<double>(p.bytes_out) / 1e6 / p.elapsed_s : 0.0);
       std::fflush(stderr);
@@ -151,22 +150,28 @@ int run_scan(const ScanFlags& f) {
     if (p.rfind("s3://", 0) == 0) s3 = true;
     else local.push_back(p);
   }
-  // The rules load while the local paths are walked; their lines come first, then the walk's.
-  sigma::RuleSet rules;
-  auto load = [&] {
-    sigma::LoadOptions lo = rule_load_options(f.rules, diag);
-    lo.tests = false;
-    rules = sigma::load_rules(lo, diag);
-  };
+  // The local paths are walked while the rules load, and as the scan goes: their files are
+  // scanned a batch at a time as the walk finds them, never listed whole. The rules' lines
+  // come first, then the walk's.
   // Copies of a trail bucket on disk are pruned by its key layout, as s3:// listings are.
   io::TrailFilter prune;
   prune.since_ms = opts.since_ms;
   prune.until_ms = opts.until_ms;
   prune.accounts = f.accounts;
   prune.regions = f.regions;
-  std::vector<io::Source> sources;
-  if (local.empty()) load();
-  else sources = io::expand_beside(local, io::Env::posix(), diag, load, &prune);
+  io::ChainStream sources;
+  sigma::RuleSet rules;
+  {
+    std::unique_ptr<io::Walk> walk;
+    if (!local.empty()) walk = std::make_unique<io::Walk>(local, io::Env::posix(), diag, &prune);
+    sigma::LoadOptions lo = rule_load_options(f.rules, diag);
+    lo.tests = false;
+    rules = sigma::load_rules(lo, diag);
+    if (walk) {
+      walk->release();
+      sources.add(std::move(walk));
+    }
+  }
   if (s3) {
     add_s3_sources(f, opts, sources, diag);
     // Objects are fetched by the workers: more of them keep more requests in flight.

@@ -623,28 +623,35 @@ TEST(Expand, ACopyOfATrailBucketIsWalkedOnlyWhereTheFilterLooks) {
   EXPECT_TRUE(lines.empty()) << lines[0];
 }
 
-TEST(Expand, BesideOtherWorkGivesTheSameSourcesAndItsLinesComeAfterThatWork) {
+// Every source of `stream`, taken `batch` at a time.
+std::vector<Source> drain_stream(SourceStream& stream, std::size_t batch) {
+  std::vector<Source> out;
+  while (stream.next(out, batch) == batch) {
+  }
+  return out;
+}
+
+TEST(Walk, GivesTheSourcesOfExpandAndItsLinesComeAfterWorkDoneMeanwhile) {
   test::TempDir dir;
   fs::create_directories(dir / "d/inner");
   test::write_file(dir / "d/inner/ok.json", "{}");
   test::write_file(dir / "d/a.json", "{\"Records\":[]}");
+  test::write_file(dir / "d/.hidden", "{}");
   fs::create_directory_symlink(dir / "d", dir / "d/inner/loop");
   const std::vector<std::string> paths{(dir / "d").string(), (dir / "missing").string()};
 
-  std::vector<std::pair<Diagnostics::Level, std::string>> plain_lines, beside_lines;
+  std::vector<std::pair<Diagnostics::Level, std::string>> plain_lines, walk_lines;
   Diagnostics plain([&](Diagnostics::Level l, const std::string& s) { plain_lines.emplace_back(l, s); });
   plain.warning("rules", "before the walk");
   auto want = expand(paths, Env::posix(), plain);
 
-  Diagnostics beside([&](Diagnostics::Level l, const std::string& s) { beside_lines.emplace_back(l, s); });
-  bool ran = false;
-  auto got = expand_beside(paths, Env::posix(), beside, [&] {
-    // the walk runs meanwhile, but none of its lines may come before this one
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    beside.warning("rules", "before the walk");
-    ran = true;
-  });
-  EXPECT_TRUE(ran);
+  Diagnostics diag([&](Diagnostics::Level l, const std::string& s) { walk_lines.emplace_back(l, s); });
+  Walk walk(paths, Env::posix(), diag);
+  // the walk runs meanwhile, but none of its lines may come before this one
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  diag.warning("rules", "before the walk");
+  walk.release();
+  auto got = drain_stream(walk, 1);
   ASSERT_EQ(got.size(), want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].name, want[i].name);
@@ -654,11 +661,82 @@ TEST(Expand, BesideOtherWorkGivesTheSameSourcesAndItsLinesComeAfterThatWork) {
   auto opened = got[0].open();
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(drain(**opened), "{\"Records\":[]}");
-  EXPECT_EQ(beside_lines, plain_lines);
-  ASSERT_EQ(beside_lines.size(), 3u);  // the warning, the loop, the missing path
-  EXPECT_EQ(beside.error_count(), 2u);
-  EXPECT_EQ(beside.warning_count(), 1u);
-  EXPECT_EQ(beside.lines(), plain.lines());
+  EXPECT_EQ(walk_lines, plain_lines);
+  ASSERT_EQ(walk_lines.size(), 4u);  // the warning, the loop, the missing path, the hidden note
+  EXPECT_EQ(diag.error_count(), 2u);
+  EXPECT_EQ(diag.warning_count(), 1u);
+  EXPECT_EQ(diag.lines(), plain.lines());
+}
+
+TEST(Walk, HandsOutABigTreeInOrderHoldingNoMoreThanItsCapacity) {
+  test::TempDir dir;
+  std::vector<std::string> names;
+  for (int d = 0; d < 7; ++d) {
+    for (int f = 0; f < 9; ++f) {
+      const std::string name = (dir / ("d" + std::to_string(d)) / ("f" + std::to_string(f) + ".json")).string();
+      fs::create_directories(fs::path(name).parent_path());
+      test::write_file(name, std::string(static_cast<std::size_t>(f + 1), 'x'));
+      names.push_back(name);
+    }
+  }
+  Diagnostics diag(Diagnostics::silent());
+  const auto want = names_of(expand({dir.path().string()}, Env::posix(), diag));
+  ASSERT_EQ(want, names);
+  for (std::size_t capacity : {1u, 4u, 100u}) {
+    for (std::size_t batch : {1u, 5u, 63u, 64u, 1000u}) {
+      Walk walk({dir.path().string()}, Env::posix(), diag, nullptr, capacity);
+      std::vector<Source> got;
+      std::size_t pulls = 0, n = 0;
+      do {
+        n = walk.next(got, batch);
+        ++pulls;
+        // fewer than asked only at the end
+        if (n < batch) {
+          EXPECT_EQ(got.size(), want.size()) << capacity << " " << batch;
+        }
+      } while (n == batch);
+      EXPECT_EQ(names_of(got), want) << capacity << " " << batch;
+      EXPECT_EQ(pulls, want.size() / batch + 1) << capacity << " " << batch;
+      EXPECT_EQ(walk.next(got, batch), 0u);  // and it stays ended
+    }
+  }
+  EXPECT_EQ(diag.error_count(), 0u);
+}
+
+TEST(Walk, LeftBeforeItsEndStopsAndItsLinesAreNotLost) {
+  test::TempDir dir;
+  for (int f = 0; f < 50; ++f) test::write_file(dir / ("f" + std::to_string(f) + ".json"), "{}");
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& s) { lines.push_back(s); });
+  {
+    Walk walk({(dir / "missing").string(), dir.path().string()}, Env::posix(), diag, nullptr, 2);
+    std::vector<Source> got;
+    EXPECT_EQ(walk.next(got, 3), 3u);
+  }  // the walk waits on a full queue: it must stop, not hang
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("missing"), std::string::npos) << lines[0];
+  {
+    Walk never({(dir / "missing").string()}, Env::posix(), diag);
+  }  // never taken from: its line still reaches diag
+  EXPECT_EQ(lines.size(), 2u);
+}
+
+TEST(SourceStreams, AListAndAChainHandOutTheirSourcesInOrder) {
+  auto named = [](std::vector<std::string> names) {
+    std::vector<Source> out;
+    for (auto& n : names) out.push_back(Source{n, 0, {}});
+    return out;
+  };
+  ChainStream chain;
+  chain.add(std::make_unique<ListStream>(named({"a", "b", "c"})));
+  chain.add(std::make_unique<ListStream>(named({})));
+  chain.add(std::make_unique<ListStream>(named({"d", "e"})));
+  std::vector<Source> got;
+  EXPECT_EQ(chain.next(got, 2), 2u);
+  EXPECT_EQ(chain.next(got, 2), 2u);  // across the empty one
+  EXPECT_EQ(chain.next(got, 2), 1u);
+  EXPECT_EQ(chain.next(got, 2), 0u);
+  EXPECT_EQ(names_of(got), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
 }
 
 TEST(Env, FaultsAreInjectedThroughTheSeam) {

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstddef>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <mutex>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -79,13 +82,14 @@ int list_directory(int fd, std::vector<Entry>& out, std::vector<char>& buf) {
 struct Walker {
   Env& env;
   Diagnostics& diag;
-  std::vector<Source>& out;
+  const std::function<bool(Source&&)>& emit;  // false: stop the walk
   const TrailFilter* prune;                  // directories of a trail's layout it rules out are not walked
   std::set<std::pair<dev_t, ino_t>> stack;  // directories being walked (loop detection)
   std::vector<char> buf;                     // listing scratch
   std::size_t held = 0;                      // directory descriptors open (one per level)
   std::size_t hidden = 0;                    // hidden entries passed over
   std::string first_hidden;
+  bool stopped = false;
   // Past this many levels a directory's descriptor is closed once it is listed and its
   // entries are reached by path, so that a deep tree cannot use up the descriptors.
   static constexpr std::size_t kMaxHeld = 64;
@@ -132,9 +136,9 @@ struct Walker {
       if (unwanted()) return;
       walk(::openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC), path, st);
     } else if (S_ISREG(st.st_mode)) {
-      out.push_back(file_source(path, path, env, static_cast<std::uint64_t>(st.st_size)));
+      stopped = !emit(file_source(path, path, env, static_cast<std::uint64_t>(st.st_size)));
     } else if (top) {  // a FIFO or device named explicitly (e.g. /dev/stdin, <(zcat ...)): read it
-      out.push_back(file_source(path, path, env));
+      stopped = !emit(file_source(path, path, env));
     }
     // sockets, FIFOs and devices met while walking a directory are not logs
   }
@@ -168,6 +172,7 @@ struct Walker {
     stack.insert(key);
     std::string child;
     for (const Entry& e : entries) {
+      if (stopped) break;
       if (e.name.starts_with('.')) {
         if (hidden++ == 0) first_hidden = path + (!path.empty() && path.back() != '/' ? "/" : "") + e.name;
         continue;
@@ -187,15 +192,14 @@ struct Walker {
   }
 };
 
-}  // namespace
-
-std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                           const TrailFilter* prune, bool quiet_hidden) {
-  std::vector<Source> out;
-  Walker w{env, diag, out, prune && prune->narrows() ? prune : nullptr, {}, {}, 0, 0, {}};
+// The walk of expand(), each source handed to `emit` as it is found.
+void walk_paths(const std::vector<std::string>& paths, Env& env, Diagnostics& diag, const TrailFilter* prune,
+                bool quiet_hidden, const std::function<bool(Source&&)>& emit) {
+  Walker w{env, diag, emit, prune && prune->narrows() ? prune : nullptr, {}, {}, 0, 0, {}};
   for (const std::string& p : paths) {
+    if (w.stopped) return;
     if (p == "-") {
-      out.push_back(stdin_source(env));
+      w.stopped = !emit(stdin_source(env));
       continue;
     }
     w.visit(-1, Entry{p, DT_UNKNOWN}, p, true);
@@ -204,39 +208,142 @@ std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diag
     diag.note(w.first_hidden, "hidden, not read" +
                                   (w.hidden > 1 ? " (nor " + std::to_string(w.hidden - 1) + " more hidden entries)" : std::string()) +
                                   "; name a hidden file or folder as a path to read it");
+}
+
+}  // namespace
+
+std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
+                           const TrailFilter* prune, bool quiet_hidden) {
+  std::vector<Source> out;
+  walk_paths(paths, env, diag, prune, quiet_hidden, [&](Source&& s) {
+    out.push_back(std::move(s));
+    return true;
+  });
   return out;
 }
 
-std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                                  const std::function<void()>& meanwhile, const TrailFilter* prune) {
-  std::vector<std::pair<Diagnostics::Level, std::string>> held;
-  std::vector<Source> out;
-  std::exception_ptr failed;
-  std::thread walker;
-  try {
-    walker = std::thread([&] {
-      try {
-        Diagnostics side([&](Diagnostics::Level level, const std::string& line) { held.emplace_back(level, line); });
-        out = expand(paths, env, side, prune);
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-  } catch (const std::system_error&) {  // no thread: one after the other
-    meanwhile();
-    return expand(paths, env, diag, prune);
-  }
-  struct Join {  // however `meanwhile` ends
-    std::thread& t;
-    ~Join() { t.join(); }
-  };
-  {
-    Join join{walker};
-    meanwhile();
-  }
-  if (failed) std::rethrow_exception(failed);
-  for (auto& [level, line] : held) diag.relay(level, std::move(line));
-  return out;
+std::size_t ListStream::next(std::vector<Source>& out, std::size_t max) {
+  const std::size_t n = std::min(max, sources_.size() - at_);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(std::move(sources_[at_++]));
+  return n;
 }
+
+std::size_t ChainStream::next(std::vector<Source>& out, std::size_t max) {
+  std::size_t got = 0;
+  while (got < max && at_ < parts_.size()) {
+    const std::size_t want = max - got, n = parts_[at_]->next(out, want);
+    got += n;
+    if (n < want) parts_[at_++].reset();  // ended
+  }
+  return got;
+}
+
+struct BackgroundStream::State {
+  State(std::string n, Maker m, Diagnostics& d, std::size_t cap)
+      : name(std::move(n)),
+        make(std::move(m)),
+        diag(d),
+        capacity(std::max<std::size_t>(1, cap)),
+        side([this](Diagnostics::Level level, const std::string& line) {
+          std::lock_guard<std::mutex> lock(lines_mu);
+          if (released) diag.relay(level, line);
+          else held.emplace_back(level, line);
+        }) {}
+
+  // Makes the sources, handing them to the queue.
+  void run() {
+    try {
+      make(side, [this](Source&& s) {
+        std::unique_lock<std::mutex> lock(mu);
+        can_put.wait(lock, [&] { return stop || queue.size() < capacity; });
+        if (stop) return false;
+        queue.push_back(std::move(s));
+        if (queue.size() >= wanted) can_take.notify_one();
+        return true;
+      });
+    } catch (const std::exception& e) {  // e.g. out of memory: what was made is scanned
+      side.error(ErrorKind::Io, name, std::string("stopped: ") + e.what());
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    can_take.notify_one();
+  }
+
+  void release() {
+    std::lock_guard<std::mutex> lock(lines_mu);
+    if (released) return;
+    released = true;
+    for (auto& [level, line] : held) diag.relay(level, std::move(line));
+    held.clear();
+  }
+
+  const std::string name;
+  const Maker make;
+  Diagnostics& diag;
+
+  std::mutex mu;
+  std::condition_variable can_put, can_take;
+  std::deque<Source> queue;
+  std::size_t capacity;
+  std::size_t wanted = SIZE_MAX;  // what the taker waits for (SIZE_MAX: nobody waits)
+  bool done = false;              // the making has ended
+  bool stop = false;              // the taker went away
+
+  std::mutex lines_mu;
+  bool released = false;
+  std::vector<std::pair<Diagnostics::Level, std::string>> held;
+  Diagnostics side;  // the making's: held, then relayed to diag
+};
+
+BackgroundStream::BackgroundStream(std::string name, Maker make, Diagnostics& diag, std::size_t capacity)
+    : st_(std::make_unique<State>(std::move(name), std::move(make), diag, capacity)) {
+  try {
+    thread_ = std::thread([s = st_.get()] { s->run(); });
+  } catch (const std::system_error&) {  // no thread: everything now
+    st_->capacity = SIZE_MAX;
+    st_->run();
+  }
+}
+
+BackgroundStream::~BackgroundStream() {
+  {
+    std::lock_guard<std::mutex> lock(st_->mu);
+    st_->stop = true;
+  }
+  st_->can_put.notify_one();
+  if (thread_.joinable()) thread_.join();
+  st_->release();  // what the making reported is not lost, even if nothing was taken
+}
+
+void BackgroundStream::release() { st_->release(); }
+
+std::size_t BackgroundStream::next(std::vector<Source>& out, std::size_t max) {
+  release();
+  State& s = *st_;
+  std::size_t got = 0;
+  std::unique_lock<std::mutex> lock(s.mu);
+  while (got < max) {
+    s.wanted = std::min(max - got, s.capacity);
+    s.can_take.wait(lock, [&] { return s.done || s.queue.size() >= s.wanted; });
+    s.wanted = SIZE_MAX;
+    const std::size_t n = std::min(max - got, s.queue.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      out.push_back(std::move(s.queue.front()));
+      s.queue.pop_front();
+    }
+    got += n;
+    s.can_put.notify_one();
+    if (s.done && s.queue.empty()) break;
+  }
+  return got;
+}
+
+Walk::Walk(std::vector<std::string> paths, Env& env, Diagnostics& diag, const TrailFilter* prune, std::size_t capacity)
+    : BackgroundStream(
+          paths.empty() ? std::string("walk") : paths.front(),
+          [paths, &env, prune = prune ? std::optional<TrailFilter>(*prune) : std::nullopt](Diagnostics& d, const Emit& emit) {
+            walk_paths(paths, env, d, prune ? &*prune : nullptr, false, emit);
+          },
+          diag, capacity) {}
 
 }  // namespace rg::io

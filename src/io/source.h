@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -51,12 +52,70 @@ Source stdin_source(Env& env);
 std::vector<Source> expand(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
                            const TrailFilter* prune = nullptr, bool quiet_hidden = false);
 
-// expand() on a thread of its own while this one runs `meanwhile` (scan loads its rules):
-// walking a tree of files is mostly waiting on system calls, and neither needs the other.
-// The walk's lines reach `diag` after `meanwhile` returns, in their order, where a plain
-// expand() called after `meanwhile` would have put them. Without a thread to be had, the
-// same as `meanwhile` then expand().
-std::vector<Source> expand_beside(const std::vector<std::string>& paths, Env& env, Diagnostics& diag,
-                                  const std::function<void()>& meanwhile, const TrailFilter* prune = nullptr);
+// Sources as they come, pulled by the scan engine a batch at a time, so that no list of every
+// input need be held: a walk of a million files costs the memory of a batch, not of a million.
+class SourceStream {
+ public:
+  virtual ~SourceStream() = default;
+  // Moves up to `max` more sources to the end of `out`, waiting for them if they are still to
+  // come; returns how many. Fewer than `max` means the stream has ended.
+  virtual std::size_t next(std::vector<Source>& out, std::size_t max) = 0;
+};
+
+// Sources listed already (an S3 listing, the files a caller names).
+class ListStream final : public SourceStream {
+ public:
+  explicit ListStream(std::vector<Source> sources) : sources_(std::move(sources)) {}
+  std::size_t next(std::vector<Source>& out, std::size_t max) override;
+
+ private:
+  std::vector<Source> sources_;
+  std::size_t at_ = 0;
+};
+
+// One stream after another.
+class ChainStream final : public SourceStream {
+ public:
+  void add(std::unique_ptr<SourceStream> s) { parts_.push_back(std::move(s)); }
+  std::size_t next(std::vector<Source>& out, std::size_t max) override;
+
+ private:
+  std::vector<std::unique_ptr<SourceStream>> parts_;
+  std::size_t at_ = 0;
+};
+
+// Sources made on a thread of its own from construction on (a directory walk, an S3 listing:
+// mostly waiting on system calls or the network, done while the rules load and the scan
+// goes), handed out in the order they are made; at most `capacity` wait to be taken, so
+// memory stays bounded however many there are. The lines the making reports are held until
+// release() or the first next(), and from then on reach `diag` as they come: the lines of
+// work done meanwhile (the rules') come first. Without a thread to be had, everything is made
+// at construction. Destroying a stream not taken to its end stops the making (`emit` returns
+// false) and waits for it.
+class BackgroundStream : public SourceStream {
+ public:
+  using Emit = std::function<bool(Source&&)>;  // false: stop
+  using Maker = std::function<void(Diagnostics& diag, const Emit& emit)>;
+  // `name` names the making in the one line an exception out of it costs.
+  BackgroundStream(std::string name, Maker make, Diagnostics& diag, std::size_t capacity = 4096);
+  ~BackgroundStream() override;
+  BackgroundStream(const BackgroundStream&) = delete;
+  BackgroundStream& operator=(const BackgroundStream&) = delete;
+
+  void release();
+  std::size_t next(std::vector<Source>& out, std::size_t max) override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> st_;
+  std::thread thread_;
+};
+
+// expand() as a BackgroundStream: the same sources in the same order, and the same lines.
+class Walk final : public BackgroundStream {
+ public:
+  Walk(std::vector<std::string> paths, Env& env, Diagnostics& diag, const TrailFilter* prune = nullptr,
+       std::size_t capacity = 4096);
+};
 
 }  // namespace rg::io

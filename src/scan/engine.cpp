@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -32,15 +33,16 @@ using cloudtrail::Shape;
 // they come. The last key of every order here, so that the order is total and the same
 // however the records were split among workers and spilled runs.
 struct Where {
-  std::uint32_t file = 0;
+  std::uint64_t file = 0;  // its index in the run (kAfterFiles: made after every file)
   std::uint64_t seq = 0;
+  static constexpr std::uint64_t kAfterFiles = std::numeric_limits<std::uint64_t>::max();
   auto operator<=>(const Where&) const = default;
   void put(spill::Out& o) const {
     o.u64(file);
     o.u64(seq);
   }
   void get(spill::In& in) {
-    file = static_cast<std::uint32_t>(in.u64());
+    file = in.u64();
     seq = in.u64();
   }
 };
@@ -129,20 +131,89 @@ struct ObservedCodec {
 using CandidateSpiller = spill::Spiller<Candidate, CandidateCodec>;
 using ObservedSpiller = spill::Spiller<Observed, ObservedCodec>;
 
+// A batch of sources from the stream, scheduled biggest first: a run holds one batch (and
+// the stream what waits behind it), never the list of every input.
+struct Window {
+  std::vector<io::Source> own;         // taken from a stream (empty: `src` is the caller's list)
+  const io::Source* src = nullptr;
+  std::size_t n = 0;
+  std::uint64_t first = 0;             // the index in the run of src[0]
+  std::vector<std::uint32_t> order;    // biggest first
+  std::size_t front = 0, back = 0;     // taken from either end of `order`
+
+  void schedule() {
+    order.resize(n);
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
+    // biggest first, so one large file does not start last
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return src[a].size_hint > src[b].size_hint; });
+  }
+};
+
 struct Shared {
-  const std::vector<io::Source>& sources;
+  Shared(const Detector& r, const Options& o, Diagnostics& d) : rules(r), opts(o), diag(d) {}
   const Detector& rules;
   const Options& opts;
   Diagnostics& diag;
   std::shared_ptr<const Prefilter> prefilter;
   std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
   bool read_ahead = false;      // more threads than files: a streamed gzip file is inflated on one of its own
-  std::vector<std::size_t> order;  // biggest first
-  std::atomic<std::uint64_t> taken{0};  // files taken from the front (low 32 bits) and the back (high)
-  std::vector<FileReport> reports;
+
+  // Files are taken one at a time from the window, which is refilled from the stream when
+  // it runs out (under take_mu: the other workers wait for the batch anyway).
+  io::SourceStream* stream = nullptr;  // null: the one window is the whole list
+  std::mutex take_mu;
+  std::shared_ptr<Window> window;
+  std::atomic<bool> ended{false};      // the stream has ended (or there is none)
+  std::atomic<std::uint64_t> listed{0};  // sources taken from the stream so far
+
+  std::mutex totals_mu;
+  FileReport totals;
+  std::vector<FileReport>* per_file = nullptr;  // filled by index when the run is over a list
   std::vector<std::unique_ptr<CandidateSpiller>> found;    // per worker
   std::vector<std::unique_ptr<ObservedSpiller>> observed;  // per worker: matches correlations count
   std::atomic<std::uint64_t> files_done{0}, bytes_in{0}, bytes_out{0}, records{0};
+
+  // The next batch from the stream (under take_mu); false when there is none.
+  bool pull() {
+    if (ended || !stream) return false;
+    auto w = std::make_shared<Window>();
+    const std::size_t batch = std::max<std::size_t>(1, opts.stream_batch);
+    const std::size_t n = stream->next(w->own, batch);
+    if (n < batch) ended = true;
+    if (n == 0) return false;
+    w->src = w->own.data();
+    w->n = n;
+    w->first = listed.load(std::memory_order_relaxed);
+    listed.fetch_add(n, std::memory_order_relaxed);
+    w->schedule();
+    window = std::move(w);
+    return true;
+  }
+
+  // A file to scan: the biggest left in the window, or with `smallest_first` the smallest
+  // (see run()); false when every file is taken.
+  bool take(bool smallest_first, std::shared_ptr<Window>& w, std::size_t& i) {
+    std::lock_guard<std::mutex> lock(take_mu);
+    for (;;) {
+      Window* cur = window.get();
+      if (cur && cur->front + cur->back < cur->n) {
+        i = smallest_first ? cur->order[cur->n - 1 - cur->back++] : cur->order[cur->front++];
+        w = window;
+        return true;
+      }
+      if (!pull()) return false;
+    }
+  }
+
+  void done(FileReport& rep, std::uint64_t file) {
+    std::lock_guard<std::mutex> lock(totals_mu);
+    totals.bytes_in += rep.bytes_in;
+    totals.bytes_out += rep.bytes_out;
+    totals.records += rep.records;
+    totals.parsed += rep.parsed;
+    if (per_file) (*per_file)[file] = std::move(rep);
+  }
 };
 
 // Counts decoded bytes for the progress line as they flow.
@@ -182,10 +253,8 @@ class Worker {
         scratch_(sh.prefilter->make_scratch()),
         probe_(sh.prefilter->probe()) {}
 
-  void scan_file(std::size_t idx) {
-    const io::Source& src = sh_.sources[idx];
-    FileReport& rep = sh_.reports[idx];
-    rep.name = src.name;
+  void scan_file(const io::Source& src, std::uint64_t file, FileReport& rep) {
+    if (sh_.per_file) rep.name = src.name;
     auto raw = src.open ? src.open() : Result<std::unique_ptr<io::Reader>>(make_error(ErrorKind::Io, src.name, "no way to open this input"));
     if (!raw) {
       sh_.diag.error(raw.error());
@@ -205,7 +274,6 @@ class Worker {
     std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
     const Options& o = sh_.opts;
     bool was_first = false;
-    const auto file = static_cast<std::uint32_t>(idx);
     std::uint64_t seq = 0;
 
     // One event of record `r`: its text, or why it cannot be had.
@@ -349,19 +417,19 @@ class Worker {
   }
 
   void loop() {
-    for (;;) {
-      const std::uint64_t n = sh_.order.size();
-      std::uint64_t t = sh_.taken.load(std::memory_order_relaxed), step = smallest_first_ ? 1ull << 32 : 1;
-      do {
-        if ((t & 0xffffffffu) + (t >> 32) >= n) return;
-      } while (!sh_.taken.compare_exchange_weak(t, t + step, std::memory_order_relaxed));
-      const std::size_t idx = sh_.order[smallest_first_ ? n - 1 - (t >> 32) : (t & 0xffffffffu)];
+    std::shared_ptr<Window> w;  // held while one of its files is scanned
+    std::size_t i = 0;
+    while (sh_.take(smallest_first_, w, i)) {
+      const io::Source& src = w->src[i];
+      const std::uint64_t file = w->first + i;
+      FileReport rep;
       try {
-        scan_file(idx);
+        scan_file(src, file, rep);
       } catch (const std::exception& e) {  // e.g. out of memory: this file only
-        sh_.diag.error(ErrorKind::Io, sh_.sources[idx].name, std::string("scan failed: ") + e.what());
-        ++sh_.reports[idx].errors;
+        sh_.diag.error(ErrorKind::Io, src.name, std::string("scan failed: ") + e.what());
+        ++rep.errors;
       }
+      sh_.done(rep, file);
       sh_.files_done.fetch_add(1, std::memory_order_relaxed);
     }
   }
@@ -379,13 +447,12 @@ class Worker {
   std::vector<sigma::Match> matches_, feed_;
 };
 
-}  // namespace
-
-Report run(const std::vector<io::Source>& sources, const Detector& rules, const Options& opts, FindingSink& sink,
-           Diagnostics& diag) {
+// The run over `stream`, or over `list` when it is null (then with a report per file).
+Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, const Detector& rules,
+              const Options& opts, FindingSink& sink, Diagnostics& diag) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t errors_before = diag.error_count();
-  Shared sh{sources, rules, opts, diag, nullptr, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Shared sh(rules, opts, diag);
   if (opts.prefilter) {
     auto p = Prefilter::compile(rules.prefilter_literals());
     if (p) {
@@ -397,16 +464,28 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
   } else {
     sh.prefilter = Prefilter::pass_all();
   }
-  sh.reports.resize(sources.size());
-  sh.order.resize(sources.size());
-  for (std::size_t i = 0; i < sources.size(); ++i) sh.order[i] = i;
-  // biggest first, so one large file does not start last
-  std::stable_sort(sh.order.begin(), sh.order.end(),
-                   [&](std::size_t a, std::size_t b) { return sources[a].size_hint > sources[b].size_hint; });
+  std::vector<FileReport> per_file;
+  if (stream) {
+    sh.stream = stream;
+    sh.pull();  // the first batch: when it is all there is, the workers are fitted to it
+  } else {
+    auto w = std::make_shared<Window>();
+    w->src = list->data();
+    w->n = list->size();
+    w->schedule();
+    sh.window = std::move(w);
+    sh.ended = true;
+    sh.listed = list->size();
+    per_file.resize(list->size());
+    sh.per_file = &per_file;
+  }
 
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-  sh.read_ahead = jobs > sources.size();
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, sources.size())));
+  if (sh.ended) {
+    const std::size_t files = sh.window ? sh.window->n : 0;
+    sh.read_ahead = jobs > files;
+    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, files)));
+  }
   sh.whole_limit = opts.whole_file_budget / jobs;
   // Half of the findings' budget is the workers' (their findings and the matches correlations
   // count, shared out evenly), half the correlations' findings'.
@@ -427,7 +506,8 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
       while (!cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return done; })) {
         Progress p;
         p.files_done = sh.files_done.load();
-        p.files_total = sources.size();
+        p.files_total = sh.listed.load();
+        p.files_listed = sh.ended.load();
         p.bytes_in = sh.bytes_in.load();
         p.bytes_out = sh.bytes_out.load();
         p.records = sh.records.load();
@@ -471,7 +551,7 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
       cor.feed(o.obs, out);
       for (Finding& f : out) {
         if (f.severity < opts.min_severity) continue;
-        fired.add(Candidate{std::move(f), Where{static_cast<std::uint32_t>(sources.size()), seq++}, false});
+        fired.add(Candidate{std::move(f), Where{Where::kAfterFiles, seq++}, false});
       }
       return true;
     });
@@ -535,17 +615,27 @@ Report run(const std::vector<io::Source>& sources, const Detector& rules, const 
     emit();
   sink.finish();
 
-  for (const FileReport& f : sh.reports) {
-    ++rep.files;
-    rep.records += f.records;
-    rep.parsed += f.parsed;
-    rep.bytes_in += f.bytes_in;
-    rep.bytes_out += f.bytes_out;
-  }
-  rep.per_file = std::move(sh.reports);
+  rep.files = sh.listed.load();
+  rep.records = sh.totals.records;
+  rep.parsed = sh.totals.parsed;
+  rep.bytes_in = sh.totals.bytes_in;
+  rep.bytes_out = sh.totals.bytes_out;
+  rep.per_file = std::move(per_file);
   rep.errors = diag.error_count() - errors_before;
   rep.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
+}
+
+}  // namespace
+
+Report run(const std::vector<io::Source>& sources, const Detector& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag) {
+  return run_on(nullptr, &sources, rules, opts, sink, diag);
+}
+
+Report run(io::SourceStream& sources, const Detector& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag) {
+  return run_on(&sources, nullptr, rules, opts, sink, diag);
 }
 
 }  // namespace rg::scan

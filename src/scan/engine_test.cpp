@@ -448,6 +448,61 @@ TEST(Scan, SpilledFindingsComeOutTheSame) {
             1);
 }
 
+// scan over a stream (a walk taken a batch at a time, so that a million files are never
+// listed whole) finds what it finds over the list of the same files, in the same order, and
+// counts the same: in batches of one file, of a few and of all, on one worker or three.
+TEST(Scan, AStreamOfSourcesGivesWhatTheirListGives) {
+  Diagnostics quiet(Diagnostics::silent());
+  sigma::LoadOptions lo;
+  lo.tests = false;
+  const sigma::RuleSet rules = sigma::load_rules(lo, quiet);
+  test::TempDir dir;
+  test::write_file(dir / "a.json", std::string("{\"Records\":[") + kRootKey + "," + kRootLogin + "]}");
+  test::write_file(dir / "b.json", "{\"Records\":[" + root_login("x") + ",");  // damaged
+  std::vector<std::string> paths{(test::source_dir() / "examples" / "cloudtrail").string(), dir.path().string()};
+  fs::path pub = test::shared_testdata() / "cloudtrail-public";
+  if (fs::exists(pub)) paths.push_back(pub.string());
+
+  auto scan_with = [&](unsigned jobs, std::size_t batch) {  // batch 0: over the list
+    ScanRun r;
+    Diagnostics diag([&](Diagnostics::Level, const std::string& l) { r.lines.push_back(l); });
+    CollectSink sink;
+    Options o;
+    o.jobs = jobs;
+    o.stream_batch = batch;
+    if (batch == 0) {
+      r.report = run(io::expand(paths, io::Env::posix(), diag), rules, o, sink, diag);
+    } else {
+      io::Walk walk(paths, io::Env::posix(), diag, nullptr, batch);
+      r.report = run(walk, rules, o, sink, diag);
+    }
+    r.findings = sink.findings;
+    std::sort(r.lines.begin(), r.lines.end());  // workers report in the order they meet them
+    return r;
+  };
+  const ScanRun listed = scan_with(2, 0);
+  EXPECT_GT(listed.findings.size(), 20u);
+  EXPECT_GE(listed.report.errors, 1u);  // the damaged file (and the public logs' broken ones)
+  for (unsigned jobs : {1u, 3u}) {
+    for (std::size_t batch : {1u, 3u, 4096u}) {
+      SCOPED_TRACE("-j" + std::to_string(jobs) + ", batches of " + std::to_string(batch));
+      const ScanRun streamed = scan_with(jobs, batch);
+      EXPECT_EQ(keys(streamed.findings), keys(listed.findings));
+      EXPECT_EQ(streamed.report.findings, listed.report.findings);
+      EXPECT_EQ(streamed.report.by_severity, listed.report.by_severity);
+      EXPECT_EQ(streamed.report.files, listed.report.files);
+      EXPECT_EQ(streamed.report.records, listed.report.records);
+      EXPECT_EQ(streamed.report.parsed, listed.report.parsed);
+      EXPECT_EQ(streamed.report.bytes_in, listed.report.bytes_in);
+      EXPECT_EQ(streamed.report.bytes_out, listed.report.bytes_out);
+      EXPECT_EQ(streamed.report.errors, listed.report.errors);
+      EXPECT_EQ(streamed.lines, listed.lines);
+      EXPECT_TRUE(streamed.report.per_file.empty()) << "a stream keeps no list of its files";
+    }
+  }
+  EXPECT_EQ(listed.report.per_file.size(), listed.report.files);
+}
+
 TEST(Scan, EveryBadInputCostsOneLineAndTheRestIsScanned) {
   test::TempDir dir;
   std::string good = "{\"Records\":[" + root_login("g") + "]}";

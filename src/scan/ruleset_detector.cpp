@@ -29,4 +29,10 @@ Report run(const std::vector<io::Source>& sources, const sigma::RuleSet& rules, 
   return run(sources, static_cast<const Detector&>(d), opts, sink, diag);
 }
 
+Report run(io::SourceStream& sources, const sigma::RuleSet& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag) {
+  RuleSetDetector d(rules);
+  return run(sources, static_cast<const Detector&>(d), opts, sink, diag);
+}
+
 }  // namespace rg::scan

@@ -35,7 +35,8 @@ class Correlator;  // scan/correlate.h
 
 // Live counters for a progress line (read from another thread while the scan runs).
 struct Progress {
-  std::uint64_t files_done = 0, files_total = 0;
+  std::uint64_t files_done = 0, files_total = 0;  // files_total: listed so far
+  bool files_listed = false;                       // every file is listed (files_total is the total)
   std::uint64_t bytes_in = 0, bytes_out = 0, records = 0;
   double elapsed_s = 0;
 };
@@ -57,6 +58,9 @@ struct Options {
   // scan/spill.h), so memory stays bounded however many findings a scan makes.
   std::size_t findings_budget = 32u << 20;
   std::string temp_dir = "/tmp";
+  // Sources taken from a stream at a time (a few MB of names and openers), scheduled biggest
+  // first among themselves.
+  std::size_t stream_batch = 4096;
   // Correlation state to continue (watch keeps one across files); null: a fresh one per run.
   Correlator* correlator = nullptr;
   // Called about every 250 ms from a monitor thread while the scan runs (optional).
@@ -103,7 +107,8 @@ struct Report {
   std::uint64_t errors = 0;                   // input errors reported during the scan
   double elapsed_s = 0;
   bool stopped = false;                       // the sink asked to stop (e.g. closed pipe)
-  std::vector<FileReport> per_file;           // in source order
+  std::vector<FileReport> per_file;           // in source order; for a run over a list only (a
+                                              // run over a stream keeps no list of its inputs)
 
   // Decoded megabytes (10^6 bytes) per second.
   double throughput_mb_s() const { return elapsed_s > 0 ? static_cast<double>(bytes_out) / 1e6 / elapsed_s : 0; }
@@ -111,10 +116,17 @@ struct Report {
 
 Report run(const std::vector<io::Source>& sources, const Detector& rules, const Options& opts, FindingSink& sink,
            Diagnostics& diag);
+// The same over sources as they come (io::Walk, a listing): they are taken a batch of a few
+// thousand at a time, biggest first within the batch, so memory stays bounded however many
+// files there are. The findings and their order are those of the run over the same list.
+Report run(io::SourceStream& sources, const Detector& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag);
 
 // The front door: scan with the loaded Sigma rules.
 Report run(const std::vector<io::Source>& sources, const sigma::RuleSet& rules, const Options& opts,
            FindingSink& sink, Diagnostics& diag);
+Report run(io::SourceStream& sources, const sigma::RuleSet& rules, const Options& opts, FindingSink& sink,
+           Diagnostics& diag);
 
 // The Finding for one rule match on one event (exposed for watch and tests).
 // Finding::event.input is "file:line" when ev.line is set (JSON lines), else "file:offset".
