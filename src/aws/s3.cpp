@@ -40,70 +40,107 @@ struct ListPage {
   std::vector<S3Object> objects;
 };
 
-bool list(Client& client, const std::string& bucket, const std::string& prefix, bool delimit, ListPage& out,
-          int& calls, Diagnostics& diag) {
+// One page of the listing of `prefix` (with `delimit`, its common prefixes beside its objects):
+// the page after `token`, which is set to the next page's (empty after the last).
+bool list_page(Client& client, const std::string& bucket, const std::string& prefix, bool delimit, std::string& token,
+               ListPage& out, int& calls, Diagnostics& diag) {
   const ServiceInfo& s = *find_service("s3");
-  std::string token;
-  do {
-    Params p = {{"list-type", "2"}, {"prefix", prefix}};
-    if (delimit) p.emplace_back("delimiter", "/");
-    if (!token.empty()) p.emplace_back("continuation-token", token);
-    HttpRequest http;
-    http.method = "GET";
-    http.url = s3_url(client, bucket, "") + "?" + canonical_query(p);
-    http.headers = {{"x-amz-content-sha256", sha256_hex("")}};
-    ++calls;
-    RawResult r = client.send(s, client.region(), http);
-    if (!r.ok) {
-      diag.error(ErrorKind::Remote, "s3://" + bucket + "/" + prefix, r.error_code + ": " + r.error_message);
-      return false;
+  Params p = {{"list-type", "2"}, {"prefix", prefix}};
+  if (delimit) p.emplace_back("delimiter", "/");
+  if (!token.empty()) p.emplace_back("continuation-token", token);
+  HttpRequest http;
+  http.method = "GET";
+  http.url = s3_url(client, bucket, "") + "?" + canonical_query(p);
+  http.headers = {{"x-amz-content-sha256", sha256_hex("")}};
+  ++calls;
+  RawResult r = client.send(s, client.region(), http);
+  if (!r.ok) {
+    diag.error(ErrorKind::Remote, "s3://" + bucket + "/" + prefix, r.error_code + ": " + r.error_message);
+    return false;
+  }
+  pugi::xml_document doc;
+  if (!doc.load_buffer(r.response.body.data(), r.response.body.size())) {
+    diag.error(ErrorKind::Corrupt, "s3://" + bucket + "/" + prefix, "ListObjectsV2 answer is not XML");
+    return false;
+  }
+  pugi::xml_node root = doc.child("ListBucketResult");
+  for (pugi::xml_node c : root.children("Contents")) {
+    S3Object o{c.child_value("Key"), 0};
+    try {
+      o.size = std::stoull(c.child_value("Size"));
+    } catch (...) {
     }
-    pugi::xml_document doc;
-    if (!doc.load_buffer(r.response.body.data(), r.response.body.size())) {
-      diag.error(ErrorKind::Corrupt, "s3://" + bucket + "/" + prefix, "ListObjectsV2 answer is not XML");
-      return false;
-    }
-    pugi::xml_node root = doc.child("ListBucketResult");
-    for (pugi::xml_node c : root.children("Contents")) {
-      S3Object o{c.child_value("Key"), 0};
-      try {
-        o.size = std::stoull(c.child_value("Size"));
-      } catch (...) {
-      }
-      out.objects.push_back(std::move(o));
-    }
-    for (pugi::xml_node c : root.children("CommonPrefixes")) out.prefixes.push_back(c.child_value("Prefix"));
-    token = std::string(root.child_value("IsTruncated")) == "true" ? root.child_value("NextContinuationToken") : "";
-  } while (!token.empty());
+    out.objects.push_back(std::move(o));
+  }
+  for (pugi::xml_node c : root.children("CommonPrefixes")) out.prefixes.push_back(c.child_value("Prefix"));
+  token = std::string(root.child_value("IsTruncated")) == "true" ? root.child_value("NextContinuationToken") : "";
   return true;
 }
 
 }  // namespace
 
-S3Listing list_trail_objects(Client& client, const S3Location& where, const TrailFilter& f, Diagnostics& diag) {
-  S3Listing out;
-  std::deque<std::string> todo = {where.prefix};
-  while (!todo.empty()) {
-    std::string prefix = todo.front();
-    todo.pop_front();
+// Depth first, one page at a time: each level's objects and common prefixes (each in key order,
+// page after page) merged by name, and a prefix listed when its turn comes. The keys under a
+// prefix sort together, where the prefix sorts among its siblings, so the objects come out in
+// key order, and what is held is a page per level.
+bool each_trail_object(Client& client, const S3Location& where, const TrailFilter& f, Diagnostics& diag,
+                       const std::function<bool(S3Object&&)>& emit, int* calls) {
+  struct Item {
+    std::string name;
+    bool prefix = false;
+    std::uint64_t size = 0;
+  };
+  struct Level {
+    std::string prefix;
+    bool in_layout = false;  // inside CloudTrail's layout (below AWSLogs/)
+    bool whole = false;      // down to a day: every object under it, listed without a delimiter
+    std::string token;       // of the next page
+    bool more = true;        // pages left
+    std::deque<Item> items;  // of the page listed, in key order
+  };
+  int own_calls = 0;
+  int& n = calls ? *calls : own_calls;
+  std::vector<Level> stack;
+  auto enter = [&](std::string prefix) {
+    Level l;
     // Where is this prefix in the layout? (Inside it down to a day: list the day's objects.)
     const auto levels = prefix.ends_with('/') ? io::trail_levels(prefix) : std::nullopt;
-    const bool in_layout = levels.has_value();
-    if (in_layout && levels->size() >= io::kTrailLevels) {
+    l.in_layout = levels.has_value();
+    l.whole = l.in_layout && levels->size() >= io::kTrailLevels;
+    l.prefix = std::move(prefix);
+    stack.push_back(std::move(l));
+  };
+  enter(where.prefix);
+  while (!stack.empty()) {
+    Level& l = stack.back();
+    if (l.items.empty()) {
       ListPage page;
-      if (list(client, where.bucket, prefix, false, page, out.list_calls, diag))
-        for (auto& o : page.objects)
-          if (!o.key.ends_with("/")) out.objects.push_back(std::move(o));
+      if (!l.more || !list_page(client, where.bucket, l.prefix, !l.whole, l.token, page, n, diag)) {
+        stack.pop_back();
+        continue;
+      }
+      l.more = !l.token.empty();
+      for (S3Object& o : page.objects)  // beside the layout: objects too (a prefix given to one file)
+        if ((l.whole || !l.in_layout) && !o.key.ends_with('/')) l.items.push_back(Item{std::move(o.key), false, o.size});
+      for (std::string& child : page.prefixes)  // above AWSLogs/: everywhere
+        if (!l.in_layout || io::trail_dir_wanted(child, f)) l.items.push_back(Item{std::move(child), true, 0});
+      std::sort(l.items.begin(), l.items.end(), [](const Item& a, const Item& b) { return a.name < b.name; });
       continue;
     }
-    ListPage page;
-    if (!list(client, where.bucket, prefix, true, page, out.list_calls, diag)) continue;
-    for (auto& o : page.objects)  // objects beside the layout (a prefix given to one file)
-      if (!in_layout && !o.key.ends_with("/")) out.objects.push_back(std::move(o));
-    for (const std::string& child : page.prefixes)
-      if (!in_layout || io::trail_dir_wanted(child, f)) todo.push_back(child);  // above AWSLogs/: everywhere
+    Item it = std::move(l.items.front());
+    l.items.pop_front();
+    if (it.prefix) enter(std::move(it.name));  // (l is not used after this)
+    else if (!emit(S3Object{std::move(it.name), it.size})) return false;
   }
-  std::sort(out.objects.begin(), out.objects.end(), [](const S3Object& a, const S3Object& b) { return a.key < b.key; });
+  return true;
+}
+
+S3Listing list_trail_objects(Client& client, const S3Location& where, const TrailFilter& f, Diagnostics& diag) {
+  S3Listing out;
+  each_trail_object(client, where, f, diag, [&](S3Object&& o) {
+    out.objects.push_back(std::move(o));
+    return true;
+  }, &out.list_calls);
   return out;
 }
 
@@ -205,26 +242,39 @@ class S3Stream : public io::Reader {
 };
 }  // namespace
 
+io::Source s3_source(std::shared_ptr<Client> client, const std::string& bucket, const S3Object& object) {
+  io::Source src;
+  src.name = "s3://" + bucket + "/" + object.key;
+  src.size_hint = object.size;
+  src.open = [client = std::move(client), bucket, key = object.key, name = src.name]() -> Result<std::unique_ptr<io::Reader>> {
+    HttpRequest http;
+    http.method = "GET";
+    http.url = s3_url(*client, bucket, key);
+    http.headers = {{"x-amz-content-sha256", sha256_hex("")}};
+    auto stream = std::make_unique<S3Stream>(client, std::move(http), name);
+    if (Status st = stream->start(); !st) return st.error();
+    return std::unique_ptr<io::Reader>(std::move(stream));
+  };
+  return src;
+}
+
 std::vector<io::Source> s3_sources(std::shared_ptr<Client> client, const std::string& bucket,
                                    const std::vector<S3Object>& objects) {
   std::vector<io::Source> out;
   out.reserve(objects.size());
-  for (const S3Object& o : objects) {
-    io::Source src;
-    src.name = "s3://" + bucket + "/" + o.key;
-    src.size_hint = o.size;
-    src.open = [client, bucket, key = o.key, name = src.name]() -> Result<std::unique_ptr<io::Reader>> {
-      HttpRequest http;
-      http.method = "GET";
-      http.url = s3_url(*client, bucket, key);
-      http.headers = {{"x-amz-content-sha256", sha256_hex("")}};
-      auto stream = std::make_unique<S3Stream>(client, std::move(http), name);
-      if (Status st = stream->start(); !st) return st.error();
-      return std::unique_ptr<io::Reader>(std::move(stream));
-    };
-    out.push_back(std::move(src));
-  }
+  for (const S3Object& o : objects) out.push_back(s3_source(client, bucket, o));
   return out;
+}
+
+std::unique_ptr<io::BackgroundStream> s3_stream(std::shared_ptr<Client> client, const S3Location& where,
+                                                const TrailFilter& filter, Diagnostics& diag) {
+  return std::make_unique<io::BackgroundStream>(
+      "s3://" + where.bucket + "/" + where.prefix,
+      [client = std::move(client), where, filter](Diagnostics& d, const io::BackgroundStream::Emit& emit) {
+        each_trail_object(*client, where, filter, d,
+                          [&](S3Object&& o) { return emit(s3_source(client, where.bucket, o)); });
+      },
+      diag);
 }
 
 }  // namespace rg::aws

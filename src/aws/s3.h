@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,12 +41,23 @@ struct S3Listing {
   int list_calls = 0;
 };
 
-// Lists what the filter keeps. A listing that fails costs one error line (the rest goes on).
+// Each object the filter keeps, in key order, handed to `emit` as it is listed (false: stop;
+// then each_trail_object returns false); `calls` (optional) counts the ListObjectsV2 calls. A
+// listing that fails costs one error line (the rest goes on). What is held is a page of the
+// listing per level of the layout, however many objects there are.
+bool each_trail_object(Client& client, const S3Location& where, const TrailFilter& filter, Diagnostics& diag,
+                       const std::function<bool(S3Object&&)>& emit, int* calls = nullptr);
+// The same, gathered.
 S3Listing list_trail_objects(Client& client, const S3Location& where, const TrailFilter& filter, Diagnostics& diag);
 
-// One scan Source per object ("s3://bucket/key"); the client must outlive the sources.
+// The scan Source of an object ("s3://bucket/key"); it holds the client.
+io::Source s3_source(std::shared_ptr<Client> client, const std::string& bucket, const S3Object& object);
 std::vector<io::Source> s3_sources(std::shared_ptr<Client> client, const std::string& bucket,
                                    const std::vector<S3Object>& objects);
+// The sources of each_trail_object, listed on a thread of their own as the scan takes them
+// (io::BackgroundStream): a bucket of millions of objects is never listed whole in memory.
+std::unique_ptr<io::BackgroundStream> s3_stream(std::shared_ptr<Client> client, const S3Location& where,
+                                                const TrailFilter& filter, Diagnostics& diag);
 
 // The URL of an object or of the bucket (path style when an endpoint is configured,
 // virtual-hosted style on AWS), key encoded as S3 signs it.

@@ -66,8 +66,9 @@ void add_s3_sources(const ScanFlags& f, const scan::Options& opts, io::ChainStre
     filter.until_ms = opts.until_ms;
     filter.accounts = f.accounts;
     filter.regions = f.regions;
-    aws::S3Listing listing = aws::list_trail_objects(*client, *loc, filter, diag);
-    sources.add(std::make_unique<io::ListStream>(aws::s3_sources(client, loc->bucket, listing.objects)));
+    auto listed = aws::s3_stream(client, *loc, filter, diag);
+    listed->release();  // the rules are loaded: its lines may come as they come
+    sources.add(std::move(listed));
   }
 }
 

@@ -119,6 +119,63 @@ TEST(S3Scan, ListingIsPrunedByCloudTrailKeyLayoutAndObjectsReadBack) {
   }
 }
 
+// The listing runs depth first a page at a time, yet its objects come in key order: prefixes
+// sort among the objects beside them ("a-b/" before "a.json" before "a/" before "a0.json").
+// A trail's layout listed in one-key pages gives the same objects. (Only the layout: the test
+// endpoint pages a level that holds both objects and prefixes unlike S3, resuming after the
+// page's last object even when a prefix sorts after it.) Stopping the emitter stops the
+// listing.
+TEST(S3Scan, ListingComesInKeyOrderPageByPage) {
+  if (!fauxqs_ready()) GTEST_SKIP() << "node or fauxqs (tests/node) absent";
+  rg::test::TempDir tree;
+  const std::vector<std::string> keys = {"x/a0.json", "x/a/b.json", "x/a.json", "x/a-b/c.json", "x/a/a/z.json",
+                                         "x/AWSLogs/o-test/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz",
+                                         "x/AWSLogs/o-test/111122223333/CloudTrail/us-east-1/2026/11/20/e.json.gz",
+                                         "x/AWSLogs/o-test/111122223333/CloudTrail/us-east-1/2026/11/21/d.json.gz",
+                                         "x/AWSLogs/o-test/111122223333/CloudTrail/eu-west-1/2026/11/21/c.json.gz",
+                                         "x/AWSLogs/o-test/444455556666/CloudTrail/us-east-1/2026/11/21/b.json.gz"};
+  for (const std::string& k : keys) {
+    fs::create_directories((tree / k).parent_path());
+    rg::test::write_file(tree / k, k);
+  }
+  for (const char* page : {"1000", "1"}) {
+    SCOPED_TRACE(std::string("pages of ") + page);
+    const std::string prefix = std::string(page) == "1" ? "x/AWSLogs/" : "x/";
+    std::vector<std::string> want;
+    for (const std::string& k : keys)
+      if (k.starts_with(prefix)) want.push_back(k);
+    std::sort(want.begin(), want.end());
+    rg::test::NodeServer s3("s3_server.mjs", {"--bucket", "org-trail", "--from", tree.path().string(), "--max-keys", page});
+    ASSERT_TRUE(s3.ok());
+    Settings settings;
+    settings.endpoint_flag = s3.url();
+    settings.region = "us-east-1";
+    Client client([] { return rg::Result<Credentials>(Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"}); },
+                  settings, ClientOptions{});
+    rg::Diagnostics diag(rg::Diagnostics::silent());
+    S3Listing listing = list_trail_objects(client, {"org-trail", prefix}, TrailFilter{}, diag);
+    EXPECT_EQ(diag.error_count(), 0u);
+    std::vector<std::string> got;
+    for (const S3Object& o : listing.objects) {
+      got.push_back(o.key);
+      EXPECT_EQ(o.size, o.key.size());
+    }
+    EXPECT_EQ(got, want);
+    if (std::string(page) == "1") {
+      EXPECT_GE(listing.list_calls, static_cast<int>(want.size()) * 2);
+    }
+
+    std::vector<std::string> first;
+    int calls = 0;
+    EXPECT_FALSE(each_trail_object(client, {"org-trail", prefix}, TrailFilter{}, diag, [&](S3Object&& o) {
+      first.push_back(o.key);
+      return first.size() < 2;
+    }, &calls));
+    EXPECT_EQ(first, std::vector<std::string>(want.begin(), want.begin() + 2));
+    EXPECT_LT(calls, listing.list_calls);
+  }
+}
+
 // `rootguard scan s3://...` through the binary: the same findings as scanning the same files on
 // disk, with the listing pruned (other regions and days are neither listed nor fetched), and a
 // missing bucket reported as one line naming it.

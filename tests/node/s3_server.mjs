@@ -57,8 +57,11 @@ if (!args.from) for (const account of accounts)
 // connection dropped mid-transfer), as flaky networks do.
 const cutOnce = args["cut-once"] !== undefined ? Number(args["cut-once"]) : -1;
 const cut = new Set();
+// --max-keys N: listings answer N keys a page, as a big bucket's run to many pages.
+const maxKeys = args["max-keys"];
 const proxy = http.createServer((req, res) => {
   if (args.log) appendFileSync(args.log, `${req.method} ${req.url}\n`);
+  if (maxKeys && req.method === "GET" && req.url.includes("list-type")) req.url += `&max-keys=${maxKeys}`;
   const isObjectGet = req.method === "GET" && !req.url.includes("list-type");
   const cutThis = cutOnce >= 0 && isObjectGet && !cut.has(req.url);
   if (cutThis) cut.add(req.url);
