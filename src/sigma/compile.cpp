@@ -301,7 +301,19 @@ bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
   return any_at_path(event, ft.path, 0, f);
 }
 
+// Whether `path` reaches a value other than null.
+bool has_value(element event, const std::vector<std::string>& path) {
+  auto f = [](element v) { return v.type() != element_type::NULL_VALUE; };
+  return any_at_path(event, path, 0, f);
+}
+
 bool field_matches(const FieldTest& ft, element event) {
+  if (ft.neq) {
+    if (!has_value(event, ft.path)) return false;
+    for (const ValueTest& vt : ft.values)
+      if ((vt.op == ValueTest::Op::FieldRef && !has_value(event, vt.ref_path)) || one_value(ft, vt, event)) return false;
+    return true;
+  }
   if (ft.all) {
     for (const ValueTest& vt : ft.values)
       if (!one_value(ft, vt, event)) return false;
@@ -395,6 +407,7 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
   const bool contains = has(mods, "contains"), starts = has(mods, "startswith"), ends = has(mods, "endswith");
   const bool re = has(mods, "re"), cidr = has(mods, "cidr"), exists = has(mods, "exists");
   const bool fieldref = has(mods, "fieldref");
+  ft.neq = has(mods, "neq");
   const int cmp = has(mods, "gt") + has(mods, "gte") + has(mods, "lt") + has(mods, "lte");
   const int kinds = (contains || starts || ends ? 1 : 0) + re + cidr + exists + (cmp > 0);
   const std::string name = item.field.empty() ? std::string("keywords") : "'" + item.field + "'";
@@ -406,6 +419,8 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
   if (item.field.empty() && kinds > 0) cfail(r, item.mark, "keywords take no modifiers");
   if (fieldref && (item.field.empty() || re || cidr || exists || cmp))
     cfail(r, item.mark, "'fieldref' combines with contains, startswith, endswith and cased only, on a field");
+  if (ft.neq && (item.field.empty() || kinds > 0 || ft.all))
+    cfail(r, item.mark, "'neq' combines with cased and fieldref only, on a field");
 
   for (const Value& v : item.values) {
     ValueTest t;
@@ -424,7 +439,7 @@ FieldTest compile_item(const Rule& r, const DetectionItem& item) {
       t.op = ValueTest::Op::Exists;
       t.flag = v.boolean;
     } else if (v.type == Value::Type::Null) {
-      if (kinds > 0) cfail(r, v.mark, "null cannot take modifiers");
+      if (kinds > 0 || ft.neq) cfail(r, v.mark, ft.neq ? "'neq' takes a value, not null (a field with a value: 'not' on 'field: null')" : "null cannot take modifiers");
       if (item.field.empty()) cfail(r, v.mark, "null keyword");
       t.op = ValueTest::Op::Null;
     } else if (cmp) {
@@ -626,6 +641,7 @@ Lits value_lits(const ValueTest& t, const std::string* key) {
 }
 
 Lits field_lits(const FieldTest& ft) {
+  if (ft.neq) return std::nullopt;  // its values are what the record must not hold
   const std::string* key = !ft.path.empty() && key_searchable(ft.path.back()) ? &ft.path.back() : nullptr;
   std::vector<Lits> v;
   for (const ValueTest& t : ft.values) v.push_back(value_lits(t, key));

@@ -79,6 +79,9 @@ struct ValueTest {
 struct FieldTest {
   std::vector<std::string> path;  // empty: keyword search over the whole record
   bool all = false;               // every value must match (else any)
+  // `|neq`: the field has a value (not absent, not null) and no value it reaches equals any of
+  // `values` (a referenced field, with `|fieldref`, must have one too).
+  bool neq = false;
   std::vector<ValueTest> values;
 };
 

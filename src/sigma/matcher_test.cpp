@@ -252,6 +252,50 @@ TEST(Matcher, FieldReferences) {
   }
 }
 
+// `neq`: the field has a value and it is none of those listed (a list is none of them, not
+// any); absent or null does not match; strings ignore case unless cased, numbers compare as
+// numbers; with fieldref, the other field must have a value too.
+TEST(Matcher, NotEqual) {
+  Matcher one("    sel:\n        awsRegion|neq: us-east-1\n    condition: sel\n");
+  EXPECT_TRUE(one(R"({"awsRegion":"eu-west-1"})"));
+  EXPECT_FALSE(one(R"({"awsRegion":"us-east-1"})"));
+  EXPECT_FALSE(one(R"({"awsRegion":"US-EAST-1"})")) << "without regard to case";
+  EXPECT_FALSE(one(R"({"other":"eu-west-1"})")) << "absent";
+  EXPECT_FALSE(one(R"({"awsRegion":null})")) << "null";
+  EXPECT_TRUE(one(R"({"awsRegion":""})")) << "the empty string is a value";
+  Matcher none("    sel:\n        awsRegion|neq:\n            - us-east-1\n            - us-west-2\n    condition: sel\n");
+  EXPECT_TRUE(none(R"({"awsRegion":"eu-west-1"})"));
+  EXPECT_FALSE(none(R"({"awsRegion":"us-west-2"})"));
+  EXPECT_FALSE(none(R"({"awsRegion":"us-east-1"})"));
+  Matcher cased("    sel:\n        userIdentity.type|cased|neq: Root\n    condition: sel\n");
+  EXPECT_TRUE(cased(R"({"userIdentity":{"type":"root"}})"));
+  EXPECT_FALSE(cased(R"({"userIdentity":{"type":"Root"}})"));
+  Matcher num("    sel:\n        d|neq: 7\n    condition: sel\n");
+  EXPECT_TRUE(num(R"({"d":8})"));
+  EXPECT_FALSE(num(R"({"d":7})"));
+  EXPECT_FALSE(num(R"({"d":"7.0"})")) << "a numeric string of equal value";
+  EXPECT_TRUE(num(R"({"d":"seven"})"));
+  Matcher arr("    sel:\n        a|neq: x\n    condition: sel\n");
+  EXPECT_TRUE(arr(R"({"a":["y","z"]})"));
+  EXPECT_FALSE(arr(R"({"a":["y","x"]})")) << "one value reached equals";
+  Matcher ref("    sel:\n        userIdentity.accountId|fieldref|neq: recipientAccountId\n    condition: sel\n");
+  EXPECT_TRUE(ref(R"({"userIdentity":{"accountId":"111122223333"},"recipientAccountId":"444455556666"})"));
+  EXPECT_FALSE(ref(R"({"userIdentity":{"accountId":"111122223333"},"recipientAccountId":"111122223333"})"));
+  EXPECT_FALSE(ref(R"({"userIdentity":{"accountId":"111122223333"}})")) << "absent reference";
+  EXPECT_FALSE(ref(R"({"recipientAccountId":"111122223333"})")) << "absent field";
+
+  // What does not combine is refused with the rule's position.
+  for (const char* bad : {"        a|neq|contains: b\n", "        a|neq|re: b\n", "        a|neq|gt: 5\n",
+                          "        a|neq: null\n", "        a|neq|all:\n            - b\n            - c\n",
+                          "        a|neq|exists: true\n", "        a|neq|cidr: 10.0.0.0/8\n"}) {
+    Result<CompiledRule> r = testing::compile_text(testing::rule_yaml("    sel:\n" + std::string(bad) + "    condition: sel\n"));
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_NE(r.error().where.find("t.yml:"), std::string::npos) << r.error().str();
+    }
+  }
+}
+
 TEST(Matcher, KeywordsSearchEveryValue) {
   Matcher m("    keywords:\n        - evil-tool\n        - 'bad*actor'\n    condition: keywords\n");
   EXPECT_TRUE(m(R"({"userAgent":"x EVIL-TOOL/1.0"})"));

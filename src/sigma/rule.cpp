@@ -32,10 +32,10 @@ namespace {
 
 constexpr std::string_view kSupported[] = {"contains", "startswith", "endswith", "all", "re",  "i",  "m",      "s",
                                            "cidr",     "exists",     "cased",    "gt",  "gte", "lt", "lte", "expand",
-                                           "fieldref"};
+                                           "fieldref", "neq"};
 constexpr std::string_view kKnownUnsupported[] = {
     "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "windash",
-    "neq",    "minute",  "hour",    "day",   "week", "month",   "year"};
+    "minute", "hour",    "day",     "week",  "month", "year"};
 constexpr std::size_t kMaxEventJson = 1 << 20;  // a test event larger than this is refused
 constexpr int kMaxNesting = 64;
 

@@ -252,7 +252,15 @@ class Gen {
       parts.push_back("COALESCE(" + at_path(ft.path, [&](const std::string& e) { return value(v, e); }, null_test) +
                       ", FALSE)");
     }
-    return join(parts, ft.all ? " AND " : " OR ");
+    if (!ft.neq) return join(parts, ft.all ? " AND " : " OR ");
+    // |neq: the field has a value (and so does a referenced one) and it equals none of them
+    auto has_value = [&](const std::vector<std::string>& path) {
+      return "COALESCE(" + at_path(path, [](const std::string& e) { return e + " IS NOT NULL"; }, true) + ", FALSE)";
+    };
+    std::vector<std::string> need{has_value(ft.path)};
+    for (const ValueTest& v : ft.values)
+      if (v.op == ValueTest::Op::FieldRef) need.push_back(has_value(v.ref_path));
+    return join(need, " AND ") + " AND NOT (" + join(parts, " OR ") + ")";
   }
 
   std::string detection(const CompiledDetection& d) const {

@@ -127,6 +127,17 @@ TEST(RulesSql, FieldReferencesInSqlMatchScan) {
   for (const char* id : {"FR1", "FR2", "FR3", "FR4"}) EXPECT_GT(per_rule[id], 0) << id;
 }
 
+// Rules with `neq` (a list of regions, a number, another field, a cased type): DuckDB's SQL
+// finds exactly what scan finds.
+TEST(RulesSql, NotEqualInSqlMatchesScan) {
+  if (!node_ready()) GTEST_SKIP() << "node or tests/node/node_modules not present";
+  Pairs found;
+  expect_duckdb_equals_scan({(source_dir() / "tests/fixtures/rules-neq").string()}, &found);
+  std::map<std::string, int> per_rule;
+  for (const auto& p : found) ++per_rule[p.first];
+  for (const char* id : {"NQ1", "NQ2", "NQ3", "NQ4"}) EXPECT_GT(per_rule[id], 0) << id;
+}
+
 TEST(RulesSql, AthenaAndTrinoMatchTheirGoldenFilesAndParse) {
   const fs::path dir = source_dir() / "tests/fixtures/sql";
   struct Case {
