@@ -167,6 +167,12 @@ TEST_F(Filtered, MalformedFiltersAreRefusedByName) {
        "exactly one condition"},
       {"title: f\nlogsource: {product: aws}\nfilter: [D01]\n", "'filter' must be a mapping"},
       {"title: f\nlogsource: {product: aws}\nfilter:\n    rules: any\n    s: {x: 1}\n    condition: not s\n"
+       "rootguard: {id: F1}\n",
+       "unsupported: rootguard.id in a filter (only tests)"},
+      {"title: f\nlogsource: {product: aws}\nfilter:\n    rules: any\n    s: {x: 1}\n    condition: not s\n"
+       "rootguard: {tests: {match: [{x: 1}]}}\n",
+       "a filter's rootguard.tests is a mapping with kept/left_out"},
+      {"title: f\nlogsource: {product: aws}\nfilter:\n    rules: any\n    s: {x: 1}\n    condition: not s\n"
        "detection:\n    s: {x: 1}\n    condition: s\n",
        "cannot also have a detection"},
   };
@@ -192,6 +198,54 @@ TEST_F(Filtered, RuleTestsNameTheFilterThatHidesAnExample) {
     EXPECT_EQ(f.rule_id, "D02");
     EXPECT_NE(f.what.find("filters applied: 7d1c1b56-1f0e-4c4b-9d7a-2f6f7e0f4a11"), std::string::npos) << f.what;
   }
+}
+
+// A filter's own examples (rootguard.tests.kept / left_out) run with the rules' tests: each
+// passes when the filter keeps or leaves out the event as said, and some rule it names matches
+// the event before filters; each failure names the filter, the example and what went wrong.
+TEST_F(Filtered, FilterExamplesRunWithTheRuleTests) {
+  auto example = [](const std::string& name, const std::string& json) {
+    return "            - name: " + name + "\n              event: '" + json + "'\n";
+  };
+  const std::string good = "rootguard:\n    tests:\n        left_out:\n" + example("drill", root_login("198.51.100.24")) +
+                           "        kept:\n" + example("elsewhere", root_login("203.0.113.9"));
+  rg::test::write_file(dir_ / "mf_drill.yml", filter_yaml("[D02, D03]", kOffice, good));
+  load();
+  EXPECT_EQ(diag_->error_count(), 0u) << diag_text();
+  ASSERT_EQ(rules_.filter_count(), 1u);
+  ASSERT_EQ(rules_.filter(0).tests.size(), 2u);
+  const std::size_t builtin_passed = [] {
+    Diagnostics quiet(Diagnostics::silent());
+    return run_rule_tests(load_rules(LoadOptions{}, quiet)).passed;
+  }();
+  TestReport report = run_rule_tests(rules_);
+  EXPECT_TRUE(report.failures.empty()) << report.failures.front().what;
+  EXPECT_EQ(report.passed, builtin_passed + 2);
+
+  // Wrong either way, and an example none of the named rules matches (D03 alone: MFA was used).
+  const std::string bad = "rootguard:\n    tests:\n        kept:\n" + example("drill", root_login("198.51.100.24")) +
+                          "        left_out:\n" + example("elsewhere", root_login("203.0.113.9")) +
+                          example("a user", R"({"userIdentity":{"type":"IAMUser"},"eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.24"})");
+  rg::test::write_file(dir_ / "mf_drill.yml", filter_yaml("[D03]", kOffice, bad));
+  load();
+  report = run_rule_tests(rules_);
+  ASSERT_EQ(report.failures.size(), 3u);
+  for (const TestFailure& f : report.failures) {
+    EXPECT_EQ(f.rule_id, "7d1c1b56-1f0e-4c4b-9d7a-2f6f7e0f4a11");
+    EXPECT_NE(f.file.find("mf_drill.yml"), std::string::npos);
+  }
+  EXPECT_EQ(report.failures[0].test, "drill");
+  EXPECT_NE(report.failures[0].what.find("none of the rules the filter names matches"), std::string::npos)
+      << report.failures[0].what << " (D03 wants a sign-in without MFA)";
+  rg::test::write_file(dir_ / "mf_drill.yml", filter_yaml("[D02]", kOffice, bad));
+  load();
+  report = run_rule_tests(rules_);
+  ASSERT_EQ(report.failures.size(), 3u);
+  EXPECT_EQ(report.failures[0].what, "expected the filter to keep this event, but it leaves it out");
+  EXPECT_EQ(report.failures[1].test, "elsewhere");
+  EXPECT_EQ(report.failures[1].what, "expected the filter to leave this event out, but it keeps it");
+  EXPECT_EQ(report.failures[2].test, "a user");
+  EXPECT_NE(report.failures[2].what.find("none of the rules the filter names matches"), std::string::npos);
 }
 
 TEST_F(Filtered, ListAndSqlShowThem) {
@@ -228,10 +282,21 @@ TEST_F(Filtered, LintWarnsWhereAFilterDoesLessThanItSeems) {
       << text;
   EXPECT_NE(text.find("warning: the filter's condition has no 'not'"), std::string::npos) << text;
   EXPECT_NE(text.find("still reported by D01, which those rules supersede; add it"), std::string::npos) << text;
-  // A filter naming the whole chain, leaving events out: nothing to say.
-  rg::test::write_file(dir_ / "mf_drill.yml", filter_yaml("[D01, D02, D03]", kOffice));
+  EXPECT_EQ(std::count_if(issues.begin(), issues.end(),
+                          [](const LintIssue& i) {
+                            return i.check == "tests" && i.str().find("mf_drill.yml") != std::string::npos &&
+                                   i.str().find("rootguard.tests.left_out") != std::string::npos;
+                          }),
+            1);
+  // A filter naming the whole chain, leaving events out, with an example: nothing to say.
+  rg::test::write_file(dir_ / "mf_drill.yml",
+                       filter_yaml("[D01, D02, D03]", kOffice,
+                                   "rootguard:\n    tests:\n        left_out:\n            - '" +
+                                       root_login("198.51.100.24") + "'\n"));
   issues = lint_rules(opts, diag);
-  for (const LintIssue& i : issues) EXPECT_NE(i.check, "filter") << i.str();
+  for (const LintIssue& i : issues) {
+    if (i.str().find("mf_drill.yml") != std::string::npos) ADD_FAILURE() << i.str();
+  }
 }
 
 }  // namespace

@@ -212,6 +212,8 @@ std::vector<LintIssue> lint_rules(const LoadOptions& opts, Diagnostics& diag) {
       check_title_description(c);
       check_id_format(c);
       check_filter(*r, rules, correlation_ids, out);
+      if (std::none_of(r->info.tests.begin(), r->info.tests.end(), [](const RuleTest& t) { return !t.must_match; }))
+        c.issue(false, {}, "no example of what the filter leaves out (rootguard.tests.left_out)", "tests");
       continue;
     }
     for (const Named& n : kChecks) n.check(c);

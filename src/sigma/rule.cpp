@@ -178,16 +178,17 @@ void to_json(std::string_view file, const YAML::Node& n, std::string& out, int d
   }
 }
 
-void parse_tests(std::string_view file, const YAML::Node& n, bool must_match, std::vector<RuleTest>& out) {
+// The test events under rootguard.tests.<key> (match/no_match; a filter's kept/left_out).
+void parse_tests(std::string_view file, const YAML::Node& n, std::string_view key, bool must_match,
+                 std::vector<RuleTest>& out) {
   if (!n || n.IsNull()) return;
-  if (!n.IsSequence())
-    fail(ErrorKind::Invalid, file, n, std::string("rootguard.tests.") + (must_match ? "match" : "no_match") + " must be a list");
+  if (!n.IsSequence()) fail(ErrorKind::Invalid, file, n, "rootguard.tests." + std::string(key) + " must be a list");
   int k = 0;
   for (const YAML::Node& t : n) {
     ++k;
     RuleTest test;
     test.must_match = must_match;
-    test.name = (must_match ? "match #" : "no_match #") + std::to_string(k);
+    test.name = std::string(key) + " #" + std::to_string(k);
     // (No assignment between yaml-cpp nodes: it would write through to the document.)
     const bool wrapped = t.IsMap() && t["event"];
     const YAML::Node event = wrapped ? t["event"] : t;
@@ -238,8 +239,8 @@ void parse_rootguard(std::string_view file, const YAML::Node& rg, Rule& r) {
   }
   if (YAML::Node t = rg["tests"]) {
     if (!t.IsMap()) fail(ErrorKind::Invalid, file, t, "rootguard.tests must be a mapping with match/no_match");
-    parse_tests(file, t["match"], true, r.info.tests);
-    parse_tests(file, t["no_match"], false, r.info.tests);
+    parse_tests(file, t["match"], "match", true, r.info.tests);
+    parse_tests(file, t["no_match"], "no_match", false, r.info.tests);
   }
 }
 
@@ -396,7 +397,17 @@ Rule parse_document(std::string_view file, const YAML::Node& doc) {
     parse_filter_rules(file, f, r);
     parse_detection(file, f, r, "filter");
     if (r.conditions.size() != 1) fail(ErrorKind::Invalid, file, f["condition"], "a filter has exactly one condition");
-    if (doc["rootguard"]) fail(ErrorKind::Unsupported, file, doc["rootguard"], "unsupported: a 'rootguard' block in a filter");
+    if (YAML::Node rg = doc["rootguard"]) {  // a filter's own examples, and nothing else
+      if (!rg.IsMap()) fail(ErrorKind::Invalid, file, rg, "'rootguard' must be a mapping");
+      for (const auto& kv : rg)
+        if (kv.first.Scalar() != "tests")
+          fail(ErrorKind::Unsupported, file, kv.first, "unsupported: rootguard." + kv.first.Scalar() + " in a filter (only tests)");
+      const YAML::Node t = rg["tests"];
+      if (!t.IsMap() || t["match"] || t["no_match"])
+        fail(ErrorKind::Invalid, file, t, "a filter's rootguard.tests is a mapping with kept/left_out");
+      parse_tests(file, t["kept"], "kept", true, r.info.tests);
+      parse_tests(file, t["left_out"], "left_out", false, r.info.tests);
+    }
   } else {
     parse_detection(file, doc["detection"], r);
     if (YAML::Node rg = doc["rootguard"]) parse_rootguard(file, rg, r);

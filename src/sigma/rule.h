@@ -85,7 +85,8 @@ struct Rule {
   // A Sigma filter (a top-level `filter:` where a rule has `detection:`): its detections and
   // condition (`filter:` less its `rules` key) are ANDed into the condition of each rule it
   // names, by id, Sigma id or name; filter_all (`rules: any`, `all` or an empty list) names
-  // every rule. A filter has no level and no tests of its own.
+  // every rule. A filter has no level of its own; its examples (rootguard.tests.kept and
+  // left_out) are in info.tests, must_match meaning kept.
   bool filter = false;
   bool filter_all = false;
   std::vector<std::string> filter_rules;

@@ -38,6 +38,36 @@ TestReport run_rule_tests(const RuleSet& rules) {
       }
     }
   }
+  // A filter's examples: what it lets through (kept) and what it leaves out, each an event some
+  // rule it names matches before filters (else the example shows nothing: a typo in the names,
+  // say).
+  for (std::size_t f = 0; f < rules.filter_count(); ++f) {
+    const FilterInfo& fi = rules.filter(f);
+    for (const RuleTest& t : fi.tests) {
+      auto fail = [&](std::string what) { report.failures.push_back({fi.id, fi.file, t.name, std::move(what)}); };
+      simdjson::padded_string json(t.event_json);
+      simdjson::dom::element event;
+      if (auto err = parser.parse(json).get(event); err) {
+        fail(std::string("test event is not valid JSON: ") + simdjson::error_message(err));
+        continue;
+      }
+      cloudtrail::EventView ev{event, t.event_json, fi.file, 0, 0};
+      const std::optional<bool> lets = rules.filter_lets_through(f, ev);
+      bool named_match = false;
+      for (std::uint32_t r : fi.rules) named_match = named_match || rules.matches_before_filters(r, ev);
+      if (!lets) {
+        fail("the filter applies to no loaded rule");
+      } else if (!named_match) {
+        fail("none of the rules the filter names matches this event, so it shows nothing the filter does");
+      } else if (t.must_match && !*lets) {
+        fail("expected the filter to keep this event, but it leaves it out");
+      } else if (!t.must_match && *lets) {
+        fail("expected the filter to leave this event out, but it keeps it");
+      } else {
+        ++report.passed;
+      }
+    }
+  }
   return report;
 }
 

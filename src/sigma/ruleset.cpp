@@ -61,6 +61,22 @@ std::optional<Severity> RuleSet::evaluate(std::size_t i, const cloudtrail::Event
   return r.severity_for(ev.event);
 }
 
+bool RuleSet::matches_before_filters(std::size_t i, const cloudtrail::EventView& ev) const {
+  const CompiledRule& r = impl_->rules.at(i);
+  return r.info.filters.empty() ? r.matches(ev.event) : eval_condition(r, r.condition.kids[0], ev.event);
+}
+
+std::optional<bool> RuleSet::filter_lets_through(std::size_t f, const cloudtrail::EventView& ev) const {
+  const FilterInfo& fi = impl_->filters.at(f);
+  if (fi.rules.empty()) return std::nullopt;
+  // Its condition as ANDed into the first rule it names (add_filter: after the rule's own).
+  const std::uint32_t i = fi.rules.front();
+  const std::vector<std::uint32_t>& order = impl_->rule_filters[i];
+  const auto k = static_cast<std::size_t>(std::find(order.begin(), order.end(), f) - order.begin());
+  const CompiledRule& r = impl_->rules[i];
+  return eval_condition(r, r.condition.kids.at(k + 1), ev.event);
+}
+
 void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, std::vector<Match>* feed) const {
   const std::size_t start = out.size();
   for (std::size_t i = 0; i < impl_->rules.size(); ++i) {
@@ -314,7 +330,8 @@ void apply_filters(RuleSet::Impl& impl, const std::vector<PendingFilter>& filter
                    const std::vector<Correlation>& correlations, Diagnostics& diag) {
   impl.rule_filters.assign(impl.rules.size(), {});
   for (const PendingFilter& p : filters) {
-    FilterInfo fi{p.compiled.info.id, p.compiled.info.title, p.compiled.info.file, p.rule.conditions.front(), {}};
+    FilterInfo fi{p.compiled.info.id, p.compiled.info.title, p.compiled.info.file, p.rule.conditions.front(), {},
+                  p.rule.info.tests};
     auto add = [&](std::size_t i) {
       if (std::find(fi.rules.begin(), fi.rules.end(), i) != fi.rules.end()) return;
       add_filter(impl.rules[i], p.compiled);

@@ -72,6 +72,9 @@ struct FilterInfo {
   std::string file;
   std::string condition;              // as written
   std::vector<std::uint32_t> rules;   // indices of the rules it applies to
+  // Its examples (rootguard.tests): must_match = kept (it lets the event through), else
+  // left_out; either way some rule it names must match the event before filters.
+  std::vector<RuleTest> tests;
 };
 
 // One rule matching one event; severity may differ from the rule's level (e.g. a failed
@@ -155,6 +158,11 @@ class RuleSet {
   // Rule i alone on ev (ignoring supersedes): the severity it would report, or nullopt when
   // it does not match. For `rules test` and tests.
   std::optional<Severity> evaluate(std::size_t i, const cloudtrail::EventView& ev) const;
+  // Rule i before its Sigma filters: whether its own condition holds on ev.
+  bool matches_before_filters(std::size_t i, const cloudtrail::EventView& ev) const;
+  // Whether Sigma filter f lets ev through (its condition holds); nullopt when it applies to
+  // no loaded rule.
+  std::optional<bool> filter_lets_through(std::size_t f, const cloudtrail::EventView& ev) const;
   // Rule i's own prefilter literals (nullopt: the rule offers none).
   const std::optional<Literals>& rule_literals(std::size_t i) const;
 
