@@ -51,7 +51,8 @@ struct WatchFlags {
   StateFlags state;
   std::vector<std::string> sinks;
   RuleFlags rules;
-  std::string interval = "60s", settle = "5s", case_min = "high", lookback = "48h", visibility = "5m";
+  std::string interval = "60s", settle = "5s", case_min = "high", visibility = "5m";
+  std::string lookback;  // empty: 48h for s3://, everything for a local directory
   int max_receives = 5;
   bool once = false;
   AwsFlags aws;  // sns: sinks
@@ -255,7 +256,7 @@ int run_watch(const WatchFlags& f) {
   if (!visibility || *visibility < 2000 || *visibility > 12 * 3600 * 1000)
     return fail("--visibility '" + f.visibility + "': between 2s and 12h, e.g. 5m");
   if (f.max_receives < 1) return fail("--max-receives must be at least 1");
-  auto lookback = parse_duration_ms(f.lookback);
+  auto lookback = parse_duration_ms(f.lookback.empty() ? "48h" : f.lookback);
   if (!lookback) return fail("--lookback '" + f.lookback + "': use e.g. 48h, 7d");
   std::error_code ec;
   if (!s3 && !sqs && !std::filesystem::is_directory(f.dir, ec)) return fail(f.dir + ": not a directory");
@@ -308,6 +309,7 @@ int run_watch(const WatchFlags& f) {
   wo.scan.temp_dir = io::temp_dir();
   wo.dir = f.dir;
   wo.settle_ms = *settle;
+  if (!s3 && !sqs && !f.lookback.empty()) wo.lookback_ms = *lookback;
   if (s3) {
     // Each poll lists the days within --lookback (CloudTrail's key layout prunes the rest) and
     // scans the objects the store has not seen. A start-after cursor alone would miss the
@@ -396,7 +398,9 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively), s3://BUCKET/PREFIX, or sqs://QUEUE_URL "
                     "(S3 object notifications, raw or through SNS)")
       ->required();
-  c.app->add_option("--lookback", f->lookback, "s3://: days listed at each poll (default 48h)");
+  c.app->add_option("--lookback", f->lookback,
+                    "days of CloudTrail's key layout listed at each poll: s3:// (default 48h), or a local copy of a "
+                    "trail bucket (default: all)");
   c.app->add_option("--visibility", f->visibility,
                     "sqs://: how long a message stays invisible to other workers, renewed while it is worked on (default 5m)");
   c.app->add_option("--max-receives", f->max_receives,

@@ -124,7 +124,11 @@ Result<Watcher::Outcome> Watcher::process(const io::Source& src, bool settle, st
 Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   PassReport rep;
   const bool local = !opts_.list;
-  std::vector<io::Source> sources = local ? io::expand({opts_.dir}, io::Env::posix(), diag, nullptr, /*quiet_hidden=*/true) : opts_.list(now_ms, diag);
+  io::TrailFilter recent;  // (io/trail_layout.h: the day before `since` is still walked)
+  if (opts_.lookback_ms) recent.since_ms = now_ms - *opts_.lookback_ms;
+  std::vector<io::Source> sources =
+      local ? io::expand({opts_.dir}, io::Env::posix(), diag, opts_.lookback_ms ? &recent : nullptr, /*quiet_hidden=*/true)
+            : opts_.list(now_ms, diag);
   for (io::Source& src : sources) {
     ++rep.files_seen;
     auto outcome = process(src, local, now_ms, diag, rep);

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct WatchOptions {
   std::string dir;                 // the directory followed (when `list` is not set)
   std::int64_t settle_ms = 5000;   // a local file unchanged this long is complete
   scan::Options scan;              // filters; jobs is forced to 1
+  // A local directory holding a copy of a trail bucket: at each pass only the days of
+  // CloudTrail's key layout within this are walked (files outside the layout always are);
+  // nullopt: everything, every pass.
+  std::optional<std::int64_t> lookback_ms;
   // Another place to follow (S3): lists the candidate sources at each pass. Its sources are
   // taken as complete as listed (S3 objects appear whole), so no settling applies.
   std::function<std::vector<io::Source>(std::int64_t now_ms, Diagnostics& diag)> list;

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/strings.h"
+#include "core/time.h"
 #include "pg_test_server.h"
 #include "test_util.h"
 
@@ -191,6 +192,34 @@ TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
   r = run_rootguard(args);
   EXPECT_NE(r.err.find("1 files done (1 since last), 0 waiting"), std::string::npos) << r.err;
   EXPECT_FALSE(read_file(t / "a.jsonl").empty());
+}
+
+// A local copy of a trail bucket: with --lookback, each pass walks only the recent days of
+// CloudTrail's key layout (and what lies outside the layout); without it, everything.
+TEST(WatchCli, LookbackWalksOnlyTheRecentDaysOfATrailCopy) {
+  TempDir t;
+  const fs::path trail = t / "logs/AWSLogs/111122223333/CloudTrail/us-east-1";
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string today = rg::format_iso8601(now_ms).substr(0, 10);  // YYYY-MM-DD
+  const fs::path recent = trail / today.substr(0, 4) / today.substr(5, 2) / today.substr(8, 2);
+  fs::create_directories(recent);
+  fs::create_directories(trail / "2020/01/01");
+  write_file(recent / "recent.jsonl", events_for(1));
+  write_file(trail / "2020/01/01/old.jsonl", events_for(1));
+  write_file(t / "logs/beside.jsonl", events_for(1));
+  auto watch = [&](const std::string& state, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"watch", (t / "logs").string(), "--state", (t / state).string(), "--sink",
+                                     "file:" + (t / (state + ".jsonl")).string(), "--settle", "0s", "--once"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_rootguard(args);
+  };
+  auto r = watch("pruned", {"--lookback", "48h"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("2 files done (2 since last)"), std::string::npos) << r.err;
+  r = watch("whole", {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("3 files done (3 since last)"), std::string::npos) << r.err;
 }
 
 TEST(WatchCli, DamagedStateDatabaseIsRefusedWithAHint) {
