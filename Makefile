@@ -6,7 +6,7 @@ BUILD ?= build
 TEST_BUILD ?= build-asan
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-release bench bench-audit bench-live bench-s3 bench-sqs fuzz clean
+.PHONY: all deps build run test test-release bench bench-audit bench-files bench-live bench-s3 bench-sqs fuzz clean
 
 all: build
 
@@ -36,6 +36,9 @@ bench: build
 
 bench-audit: build
 	@bash bench/audit.sh $(BUILD)
+
+bench-files: build
+	@bash bench/files.sh $(BUILD)
 
 bench-live: build
 	@bash bench/live.sh $(BUILD)
