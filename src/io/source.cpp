@@ -338,12 +338,12 @@ std::size_t BackgroundStream::next(std::vector<Source>& out, std::size_t max) {
   return got;
 }
 
-Walk::Walk(std::vector<std::string> paths, Env& env, Diagnostics& diag, const TrailFilter* prune, std::size_t capacity)
+Walk::Walk(std::vector<std::string> paths, Env& env, Diagnostics& diag, const TrailFilter* prune, std::size_t capacity,
+           bool quiet_hidden)
     : BackgroundStream(
           paths.empty() ? std::string("walk") : paths.front(),
-          [paths, &env, prune = prune ? std::optional<TrailFilter>(*prune) : std::nullopt](Diagnostics& d, const Emit& emit) {
-            walk_paths(paths, env, d, prune ? &*prune : nullptr, false, emit);
-          },
+          [paths, &env, prune = prune ? std::optional<TrailFilter>(*prune) : std::nullopt, quiet_hidden](
+              Diagnostics& d, const Emit& emit) { walk_paths(paths, env, d, prune ? &*prune : nullptr, quiet_hidden, emit); },
           diag, capacity) {}
 
 }  // namespace rg::io

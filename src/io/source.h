@@ -115,7 +115,7 @@ class BackgroundStream : public SourceStream {
 class Walk final : public BackgroundStream {
  public:
   Walk(std::vector<std::string> paths, Env& env, Diagnostics& diag, const TrailFilter* prune = nullptr,
-       std::size_t capacity = 4096);
+       std::size_t capacity = 4096, bool quiet_hidden = false);
 };
 
 }  // namespace rg::io

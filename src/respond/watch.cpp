@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include "io/source.h"
@@ -126,15 +127,26 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
   const bool local = !opts_.list;
   io::TrailFilter recent;  // (io/trail_layout.h: the day before `since` is still walked)
   if (opts_.lookback_ms) recent.since_ms = now_ms - *opts_.lookback_ms;
-  std::vector<io::Source> sources =
-      local ? io::expand({opts_.dir}, io::Env::posix(), diag, opts_.lookback_ms ? &recent : nullptr, /*quiet_hidden=*/true)
-            : opts_.list(now_ms, diag);
-  for (io::Source& src : sources) {
-    ++rep.files_seen;
-    auto outcome = process(src, local, now_ms, diag, rep);
-    if (!outcome.ok()) return outcome.error();
-    if (*outcome == Outcome::Done) ++rep.files_scanned;
-    if (*outcome == Outcome::Waiting) ++rep.files_waiting;
+  // A local directory is walked as it is worked through, a batch at a time, so that a folder
+  // of a million files costs a batch of memory, not a list of them all.
+  std::unique_ptr<io::SourceStream> sources;
+  if (local)
+    sources = std::make_unique<io::Walk>(std::vector<std::string>{opts_.dir}, io::Env::posix(), diag,
+                                         opts_.lookback_ms ? &recent : nullptr, 4096, /*quiet_hidden=*/true);
+  else
+    sources = std::make_unique<io::ListStream>(opts_.list(now_ms, diag));
+  constexpr std::size_t kBatch = 1024;
+  std::vector<io::Source> batch;
+  for (bool more = true; more;) {
+    batch.clear();
+    more = sources->next(batch, kBatch) == kBatch;
+    for (io::Source& src : batch) {
+      ++rep.files_seen;
+      auto outcome = process(src, local, now_ms, diag, rep);
+      if (!outcome.ok()) return outcome.error();  // (the walk stops with `sources`)
+      if (*outcome == Outcome::Done) ++rep.files_scanned;
+      if (*outcome == Outcome::Waiting) ++rep.files_waiting;
+    }
   }
   auto delivered = outbox_.deliver_due(now_ms, diag);
   if (!delivered.ok()) return delivered.error();
