@@ -8,10 +8,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD="${1:-build}"
 . bench/lib.sh
-bench_setup "$BUILD"
+bench_setup "$BUILD" needs-time
 ACCOUNTS="${RG_AUDIT_ACCOUNTS:-1000}"
 REPS="${RG_AUDIT_REPS:-3}"
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
 gen_hash="$(sha256sum bench/gen_org/gen_org.py | cut -c1-10)"
 ORG="bench/corpus/org-${ACCOUNTS}-seed7-$gen_hash"

@@ -10,10 +10,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD="${1:-build}"
 . bench/lib.sh
-bench_setup "$BUILD"
+bench_setup "$BUILD" needs-time
 FILES="${RG_FILES:-200000}"
 REPS="${RG_FILES_REPS:-3}"
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
 TREE="bench/corpus/files-$FILES"
 if [ ! -d "$TREE" ]; then

@@ -266,22 +266,22 @@ bool any_scalar(element e, F& f, int depth = 0) {
   }
 }
 
+// Whether `path` reaches a value other than null.
+bool has_value(element event, const std::vector<std::string>& path) {
+  auto f = [](element v) { return v.type() != element_type::NULL_VALUE; };
+  return any_at_path(event, path, 0, f);
+}
+
 bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
   if (ft.path.empty()) {
     auto f = [&](element v) { return value_matches(vt, v); };
     return any_scalar(event, f);
   }
-  if (vt.op == ValueTest::Op::Null || vt.op == ValueTest::Op::Exists) {
-    // null: no value, or JSON null. exists: the field is there, whatever its value (Sigma
-    // checks presence only, "be it empty or null").
-    bool present = false;
-    const bool exists = vt.op == ValueTest::Op::Exists;
-    auto f = [&](element v) {
-      if (exists || v.type() != element_type::NULL_VALUE) present = true;
-      return present;
-    };
-    any_at_path(event, ft.path, 0, f);
-    return exists ? present == vt.flag : !present;
+  if (vt.op == ValueTest::Op::Null) return !has_value(event, ft.path);  // no value, or JSON null
+  if (vt.op == ValueTest::Op::Exists) {
+    // the field is there, whatever its value (Sigma checks presence only, "be it empty or null")
+    auto f = [](element) { return true; };
+    return any_at_path(event, ft.path, 0, f) == vt.flag;
   }
   if (vt.op == ValueTest::Op::FieldRef) {
     auto outer = [&](element v) {
@@ -299,12 +299,6 @@ bool one_value(const FieldTest& ft, const ValueTest& vt, element event) {
   }
   auto f = [&](element v) { return value_matches(vt, v); };
   return any_at_path(event, ft.path, 0, f);
-}
-
-// Whether `path` reaches a value other than null.
-bool has_value(element event, const std::vector<std::string>& path) {
-  auto f = [](element v) { return v.type() != element_type::NULL_VALUE; };
-  return any_at_path(event, path, 0, f);
 }
 
 bool field_matches(const FieldTest& ft, element event) {
