@@ -166,3 +166,46 @@ TEST(Strings, FindGivesTheFirstOffsetLikeStdFind) {
     }
   }
 }
+
+TEST(Strings, JsonEscapeEscapesEveryByteThatNeedsItWhereverItIs) {
+  // Each byte value at every offset of strings up to 40 bytes (across the 16-byte steps and
+  // the tail), beside plain text, UTF-8 and byte 0x7f, which need no escape.
+  auto expect = [](unsigned char c) -> std::string {
+    switch (c) {
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\n': return "\\n";
+      case '\r': return "\\r";
+      case '\t': return "\\t";
+      case '\b': return "\\b";
+      case '\f': return "\\f";
+      default: break;
+    }
+    if (c < 0x20) {
+      const char* hex = "0123456789abcdef";
+      return std::string("\\u00") + hex[c >> 4] + hex[c & 15];
+    }
+    return std::string(1, static_cast<char>(c));
+  };
+  const std::string filler = "Root signin \xc3\xa9t\xc3\xa9 \x7f arn:aws:iam::111122223333:root/x-y_z";
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t n = 1; n <= 40; ++n) {
+      for (std::size_t at = 0; at < n; ++at) {
+        std::string in = filler.substr(0, n);
+        in[at] = static_cast<char>(c);
+        std::string want;
+        for (unsigned char b : in) want += expect(b);
+        ASSERT_EQ(rg::json_escape(in), want) << "byte " << c << " at " << at << " of " << n;
+      }
+    }
+  }
+  EXPECT_EQ(rg::json_escape(""), "");
+  EXPECT_EQ(rg::json_escape(std::string(100, '"')), [] {
+    std::string s;
+    for (int i = 0; i < 100; ++i) s += "\\\"";
+    return s;
+  }());
+  std::string appended = "{";
+  rg::append_json_escaped(appended, "a\"b");
+  EXPECT_EQ(appended, "{a\\\"b");  // appended after what was there
+}

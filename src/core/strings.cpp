@@ -87,13 +87,35 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
+// Bytes a JSON string cannot hold as they are: the control characters, the quote and the
+// backslash. Everything else, UTF-8 included, is copied.
+namespace {
+inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+}  // namespace
+
 void append_json_escaped(std::string& out, std::string_view s) {
-  std::size_t plain = 0;  // start of the run of bytes that need no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  std::size_t plain = 0, i = 0;  // plain: the start of the run of bytes that need no escape
+  for (;;) {
+#if defined(__SSE2__)
+    // 16 bytes at a time to the next byte to escape: findings are mostly runs of plain text
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl);  // unsigned v <= 0x1f
+      const __m128i hit = _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      if (const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
+        i += static_cast<std::size_t>(__builtin_ctz(bits));
+        break;
+      }
+    }
+#endif
+    while (i < n && !needs_escape(static_cast<unsigned char>(p[i]))) ++i;
+    if (i == n) break;
+    out.append(p + plain, i - plain);
+    const auto c = static_cast<unsigned char>(p[i]);
+    plain = ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -109,7 +131,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
       }
     }
   }
-  out.append(s.data() + plain, s.size() - plain);
+  out.append(p + plain, n - plain);
 }
 
 std::string json_escape(std::string_view s) {

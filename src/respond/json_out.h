@@ -4,6 +4,7 @@
 // value. It checks nothing (the callers are few and tested): keys and values are escaped.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@ namespace rg::respond {
 
 class JsonOut {
  public:
+  JsonOut() = default;
+  explicit JsonOut(std::size_t reserve) { out_.reserve(reserve); }
   JsonOut& obj() { open('{'); return *this; }
   JsonOut& arr() { open('['); return *this; }
   JsonOut& end() {
@@ -38,9 +41,16 @@ class JsonOut {
     out_ += '"';
     return *this;
   }
-  JsonOut& num(std::int64_t v) { comma(); out_ += std::to_string(v); return *this; }
+  JsonOut& num(std::int64_t v) {
+    comma();
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    return *this;
+  }
   JsonOut& boolean(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
   JsonOut& raw(std::string_view json) { comma(); out_ += json; return *this; }
+  // Bytes after the value, as they are (a line's newline).
+  JsonOut& raw_after(std::string_view bytes) { out_ += bytes; return *this; }
   JsonOut& kv(std::string_view k, std::string_view v) { return key(k).str(v); }
   // Only when non-empty.
   JsonOut& kv_opt(std::string_view k, std::string_view v) { return v.empty() ? *this : kv(k, v); }

@@ -7,12 +7,8 @@
 namespace rg::respond::format {
 
 std::string jsonl_line(const Finding& f) {
-  std::string body = finding_to_json(f);  // "{...}"
-  std::string line = "{\"schema\":\"rootguard.finding/" + std::to_string(kFindingSchemaVersion) + "\"";
-  if (body.size() > 2) line += ",";
-  line.append(body, 1, std::string::npos);
-  line += '\n';
-  return line;
+  static const std::string schema = "rootguard.finding/" + std::to_string(kFindingSchemaVersion);
+  return finding_to_json(f, schema, "\n");
 }
 
 }  // namespace rg::respond::format
