@@ -57,9 +57,14 @@ bool less_then_where(const T& a, const T& b, Less less) {
 
 // A finding waiting for its place in the output.
 struct Candidate {
+  static constexpr std::uint64_t kHasTexts = std::numeric_limits<std::uint64_t>::max();
   Finding finding;
   Where at;
   bool addendum = false;  // from an addendum re-delivery of the event
+  // The rule whose texts the finding takes when it is printed (set_rule_texts), or kHasTexts.
+  // A rule's texts are the same in each of its findings: held as an index until then, they
+  // are neither copied for each finding nor spilled.
+  std::uint64_t texts_of = kHasTexts;
 };
 
 struct CandidateCodec {
@@ -70,11 +75,13 @@ struct CandidateCodec {
   static void put(spill::Out& o, const Candidate& c) {
     c.at.put(o);
     o.u8(c.addendum ? 1 : 0);
+    o.u64(c.texts_of);
     spill::put(o, c.finding);
   }
   static void get(spill::In& in, Candidate& c) {
     c.at.get(in);
     c.addendum = in.u8() != 0;
+    c.texts_of = in.u64();
     spill::get(in, c.finding);
   }
 };
@@ -333,17 +340,19 @@ class Worker {
       for (const sigma::Match& m : matches_) uses += m.severity >= o.min_severity;
       if (uses == 0) return true;
       Finding base = event_finding(view);
-      auto finding_for = [&](const sigma::Match& m) {
+      auto finding_for = [&](const sigma::Match& m, bool texts) {
         Finding f = --uses ? base : std::move(base);
-        set_rule(f, sh_.rules.info(m.rule), m.severity);
+        const sigma::RuleInfo& info = sh_.rules.info(m.rule);
+        if (texts) set_rule(f, info, m.severity);
+        else set_rule_key(f, info, m.severity);
         return f;
       };
       for (const sigma::Match& m : feed_)
-        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), Where{file, seq++}});
+        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m, true)), Where{file, seq++}});
       const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
-        found_.add(Candidate{finding_for(m), Where{file, seq++}, addendum});
+        found_.add(Candidate{finding_for(m, false), Where{file, seq++}, addendum, m.rule});
       }
       return true;
     };
@@ -591,6 +600,7 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
       if (!keep[i]) continue;
       ++rep.findings;
       ++rep.by_severity[static_cast<std::size_t>(event[i].finding.severity)];
+      if (event[i].texts_of != Candidate::kHasTexts) set_rule_texts(event[i].finding, rules.info(event[i].texts_of));
       if (!sink.on_finding(event[i].finding)) {
         rep.stopped = true;
         return false;

@@ -14,6 +14,7 @@
 #include "core/strings.h"
 #include "core/time.h"
 #include "io/source.h"
+#include "respond/alert.h"
 #include "scan/prefilter.h"
 #include "scan/scan.h"
 #include "test_util.h"
@@ -431,10 +432,26 @@ TEST(Scan, SpilledFindingsComeOutTheSame) {
       EXPECT_EQ(f.event.source_ip, "192.0.2.99") << f.id;
     }
   }
+  // Every field of every finding, the rule's title, practice and next step included (they are
+  // added only as findings are printed).
+  auto whole = [](const std::vector<Finding>& fs) {
+    std::vector<std::string> v;
+    for (const Finding& f : fs) v.push_back(respond::finding_to_json(f));
+    return v;
+  };
+  for (const Finding& f : held.findings) {
+    EXPECT_FALSE(f.title.empty() || f.practice.empty() || f.next_step.empty()) << f.id;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rules.info(i).id == f.id) {
+        EXPECT_EQ(f.next_step, rules.info(i).next_step) << f.id;
+      }
+    }
+  }
   for (unsigned jobs : {1u, 3u}) {
     SCOPED_TRACE("-j" + std::to_string(jobs));
     const ScanRun spilled = scan_with(jobs, 1, tmp.path().string());
     EXPECT_EQ(keys(spilled.findings), keys(held.findings));
+    EXPECT_EQ(whole(spilled.findings), whole(held.findings));
     EXPECT_EQ(spilled.report.findings, held.report.findings);
     EXPECT_EQ(spilled.report.by_severity, held.report.by_severity);
     EXPECT_EQ(spilled.lines, held.lines);

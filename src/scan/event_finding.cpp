@@ -39,13 +39,21 @@ std::string clean(std::string_view s, std::size_t max = 256) {
 }
 }  // namespace
 
-void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity) {
+void set_rule_key(Finding& f, const sigma::RuleInfo& rule, Severity severity) {
   f.id = rule.id;
-  f.title = rule.title;
   f.severity = severity;
   f.status = FindingStatus::Fail;
+}
+
+void set_rule_texts(Finding& f, const sigma::RuleInfo& rule) {
+  f.title = rule.title;
   f.practice = rule.practice;
   f.next_step = rule.next_step;
+}
+
+void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity) {
+  set_rule_key(f, rule, severity);
+  set_rule_texts(f, rule);
 }
 
 Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity) {

@@ -135,5 +135,10 @@ Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rul
 // once: what the event says (everything but the rule's fields), then the rule's fields.
 Finding event_finding(const cloudtrail::EventView& ev);
 void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity);
+// set_rule in two halves as well: the rule's id and the severity (what orders and sorts out
+// findings), then its texts (title, practice, next step), which are the same in every finding
+// of the rule, so the engine adds them only to the findings it prints.
+void set_rule_key(Finding& f, const sigma::RuleInfo& rule, Severity severity);
+void set_rule_texts(Finding& f, const sigma::RuleInfo& rule);
 
 }  // namespace rg::scan
