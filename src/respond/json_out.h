@@ -1,10 +1,12 @@
 // JsonOut: a tiny append-only JSON writer for the alert, case and timeline outputs.
 //
 // Writes compact JSON into a string: obj()/arr() open, end() closes, key() names the next
-// value. It checks nothing (the callers are few and tested): keys and values are escaped.
+// value. It checks nothing (the callers are few and tested): values are escaped, and keys are
+// literals checked when compiling (JsonKey).
 #pragma once
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +15,21 @@
 #include "core/strings.h"
 
 namespace rg::respond {
+
+// A key written in the code: checked when compiling that it needs no escape, so it is
+// copied as it is.
+class JsonKey {
+ public:
+  template <std::size_t N>
+  consteval JsonKey(const char (&k)[N]) : text_(k, N - 1) {  // NOLINT: implicit, for j.key("name")
+    for (char c : text_)
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') throw "a JSON key that needs escaping";
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+};
 
 class JsonOut {
  public:
@@ -26,10 +43,10 @@ class JsonOut {
     first_.pop_back();
     return *this;
   }
-  JsonOut& key(std::string_view k) {
+  JsonOut& key(JsonKey k) {
     comma();
     out_ += '"';
-    append_json_escaped(out_, k);
+    out_ += k.text();
     out_ += "\":";
     after_key_ = true;
     return *this;
@@ -51,9 +68,9 @@ class JsonOut {
   JsonOut& raw(std::string_view json) { comma(); out_ += json; return *this; }
   // Bytes after the value, as they are (a line's newline).
   JsonOut& raw_after(std::string_view bytes) { out_ += bytes; return *this; }
-  JsonOut& kv(std::string_view k, std::string_view v) { return key(k).str(v); }
+  JsonOut& kv(JsonKey k, std::string_view v) { return key(k).str(v); }
   // Only when non-empty.
-  JsonOut& kv_opt(std::string_view k, std::string_view v) { return v.empty() ? *this : kv(k, v); }
+  JsonOut& kv_opt(JsonKey k, std::string_view v) { return v.empty() ? *this : kv(k, v); }
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
 
