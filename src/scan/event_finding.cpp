@@ -20,9 +20,7 @@ std::string_view str_at(const element& e, std::initializer_list<std::string_view
   return s;
 }
 
-bool bool_at(const element& e, std::string_view key) {
-  element v;
-  if (e[key].get(v)) return false;
+bool bool_of(const element& v) {
   bool b = false;
   if (!v.get_bool().get(b)) return b;
   std::string_view s;
@@ -31,9 +29,9 @@ bool bool_at(const element& e, std::string_view key) {
 
 std::string clean(std::string_view s, std::size_t max = 256) {
   // one line, printable: control characters become spaces; long values are cut
-  std::string out;
-  out.reserve(std::min(s.size(), max));
-  for (char c : s.substr(0, max)) out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
+  std::string out(s.substr(0, max));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   if (s.size() > max) out += "...";
   return out;
 }
@@ -62,49 +60,122 @@ Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rul
   return f;
 }
 
+namespace {
+// A member of a record, the first of its name (as a look-up by name finds it).
+struct Member {
+  element value;
+  bool set = false;
+  void take(const element& v) {
+    if (set) return;
+    value = v;
+    set = true;
+  }
+  std::string_view str() const {
+    std::string_view s;
+    if (!set || value.get_string().get(s)) return {};
+    return s;
+  }
+  std::string_view str_at(std::initializer_list<std::string_view> path) const {
+    return set ? scan::str_at(value, path) : std::string_view{};
+  }
+};
+
+// The members event_finding reads, taken in one pass over the record and one over its
+// userIdentity instead of a look-up (a walk over the members) for each.
+struct Members {
+  Member event_id, event_time, event_name, event_source, event_type, source_ip, user_agent, read_only, account,
+      region, error_code, additional, response, request, addendum, identity;
+  Member id_type, id_arn, id_user, id_principal, id_invoked_by, id_account, id_key, id_session;
+
+  explicit Members(const element& e) {
+    simdjson::dom::object top;
+    if (e.get_object().get(top)) return;
+    for (const auto m : top) {
+      const std::string_view k = m.key;
+      Member* slot = k == "eventID"               ? &event_id
+                     : k == "eventTime"           ? &event_time
+                     : k == "eventName"           ? &event_name
+                     : k == "eventSource"         ? &event_source
+                     : k == "eventType"           ? &event_type
+                     : k == "sourceIPAddress"     ? &source_ip
+                     : k == "userAgent"           ? &user_agent
+                     : k == "readOnly"            ? &read_only
+                     : k == "recipientAccountId"  ? &account
+                     : k == "awsRegion"           ? &region
+                     : k == "errorCode"           ? &error_code
+                     : k == "additionalEventData" ? &additional
+                     : k == "responseElements"    ? &response
+                     : k == "requestParameters"   ? &request
+                     : k == "addendum"            ? &addendum
+                     : k == "userIdentity"        ? &identity
+                                                  : nullptr;
+      if (slot) slot->take(m.value);
+    }
+    simdjson::dom::object id;
+    if (!identity.set || identity.value.get_object().get(id)) return;
+    for (const auto m : id) {
+      const std::string_view k = m.key;
+      Member* slot = k == "type"             ? &id_type
+                     : k == "arn"            ? &id_arn
+                     : k == "userName"       ? &id_user
+                     : k == "principalId"    ? &id_principal
+                     : k == "invokedBy"      ? &id_invoked_by
+                     : k == "accountId"      ? &id_account
+                     : k == "accessKeyId"    ? &id_key
+                     : k == "sessionContext" ? &id_session
+                                             : nullptr;
+      if (slot) slot->take(m.value);
+    }
+  }
+};
+}  // namespace
+
 Finding event_finding(const cloudtrail::EventView& ev) {
-  const element& e = ev.event;
+  const Members m(ev.event);
   Finding f;
   EventRef& r = f.event;
-  r.event_id = clean(str_at(e, {"eventID"}));
-  r.event_time = clean(str_at(e, {"eventTime"}));
+  r.event_id = clean(m.event_id.str());
+  r.event_time = clean(m.event_time.str());
   r.time_ms = parse_iso8601_ms(r.event_time).value_or(0);
-  r.event_name = clean(str_at(e, {"eventName"}));
-  r.event_source = clean(str_at(e, {"eventSource"}));
-  r.event_type = clean(str_at(e, {"eventType"}));
-  r.identity_type = clean(str_at(e, {"userIdentity", "type"}));
-  r.source_ip = clean(str_at(e, {"sourceIPAddress"}));
-  r.user_agent = clean(str_at(e, {"userAgent"}));
-  r.access_key_id = clean(str_at(e, {"userIdentity", "accessKeyId"}), 32);
-  r.read_only = bool_at(e, "readOnly");
+  r.event_name = clean(m.event_name.str());
+  r.event_source = clean(m.event_source.str());
+  r.event_type = clean(m.event_type.str());
+  r.identity_type = clean(m.id_type.str());
+  r.source_ip = clean(m.source_ip.str());
+  r.user_agent = clean(m.user_agent.str());
+  r.access_key_id = clean(m.id_key.str(), 32);
+  r.read_only = m.read_only.set && bool_of(m.read_only.value);
 
-  std::string_view principal = str_at(e, {"userIdentity", "arn"});
-  if (principal.empty()) principal = str_at(e, {"userIdentity", "userName"});
-  if (principal.empty()) principal = str_at(e, {"userIdentity", "principalId"});
-  if (principal.empty()) principal = str_at(e, {"userIdentity", "invokedBy"});
-  if (principal.empty()) principal = str_at(e, {"userIdentity", "type"});
+  std::string_view principal = m.id_arn.str();
+  if (principal.empty()) principal = m.id_user.str();
+  if (principal.empty()) principal = m.id_principal.str();
+  if (principal.empty()) principal = m.id_invoked_by.str();
+  if (principal.empty()) principal = m.id_type.str();
   r.principal = clean(principal);
 
-  std::string_view mfa = str_at(e, {"additionalEventData", "MFAUsed"});
+  std::string_view mfa = m.additional.str_at({"MFAUsed"});
   if (!mfa.empty()) {
     r.mfa = iequals(mfa, "yes") ? "yes" : iequals(mfa, "no") ? "no" : "";
   } else {
-    std::string_view a = str_at(e, {"userIdentity", "sessionContext", "attributes", "mfaAuthenticated"});
+    std::string_view a = m.id_session.str_at({"attributes", "mfaAuthenticated"});
     r.mfa = iequals(a, "true") ? "yes" : iequals(a, "false") ? "no" : "";
   }
 
-  std::string_view err = str_at(e, {"errorCode"});
-  if (err.empty() && iequals(str_at(e, {"responseElements", "ConsoleLogin"}), "Failure")) err = "Failure";
+  const std::string_view login = m.response.str_at({"ConsoleLogin"});
+  std::string_view err = m.error_code.str();
+  if (err.empty() && iequals(login, "Failure")) err = "Failure";
   r.error_code = clean(err, 128);
 
-  r.input = std::string(ev.input) + ":" + std::to_string(ev.line ? ev.line : ev.offset);
+  r.input = ev.input;
+  r.input += ':';
+  r.input += std::to_string(ev.line ? ev.line : ev.offset);
 
-  f.account = clean(str_at(e, {"recipientAccountId"}), 64);
-  if (f.account.empty()) f.account = clean(str_at(e, {"userIdentity", "accountId"}), 64);
-  f.region = clean(str_at(e, {"awsRegion"}), 64);
+  f.account = clean(m.account.str(), 64);
+  if (f.account.empty()) f.account = clean(m.id_account.str(), 64);
+  f.region = clean(m.region.str(), 64);
 
   for (std::string_view k : {"trailName", "name", "userName", "targetPrincipal", "detectorId", "ruleName"}) {
-    std::string_view v = str_at(e, {"requestParameters", k});
+    std::string_view v = m.request.str_at({k});
     if (!v.empty()) {
       f.resource = clean(v);
       break;
@@ -112,22 +183,29 @@ Finding event_finding(const cloudtrail::EventView& ev) {
   }
 
   // the evidence, quoted: who did what, from where, how it went
-  std::string reason = r.identity_type.empty() ? std::string("event") : r.identity_type;
-  reason += " " + (r.event_name.empty() ? std::string("?") : r.event_name);
-  if (!r.event_source.empty()) reason += " (" + r.event_source + ")";
-  if (!r.source_ip.empty()) reason += " from " + r.source_ip;
-  if (!r.mfa.empty()) reason += ", MFA " + r.mfa;
-  std::string_view login = str_at(e, {"responseElements", "ConsoleLogin"});
-  if (!login.empty()) reason += ", ConsoleLogin=" + clean(login, 32);
-  if (!r.error_code.empty() && r.error_code != "Failure") reason += ", errorCode=" + r.error_code;
-  if (!f.resource.empty()) reason += ", target " + f.resource;
-  if (!r.access_key_id.empty()) reason += ", key " + r.access_key_id;
-  f.reason = reason;
+  std::string& reason = f.reason;
+  reason = r.identity_type.empty() ? std::string_view("event") : std::string_view(r.identity_type);
+  reason += ' ';
+  reason += r.event_name.empty() ? std::string_view("?") : std::string_view(r.event_name);
+  auto add = [&](std::string_view a, std::string_view b, std::string_view c = {}) {
+    reason += a;
+    reason += b;
+    reason += c;
+  };
+  if (!r.event_source.empty()) add(" (", r.event_source, ")");
+  if (!r.source_ip.empty()) add(" from ", r.source_ip);
+  if (!r.mfa.empty()) add(", MFA ", r.mfa);
+  if (!login.empty()) add(", ConsoleLogin=", clean(login, 32));
+  if (!r.error_code.empty() && r.error_code != "Failure") add(", errorCode=", r.error_code);
+  if (!f.resource.empty()) add(", target ", f.resource);
+  if (!r.access_key_id.empty()) add(", key ", r.access_key_id);
   // CloudTrail's late re-delivery of an event carries an addendum naming the original: alerts
   // key on that, so a re-delivered event never alerts twice (docs/finding-jsonl.md).
-  for (std::string_view k : {"reason", "updatedFields", "originalRequestID", "originalEventID"}) {
-    std::string_view v = str_at(e, {"addendum", k});
-    if (!v.empty()) f.facets.emplace_back("addendum." + std::string(k), clean(v, 256));
+  if (m.addendum.set) {
+    for (std::string_view k : {"reason", "updatedFields", "originalRequestID", "originalEventID"}) {
+      std::string_view v = m.addendum.str_at({k});
+      if (!v.empty()) f.facets.emplace_back("addendum." + std::string(k), clean(v, 256));
+    }
   }
   return f;
 }
