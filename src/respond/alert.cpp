@@ -110,12 +110,12 @@ Result<simdjson::dom::element> parse(simdjson::dom::parser& p, std::string_view 
 
 }  // namespace
 
-std::string finding_to_json(const Finding& f, std::string_view schema, std::string_view end) {
+std::string finding_to_json(const Finding& f, std::string_view schema) {
   JsonOut j(1024 + f.reason.size() + f.practice.size() + f.next_step.size() + f.event.user_agent.size());
   j.obj();
   if (!schema.empty()) j.kv("schema", schema);
   write_finding(j, f);
-  j.end().raw_after(end);
+  j.end();
   return j.take();
 }
 

@@ -31,8 +31,8 @@ std::string alert_key(const Finding& f);
 Alert make_alert(Finding f, std::int64_t case_id = 0);
 
 std::string to_json(const Alert& a);
-// With `schema`, a "schema" member first (the jsonl format's), and `end` after the object.
-std::string finding_to_json(const Finding& f, std::string_view schema = {}, std::string_view end = {});
+// With `schema`, a "schema" member first (the jsonl format's).
+std::string finding_to_json(const Finding& f, std::string_view schema = {});
 Result<Alert> alert_from_json(std::string_view json);
 Result<Finding> finding_from_json(std::string_view json);
 

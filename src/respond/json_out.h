@@ -66,8 +66,6 @@ class JsonOut {
   }
   JsonOut& boolean(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
   JsonOut& raw(std::string_view json) { comma(); out_ += json; return *this; }
-  // Bytes after the value, as they are (a line's newline).
-  JsonOut& raw_after(std::string_view bytes) { out_ += bytes; return *this; }
   JsonOut& kv(JsonKey k, std::string_view v) { return key(k).str(v); }
   // Only when non-empty.
   JsonOut& kv_opt(JsonKey k, std::string_view v) { return v.empty() ? *this : kv(k, v); }

@@ -1,5 +1,7 @@
 // make_finding: the Finding for a rule match on a CloudTrail event.
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "core/strings.h"
 #include "core/time.h"
@@ -88,43 +90,45 @@ struct Members {
   Member id_type, id_arn, id_user, id_principal, id_invoked_by, id_account, id_key, id_session;
 
   explicit Members(const element& e) {
-    simdjson::dom::object top;
-    if (e.get_object().get(top)) return;
-    for (const auto m : top) {
-      const std::string_view k = m.key;
-      Member* slot = k == "eventID"               ? &event_id
-                     : k == "eventTime"           ? &event_time
-                     : k == "eventName"           ? &event_name
-                     : k == "eventSource"         ? &event_source
-                     : k == "eventType"           ? &event_type
-                     : k == "sourceIPAddress"     ? &source_ip
-                     : k == "userAgent"           ? &user_agent
-                     : k == "readOnly"            ? &read_only
-                     : k == "recipientAccountId"  ? &account
-                     : k == "awsRegion"           ? &region
-                     : k == "errorCode"           ? &error_code
-                     : k == "additionalEventData" ? &additional
-                     : k == "responseElements"    ? &response
-                     : k == "requestParameters"   ? &request
-                     : k == "addendum"            ? &addendum
-                     : k == "userIdentity"        ? &identity
-                                                  : nullptr;
-      if (slot) slot->take(m.value);
-    }
-    simdjson::dom::object id;
-    if (!identity.set || identity.value.get_object().get(id)) return;
-    for (const auto m : id) {
-      const std::string_view k = m.key;
-      Member* slot = k == "type"             ? &id_type
-                     : k == "arn"            ? &id_arn
-                     : k == "userName"       ? &id_user
-                     : k == "principalId"    ? &id_principal
-                     : k == "invokedBy"      ? &id_invoked_by
-                     : k == "accountId"      ? &id_account
-                     : k == "accessKeyId"    ? &id_key
-                     : k == "sessionContext" ? &id_session
-                                             : nullptr;
-      if (slot) slot->take(m.value);
+    take(e, {{"eventID", &event_id},
+             {"eventTime", &event_time},
+             {"eventName", &event_name},
+             {"eventSource", &event_source},
+             {"eventType", &event_type},
+             {"sourceIPAddress", &source_ip},
+             {"userAgent", &user_agent},
+             {"readOnly", &read_only},
+             {"recipientAccountId", &account},
+             {"awsRegion", &region},
+             {"errorCode", &error_code},
+             {"additionalEventData", &additional},
+             {"responseElements", &response},
+             {"requestParameters", &request},
+             {"addendum", &addendum},
+             {"userIdentity", &identity}});
+    if (identity.set)
+      take(identity.value, {{"type", &id_type},
+                            {"arn", &id_arn},
+                            {"userName", &id_user},
+                            {"principalId", &id_principal},
+                            {"invokedBy", &id_invoked_by},
+                            {"accountId", &id_account},
+                            {"accessKeyId", &id_key},
+                            {"sessionContext", &id_session}});
+  }
+
+ private:
+  // One pass over the members of `e` (when it is an object), each named one into its slot.
+  static void take(const element& e, std::initializer_list<std::pair<std::string_view, Member*>> slots) {
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj)) return;
+    for (const auto m : obj) {
+      for (const auto& [name, slot] : slots) {
+        if (m.key == name) {
+          slot->take(m.value);
+          break;
+        }
+      }
     }
   }
 };
