@@ -12,7 +12,7 @@ namespace rg::scan::spill {
 namespace {
 
 constexpr std::size_t kWriteBlock = 1u << 20;  // bytes buffered before a write(2)
-constexpr std::size_t kReadBlock = 64u << 10;  // a reader's buffer (grown for a bigger record)
+constexpr std::size_t kReadBlock = 32u << 10;  // a reader's buffer (grown for a bigger record)
 constexpr std::size_t kLengthBytes = 4;
 
 Error io_error(const std::string& where, const char* what, int e) {

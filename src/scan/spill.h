@@ -6,8 +6,8 @@
 // would need gigabytes. A Spiller holds records up to its budget; past it, it sorts what it
 // holds and writes it as one sorted run to a temporary file, and merge() reads every run
 // back, k-way, beside what is still held. Memory stays near the budgets however many
-// records there are: runs are merged in passes of at most kFanIn, each read through a
-// small buffer.
+// records there are: at most kFanIn runs are read at once, each through a small buffer
+// (when there are more, the fewest that bring them down to kFanIn are merged first).
 //
 // The temporary file is unlinked as soon as it is made (mode 0600): nothing stays behind
 // however the process ends. If it cannot be made or written, the records stay in memory,
@@ -164,7 +164,7 @@ class RunReader {
 
 // ---------------------------------------------------------------- holding and merging
 
-inline constexpr std::size_t kFanIn = 64;     // runs merged at once
+inline constexpr std::size_t kFanIn = 256;    // runs merged at once
 inline constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
 
 // Where the Spillers of one scan put their runs, and tell (once) that they could not.
@@ -356,38 +356,32 @@ bool Spiller<T, Codec>::merge(const std::vector<Spiller*>& parts, const std::fun
     }
     return cs;
   };
-  // Too many runs to read at once: merge them kFanIn at a time into longer ones. (If a
-  // longer run cannot be written, the runs it would have held are read as they are: more
+  // Too many runs to read at once: the first ones are merged into a longer one, kFanIn at
+  // most at a time and no more than bring the count down to kFanIn, so that most records are
+  // written once. (If a longer run cannot be written, the runs are read as they are: more
   // buffers at once, nothing lost.)
-  bool merging = true;
-  while (merging && runs.size() > kFanIn) {
-    std::vector<Run> next;
-    std::shared_ptr<RunFile> file;
-    for (std::size_t at = 0; at < runs.size(); at += kFanIn) {
-      std::vector<Run> group(runs.begin() + static_cast<std::ptrdiff_t>(at),
-                             runs.begin() + static_cast<std::ptrdiff_t>(std::min(runs.size(), at + kFanIn)));
-      Run merged;
-      if (merging && group.size() > 1) {
-        Merge m(open_runs(group), diag);
-        merging = first.write_run(
-            file,
-            [&](Out& out) {
-              T* t = m.top();
-              if (!t) return false;
-              Codec::put(out, *t);
-              m.pop();
-              return true;
-            },
-            merged);
-        if (merging) {
-          next.push_back(std::move(merged));
-          continue;
-        }
-      }
-      next.insert(next.end(), group.begin(), group.end());
-    }
-    runs = std::move(next);
+  std::size_t done = 0;  // runs merged into a later one
+  std::shared_ptr<RunFile> file;
+  while (runs.size() - done > kFanIn) {
+    const std::size_t k = std::min(kFanIn, runs.size() - done - kFanIn + 1);
+    const auto from = runs.begin() + static_cast<std::ptrdiff_t>(done);
+    Merge m(open_runs(std::vector<Run>(from, from + static_cast<std::ptrdiff_t>(k))), diag);
+    Run merged;
+    const bool ok = first.write_run(
+        file,
+        [&](Out& out) {
+          T* t = m.top();
+          if (!t) return false;
+          Codec::put(out, *t);
+          m.pop();
+          return true;
+        },
+        merged);
+    if (!ok) break;
+    done += k;
+    runs.push_back(std::move(merged));
   }
+  runs.erase(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(done));
   std::vector<std::unique_ptr<Cursor>> cs = open_runs(runs);
   runs.clear();
   for (Spiller* p : parts) {

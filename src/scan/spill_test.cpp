@@ -154,17 +154,21 @@ TEST(Spill, RunsAndHeldRecordsMergeInOrder) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
-// More runs than are read at once: they are merged in passes, in the same order.
+// More runs than are read at once: some are merged first (a few, or kFanIn at a time, more
+// than once), and every record comes out in the same order.
 TEST(Spill, ManyRunsAreMergedInPasses) {
-  test::TempDir dir;
-  Diagnostics diag(Diagnostics::silent());
-  Place place(dir.path().string(), diag);
-  ItemSpiller s(1, place);  // one record per run
-  std::vector<Item> all = items(kFanIn * kFanIn + 7, 4);
-  for (Item i : all) s.add(std::move(i));
-  EXPECT_EQ(s.runs(), all.size());
-  EXPECT_EQ(merged({&s}), sorted(all));
-  EXPECT_EQ(diag.warning_count() + diag.error_count(), 0u);
+  for (std::size_t n : {kFanIn + 1, kFanIn + 5, 3 * kFanIn + 7}) {
+    SCOPED_TRACE(n);
+    test::TempDir dir;
+    Diagnostics diag(Diagnostics::silent());
+    Place place(dir.path().string(), diag);
+    ItemSpiller s(1, place);  // one record per run
+    std::vector<Item> all = items(n, 4);
+    for (Item i : all) s.add(std::move(i));
+    EXPECT_EQ(s.runs(), all.size());
+    EXPECT_EQ(merged({&s}), sorted(all));
+    EXPECT_EQ(diag.warning_count() + diag.error_count(), 0u);
+  }
 }
 
 // A merge stops when asked to.
