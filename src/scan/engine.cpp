@@ -9,6 +9,7 @@
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <tuple>
 
 #include "cloudtrail/framing.h"
 #include "cloudtrail/record.h"
@@ -55,34 +56,107 @@ bool less_then_where(const T& a, const T& b, Less less) {
   return a.at < b.at;
 }
 
-// A finding waiting for its place in the output.
+// What orders a finding (as finding_less does), tells re-deliveries apart, and counts it.
+struct Key {
+  std::int64_t time_ms = 0;
+  std::string event_time, event_id, account, id, resource;
+  Severity severity = Severity::Info;
+
+  auto tie() const { return std::tie(time_ms, event_time, event_id, account, id, resource); }
+  // Copied from f, or moved out of it (and back with give()).
+  static Key copy(const Finding& f) {
+    return Key{f.event.time_ms, f.event.event_time, f.event.event_id, f.account, f.id, f.resource, f.severity};
+  }
+  static Key take(Finding& f) {
+    return Key{f.event.time_ms,      std::move(f.event.event_time), std::move(f.event.event_id), std::move(f.account),
+               std::move(f.id),      std::move(f.resource),         f.severity};
+  }
+  void give(Finding& f) {
+    f.event.event_time = std::move(event_time);
+    f.event.event_id = std::move(event_id);
+    f.account = std::move(account);
+    f.id = std::move(id);
+    f.resource = std::move(resource);
+  }
+  void put(spill::Out& o) const {
+    o.i64(time_ms);
+    o.str(event_time);
+    o.str(event_id);
+    o.str(account);
+    o.str(id);
+    o.str(resource);
+    o.u8(static_cast<std::uint8_t>(severity));
+  }
+  void get(spill::In& in) {
+    time_ms = in.i64();
+    event_time = in.str();
+    event_id = in.str();
+    account = in.str();
+    id = in.str();
+    resource = in.str();
+    severity = static_cast<Severity>(in.u8());
+  }
+  std::size_t held_bytes() const {
+    return spill::held_bytes(event_time) + spill::held_bytes(event_id) + spill::held_bytes(account) +
+           spill::held_bytes(id) + spill::held_bytes(resource);
+  }
+};
+
+// A finding waiting for its place in the output: its key, and either what the sink prints
+// for it, made ahead on a worker (FindingSink::render), or the rest of the finding.
 struct Candidate {
   static constexpr std::uint64_t kHasTexts = std::numeric_limits<std::uint64_t>::max();
-  Finding finding;
+  Key key;
   Where at;
   bool addendum = false;  // from an addendum re-delivery of the event
-  // The rule whose texts the finding takes when it is printed (set_rule_texts), or kHasTexts.
-  // A rule's texts are the same in each of its findings: held as an index until then, they
-  // are neither copied for each finding nor spilled.
+  std::string output{};   // made ahead (when `rest` is null)
+  std::unique_ptr<Finding> rest{};  // the finding less its key
+  // The rule whose texts `rest` takes when it is printed (set_rule_texts), or kHasTexts. A
+  // rule's texts are the same in each of its findings: held as an index until then, they are
+  // neither copied for each finding nor spilled.
   std::uint64_t texts_of = kHasTexts;
+
+  static Candidate whole(Finding&& f, Where at, bool addendum, std::uint64_t texts_of = kHasTexts) {
+    Candidate c{Key::take(f), at, addendum};
+    c.rest = std::make_unique<Finding>(std::move(f));
+    c.texts_of = texts_of;
+    return c;
+  }
+  static Candidate made_ahead(const Finding& f, Where at, bool addendum, std::string output) {
+    return Candidate{Key::copy(f), at, addendum, std::move(output)};
+  }
 };
 
 struct CandidateCodec {
   static bool less(const Candidate& a, const Candidate& b) {
-    return less_then_where(a, b, [](const Candidate& x, const Candidate& y) { return finding_less(x.finding, y.finding); });
+    return less_then_where(a, b, [](const Candidate& x, const Candidate& y) { return x.key.tie() < y.key.tie(); });
   }
-  static std::size_t bytes(const Candidate& c) { return spill::held_bytes(c.finding) + sizeof(Candidate) - sizeof(Finding); }
+  static std::size_t bytes(const Candidate& c) {
+    return sizeof(Candidate) + c.key.held_bytes() + spill::held_bytes(c.output) + (c.rest ? spill::held_bytes(*c.rest) : 0);
+  }
   static void put(spill::Out& o, const Candidate& c) {
     c.at.put(o);
-    o.u8(c.addendum ? 1 : 0);
+    o.u8((c.addendum ? 1 : 0) | (c.rest ? 2 : 0));
+    c.key.put(o);
+    if (!c.rest) {
+      o.str(c.output);
+      return;
+    }
     o.u64(c.texts_of);
-    spill::put(o, c.finding);
+    spill::put(o, *c.rest);
   }
   static void get(spill::In& in, Candidate& c) {
     c.at.get(in);
-    c.addendum = in.u8() != 0;
+    const std::uint8_t flags = in.u8();
+    c.addendum = (flags & 1) != 0;
+    c.key.get(in);
+    if (!(flags & 2)) {
+      c.output = in.str();
+      return;
+    }
     c.texts_of = in.u64();
-    spill::get(in, c.finding);
+    c.rest = std::make_unique<Finding>();
+    spill::get(in, *c.rest);
   }
 };
 
@@ -163,6 +237,7 @@ struct Shared {
   const Options& opts;
   Diagnostics& diag;
   std::shared_ptr<const Prefilter> prefilter;
+  const FindingSink* ahead = nullptr;  // the sink, when it renders findings ahead (on the workers)
   std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
   bool read_ahead = false;      // more threads than files: a streamed gzip file is inflated on one of its own
 
@@ -336,10 +411,14 @@ class Worker {
       if (corr) sh_.rules.match_feed(view, matches_, feed_);
       else sh_.rules.match(view, matches_);
       // What the event says is read once, whatever the number of rules that matched it.
-      std::size_t uses = feed_.size();
-      for (const sigma::Match& m : matches_) uses += m.severity >= o.min_severity;
-      if (uses == 0) return true;
+      std::size_t kept = 0;
+      for (const sigma::Match& m : matches_) kept += m.severity >= o.min_severity;
+      if (kept + feed_.size() == 0) return true;
       Finding base = event_finding(view);
+      // Findings held whole are copies of base, the last one base itself. Findings rendered
+      // ahead are rendered from base, which takes each rule's fields in turn.
+      const FindingSink* ahead = sh_.ahead;
+      std::size_t uses = feed_.size() + (ahead ? (kept > 0) : kept);
       auto finding_for = [&](const sigma::Match& m, bool texts) {
         Finding f = --uses ? base : std::move(base);
         const sigma::RuleInfo& info = sh_.rules.info(m.rule);
@@ -352,7 +431,12 @@ class Worker {
       const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
-        found_.add(Candidate{finding_for(m, false), Where{file, seq++}, addendum, m.rule});
+        if (!ahead) {
+          found_.add(Candidate::whole(finding_for(m, false), Where{file, seq++}, addendum, m.rule));
+          continue;
+        }
+        set_rule(base, sh_.rules.info(m.rule), m.severity);
+        found_.add(Candidate::made_ahead(base, Where{file, seq++}, addendum, ahead->render(base)));
       }
       return true;
     };
@@ -473,6 +557,7 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
   } else {
     sh.prefilter = Prefilter::pass_all();
   }
+  if (sink.renders_ahead()) sh.ahead = &sink;
   std::vector<FileReport> per_file;
   if (stream) {
     sh.stream = stream;
@@ -560,7 +645,7 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
       cor.feed(o.obs, out);
       for (Finding& f : out) {
         if (f.severity < opts.min_severity) continue;
-        fired.add(Candidate{std::move(f), Where{Where::kAfterFiles, seq++}, false});
+        fired.add(Candidate::whole(std::move(f), Where{Where::kAfterFiles, seq++}, false));
       }
       return true;
     });
@@ -588,7 +673,7 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
         const std::size_t i = by_input[x];
         for (std::size_t y = 0; y < x; ++y) {
           const std::size_t j = by_input[y];
-          if (!keep[j] || event[j].finding.id != event[i].finding.id || event[j].finding.account != event[i].finding.account)
+          if (!keep[j] || event[j].key.id != event[i].key.id || event[j].key.account != event[i].key.account)
             continue;
           if (event[i].addendum && !event[j].addendum) keep[j] = false;
           else keep[i] = false;
@@ -599,9 +684,17 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
     for (std::size_t i = 0; i < n; ++i) {
       if (!keep[i]) continue;
       ++rep.findings;
-      ++rep.by_severity[static_cast<std::size_t>(event[i].finding.severity)];
-      if (event[i].texts_of != Candidate::kHasTexts) set_rule_texts(event[i].finding, rules.info(event[i].texts_of));
-      if (!sink.on_finding(event[i].finding)) {
+      Candidate& c = event[i];
+      ++rep.by_severity[static_cast<std::size_t>(c.key.severity)];
+      bool more;
+      if (c.rest) {
+        c.key.give(*c.rest);
+        if (c.texts_of != Candidate::kHasTexts) set_rule_texts(*c.rest, rules.info(c.texts_of));
+        more = sink.on_finding(*c.rest);
+      } else {
+        more = sink.on_rendered(c.output);
+      }
+      if (!more) {
         rep.stopped = true;
         return false;
       }
@@ -609,16 +702,15 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
     event.clear();
     return true;
   };
-  auto same_event = [](const Finding& a, const Finding& b) {
-    return !a.event.event_id.empty() && a.event.time_ms == b.event.time_ms && a.event.event_id == b.event.event_id &&
-           a.event.event_time == b.event.event_time;
+  auto same_event = [](const Key& a, const Key& b) {
+    return !a.event_id.empty() && a.time_ms == b.time_ms && a.event_id == b.event_id && a.event_time == b.event_time;
   };
   std::vector<CandidateSpiller*> parts;
   for (auto& p : sh.found) parts.push_back(p.get());
   parts.push_back(&fired);
   sink.begin();
   if (CandidateSpiller::merge(parts, [&](Candidate& c) {
-        if (!event.empty() && !same_event(event.front().finding, c.finding) && !emit()) return false;
+        if (!event.empty() && !same_event(event.front().key, c.key) && !emit()) return false;
         event.push_back(std::move(c));
         return true;
       }))

@@ -17,6 +17,7 @@
 #include "respond/alert.h"
 #include "scan/prefilter.h"
 #include "scan/scan.h"
+#include "sigma/correlation.h"
 #include "test_util.h"
 
 namespace rg::scan {
@@ -57,19 +58,38 @@ class TestDetector : public Detector {
   std::optional<sigma::Literals> literals_;
 };
 
+// Keeps the findings. With `ahead`, it also lets the engine render them ahead, as JSON, and
+// keeps the output it hands back in order (`out`), beside the JSON of the findings it hands
+// over whole.
 class CollectSink : public FindingSink {
  public:
+  explicit CollectSink(bool ahead = false) : ahead_(ahead) {}
   bool on_finding(const Finding& f) override {
     findings.push_back(f);
+    out.push_back(respond::finding_to_json(f));
+    return true;
+  }
+  bool renders_ahead() const override { return ahead_; }
+  std::string render(const Finding& f) const override { return respond::finding_to_json(f); }
+  bool on_rendered(std::string_view output) override {
+    out.emplace_back(output);
+    ++rendered;
     return true;
   }
   std::vector<Finding> findings;
+  std::vector<std::string> out;
+  std::size_t rendered = 0;
+
+ private:
+  bool ahead_ = false;
 };
 
 struct ScanRun {
   Report report;
   std::vector<Finding> findings;
   std::vector<std::string> lines;
+  std::vector<std::string> out;  // CollectSink::out
+  std::size_t rendered = 0;
 };
 
 ScanRun scan_paths(const std::vector<std::string>& paths, Options o = {}, const Detector* d = nullptr) {
@@ -406,17 +426,19 @@ TEST(Scan, SpilledFindingsComeOutTheSame) {
   fs::path pub = test::shared_testdata() / "cloudtrail-public";
   if (fs::exists(pub)) paths.push_back(pub.string());
 
-  auto scan_with = [&](unsigned jobs, std::size_t budget, const std::string& temp_dir) {
+  auto scan_with = [&](unsigned jobs, std::size_t budget, const std::string& temp_dir, bool ahead = false) {
     ScanRun r;
     Diagnostics diag([&](Diagnostics::Level, const std::string& l) { r.lines.push_back(l); });
     auto srcs = io::expand(paths, io::Env::posix(), diag);
-    CollectSink sink;
+    CollectSink sink(ahead);
     Options o;
     o.jobs = jobs;
     o.findings_budget = budget;
     o.temp_dir = temp_dir;
     r.report = run(srcs, rules, o, sink, diag);
     r.findings = sink.findings;
+    r.out = sink.out;
+    r.rendered = sink.rendered;
     std::sort(r.lines.begin(), r.lines.end());  // workers report in the order they meet them
     return r;
   };
@@ -455,6 +477,23 @@ TEST(Scan, SpilledFindingsComeOutTheSame) {
     EXPECT_EQ(spilled.report.findings, held.report.findings);
     EXPECT_EQ(spilled.report.by_severity, held.report.by_severity);
     EXPECT_EQ(spilled.lines, held.lines);
+  }
+  // A sink that renders ahead (as the output formats do) has the findings rendered on the
+  // workers and held as its output until their turn, held or spilled: the same output. The
+  // correlations' findings are handed over whole.
+  std::set<std::string> correlation_ids;
+  for (std::size_t c = 0; c < rules.correlation_count(); ++c) correlation_ids.insert(rules.correlation(c).info.id);
+  for (unsigned jobs : {1u, 3u}) {
+    for (std::size_t budget : {Options{}.findings_budget, std::size_t{1}}) {
+      SCOPED_TRACE("ahead, -j" + std::to_string(jobs) + ", budget " + std::to_string(budget));
+      const ScanRun ahead = scan_with(jobs, budget, tmp.path().string(), true);
+      EXPECT_EQ(ahead.out, whole(held.findings));
+      EXPECT_GT(ahead.rendered, 0u);
+      EXPECT_EQ(ahead.findings.size(), ahead.out.size() - ahead.rendered);
+      for (const Finding& f : ahead.findings) EXPECT_TRUE(correlation_ids.count(f.id)) << f.id;
+      EXPECT_EQ(ahead.report.by_severity, held.report.by_severity);
+      EXPECT_EQ(ahead.lines, held.lines);
+    }
   }
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "temporary files are unlinked at once";
   const ScanRun unspillable = scan_with(2, 1, (tmp / "missing").string());

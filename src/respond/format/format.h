@@ -28,15 +28,16 @@ struct FormatOptions {
   std::string product_version;       // OCSF metadata.product.version
 };
 
+// Each line is a function of its finding alone, so the engine makes them ahead (render(),
+// one line with its newline) and hands them back in order.
 class StreamSink : public FindingSink {
  public:
   explicit StreamSink(std::FILE* out) : out_(out) {}
-  bool on_finding(const Finding& f) override;
+  bool on_finding(const Finding& f) override { return on_rendered(render(f)); }
+  bool renders_ahead() const override { return true; }
+  bool on_rendered(std::string_view line) override;
   void finish() override;
   bool broken() const { return broken_; }
-
- protected:
-  virtual std::string render(const Finding& f) = 0;  // one line, with its newline
 
  private:
   std::FILE* out_;

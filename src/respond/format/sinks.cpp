@@ -11,9 +11,8 @@ std::optional<Format> parse_format(std::string_view s) {
   return std::nullopt;
 }
 
-bool StreamSink::on_finding(const Finding& f) {
+bool StreamSink::on_rendered(std::string_view line) {
   if (broken_) return false;
-  std::string line = render(f);
   if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) {
     broken_ = true;
     return false;
@@ -29,7 +28,7 @@ namespace {
 class TextSink : public StreamSink {
  public:
   TextSink(std::FILE* out, bool color) : StreamSink(out), color_(color) {}
-  std::string render(const Finding& f) override { return text_line(f, color_); }
+  std::string render(const Finding& f) const override { return text_line(f, color_); }
 
  private:
   bool color_;
@@ -37,12 +36,12 @@ class TextSink : public StreamSink {
 class JsonlSink : public StreamSink {
  public:
   using StreamSink::StreamSink;
-  std::string render(const Finding& f) override { return jsonl_line(f); }
+  std::string render(const Finding& f) const override { return jsonl_line(f); }
 };
 class OcsfSink : public StreamSink {
  public:
   OcsfSink(std::FILE* out, std::string version) : StreamSink(out), version_(std::move(version)) {}
-  std::string render(const Finding& f) override { return ocsf_line(f, version_); }
+  std::string render(const Finding& f) const override { return ocsf_line(f, version_); }
 
  private:
   std::string version_;
