@@ -48,7 +48,8 @@ struct Observation {
     std::string value;
   };
   std::vector<Key> keys;
-  Finding finding;               // what the rule reports for this event
+  Finding finding;               // what the rule reports for this event (its title, practice
+                                 // and next step may be left out: a correlation's finding has its own)
 };
 
 // The Observation for rule `rule` matching `ev` (whose Finding is `finding`).

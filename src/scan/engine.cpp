@@ -415,24 +415,23 @@ class Worker {
       for (const sigma::Match& m : matches_) kept += m.severity >= o.min_severity;
       if (kept + feed_.size() == 0) return true;
       Finding base = event_finding(view);
-      // Findings held whole are copies of base, the last one base itself. Findings rendered
-      // ahead are rendered from base, which takes each rule's fields in turn.
+      // Findings held whole are copies of base, the last one base itself, without the rule's
+      // texts (a correlation's finding has its own; a rule's are added as it is printed).
+      // Findings rendered ahead are rendered from base, which takes each rule's fields in turn.
       const FindingSink* ahead = sh_.ahead;
       std::size_t uses = feed_.size() + (ahead ? (kept > 0) : kept);
-      auto finding_for = [&](const sigma::Match& m, bool texts) {
+      auto finding_for = [&](const sigma::Match& m) {
         Finding f = --uses ? base : std::move(base);
-        const sigma::RuleInfo& info = sh_.rules.info(m.rule);
-        if (texts) set_rule(f, info, m.severity);
-        else set_rule_key(f, info, m.severity);
+        set_rule_key(f, sh_.rules.info(m.rule), m.severity);
         return f;
       };
       for (const sigma::Match& m : feed_)
-        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m, true)), Where{file, seq++}});
+        observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), Where{file, seq++}});
       const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
         if (!ahead) {
-          found_.add(Candidate::whole(finding_for(m, false), Where{file, seq++}, addendum, m.rule));
+          found_.add(Candidate::whole(finding_for(m), Where{file, seq++}, addendum, m.rule));
           continue;
         }
         set_rule(base, sh_.rules.info(m.rule), m.severity);
