@@ -135,6 +135,12 @@ std::optional<std::span<char>> Decoder::take_whole() {
 }
 
 Result<std::size_t> Decoder::read(char* buf, std::size_t n) {
+  if (salvage_pos_ < salvage_.size() && n > 0) {
+    const std::size_t k = std::min(n, salvage_.size() - salvage_pos_);
+    std::memcpy(buf, salvage_.data() + salvage_pos_, k);
+    salvage_pos_ += k;
+    return k;
+  }
   if (pending_) return *std::exchange(pending_, std::nullopt);
   if (n == 0 || done_) return std::size_t{0};
   if (!started_) start();
@@ -262,11 +268,22 @@ Result<std::size_t> Decoder::inflate(char* buf, std::size_t n) {
     out_total_ += produced;
     if (ret < 0 && ret != ISAL_END_INPUT) {
       done_ = true;
+      // On corrupt data ISA-L drops what it decoded before the bad symbol into its own
+      // buffer and could not copy into ours (it decodes there when ours has little room):
+      // taken out here, it comes before the error, so that the bytes before an error do not
+      // depend on the size of the reads.
+      const std::int64_t kept = static_cast<std::int64_t>(st_->tmp_out_valid) - st_->tmp_out_processed;
+      if ((ret == ISAL_INVALID_BLOCK || ret == ISAL_INVALID_SYMBOL || ret == ISAL_INVALID_LOOKBACK) && kept > 0 &&
+          st_->tmp_out_processed >= 0 && st_->tmp_out_valid <= static_cast<std::int32_t>(sizeof st_->tmp_out_buffer)) {
+        salvage_.assign(reinterpret_cast<const char*>(st_->tmp_out_buffer) + st_->tmp_out_processed,
+                        static_cast<std::size_t>(kept));
+        out_total_ += salvage_.size();
+      }
       pending_ = fail(ret == ISAL_INCORRECT_CHECKSUM ? "gzip CRC mismatch: data is corrupt"
                       : ret == ISAL_INVALID_WRAPPER  ? "invalid gzip header"
                                                      : "corrupt gzip data");
-      if (produced > 0) return produced;  // the error comes with the next read
-      return *std::exchange(pending_, std::nullopt);
+      if (produced > 0) return produced;  // the salvage and the error come with the next reads
+      return read(buf, n);
     }
     if (st_->block_state == ISAL_BLOCK_FINISH) member_started_ = false;
     if (produced > 0) return produced;

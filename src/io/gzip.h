@@ -112,7 +112,9 @@ class Decoder : public InPlaceSource {
   bool member_started_ = false;
   std::uint64_t raw_total_ = 0, out_total_ = 0;
   std::unique_ptr<inflate_state> st_;
-  std::optional<Error> pending_;
+  std::optional<Error> pending_;   // returned by the next read, after salvage_
+  std::string salvage_;            // decoded before an error, still to hand out (see inflate())
+  std::size_t salvage_pos_ = 0;
   std::optional<Error> raw_error_;  // the read error that ended the raw input, until reported
 };
 
