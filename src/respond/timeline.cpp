@@ -49,6 +49,18 @@ std::string html_escape(std::string_view s) {
   return o;
 }
 
+// Whether an event is shown with these options (before the AssumeRoot calls that are
+// brought in because a shown session began with them).
+bool wanted(const TimelineEvent& ev, const TimelineOptions& opts) {
+  if (opts.root_only && ev.identity_type != "Root" && ev.name != "AssumeRoot") return false;
+  if (!opts.account.empty() && ev.account != opts.account && !(ev.name == "AssumeRoot" && ev.target == opts.account))
+    return false;
+  if (!opts.session.empty() && ev.access_key != opts.session && ev.source_ip != opts.session &&
+      ev.issued_key != opts.session)
+    return false;
+  return true;
+}
+
 }  // namespace
 
 std::string classify_action(std::string_view source, std::string_view name, bool read_only) {
@@ -94,17 +106,25 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
       ev.time_ms = parse_iso8601_ms(ev.time).value_or(0);
       if (opts.from_ms && ev.time_ms < *opts.from_ms) return true;
       if (opts.to_ms && ev.time_ms >= *opts.to_ms) return true;
-      ev.event_id = str_at(e, {"eventID"});
+      // What the options test first: only the events shown, and the AssumeRoot calls that
+      // may begin a shown session, are kept (so memory follows the output, not the input).
       ev.name = str_at(e, {"eventName"});
-      ev.source = str_at(e, {"eventSource"});
       ev.account = str_at(e, {"recipientAccountId"});
       if (ev.account.empty()) ev.account = str_at(e, {"userIdentity", "accountId"});
-      ev.region = str_at(e, {"awsRegion"});
       ev.identity_type = str_at(e, {"userIdentity", "type"});
-      ev.principal = str_at(e, {"userIdentity", "arn"});
-      if (ev.principal.empty()) ev.principal = ev.identity_type;
       ev.access_key = str_at(e, {"userIdentity", "accessKeyId"});
       ev.source_ip = str_at(e, {"sourceIPAddress"});
+      if (ev.name == "AssumeRoot") {
+        ev.issued_key = str_at(e, {"responseElements", "credentials", "accessKeyId"});
+        ev.target = str_at(e, {"requestParameters", "targetPrincipal"});
+        ev.task_policy = str_at(e, {"requestParameters", "taskPolicyArn", "arn"});
+      }
+      if (!wanted(ev, opts) && ev.issued_key.empty()) return true;
+      ev.event_id = str_at(e, {"eventID"});
+      ev.source = str_at(e, {"eventSource"});
+      ev.region = str_at(e, {"awsRegion"});
+      ev.principal = str_at(e, {"userIdentity", "arn"});
+      if (ev.principal.empty()) ev.principal = ev.identity_type;
       ev.user_agent = str_at(e, {"userAgent"});
       bool ro = false;
       element rov;
@@ -119,11 +139,6 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
       if (ev.error.empty() && iequals(outcome, "Failure")) ev.error = "Failure";
       ev.failed = !ev.error.empty();
       ev.input = src.name + ":" + std::to_string(r.container == cloudtrail::Container::TopValue && r.line ? r.line : r.offset);
-      if (ev.name == "AssumeRoot") {
-        ev.issued_key = str_at(e, {"responseElements", "credentials", "accessKeyId"});
-        ev.target = str_at(e, {"requestParameters", "targetPrincipal"});
-        ev.task_policy = str_at(e, {"requestParameters", "taskPolicyArn", "arn"});
-      }
       all.push_back(std::move(ev));
       return true;
     };
@@ -145,23 +160,17 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
 
   Timeline t;
   std::set<std::string> keep_assume;  // AssumeRoot calls whose member-account session is shown
+  std::set<std::string> shown_ids;  // of the events shown
   for (const auto& ev : all) {
-    bool is_root = ev.identity_type == "Root";
-    if (opts.root_only && !is_root && ev.name != "AssumeRoot") continue;
-    bool acct_ok = opts.account.empty() || ev.account == opts.account ||
-                   (ev.name == "AssumeRoot" && ev.target == opts.account);
-    if (!acct_ok) continue;
-    if (!opts.session.empty() && ev.access_key != opts.session && ev.source_ip != opts.session &&
-        ev.issued_key != opts.session)
-      continue;
+    if (!wanted(ev, opts)) continue;
     t.events.push_back(ev);
+    shown_ids.insert(ev.event_id);
     auto it = issued.find(ev.access_key);
     if (it != issued.end()) keep_assume.insert(it->second->event_id);
   }
   // Bring in the AssumeRoot call behind a shown member-account session, even from another account's trail.
   for (const auto& ev : all)
-    if (!ev.issued_key.empty() && keep_assume.count(ev.event_id) &&
-        std::none_of(t.events.begin(), t.events.end(), [&](const TimelineEvent& x) { return x.event_id == ev.event_id; }))
+    if (!ev.issued_key.empty() && keep_assume.count(ev.event_id) && shown_ids.insert(ev.event_id).second)
       t.events.push_back(ev);
   std::sort(t.events.begin(), t.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
     return std::tie(a.time_ms, a.event_id) < std::tie(b.time_ms, b.event_id);

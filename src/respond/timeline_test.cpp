@@ -49,6 +49,26 @@ TEST(Timeline, LinksAssumeRootToTheMemberAccountSessionAndFlagsFailures) {
   EXPECT_NE(r.out.find("<!DOCTYPE html>"), std::string::npos);
 }
 
+// Only the events shown are kept as the trail is read, and the AssumeRoot calls, which are
+// few: a session picked by the member account's source IP still shows the call that began it,
+// though the call was made from another address in another account.
+TEST(Timeline, ASessionPickedByAnotherFieldStillShowsTheAssumeRootCallBehindIt) {
+  rg::test::TempDir d;
+  std::string text(kTrail);
+  for (std::size_t at = text.find("198.51.100.5", text.find("\"e1\"")); at != std::string::npos;
+       at = text.find("198.51.100.5", at))
+    text.replace(at, 12, "203.0.113.9");  // the member account's events only
+  rg::test::write_file(d / "trail.json", text);
+  auto r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--session", "203.0.113.9"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("AssumeRoot session: issued to arn:aws:sts::999988887777:assumed-role/Admin/alice"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("AssumeRoot  us-east-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DeleteBucketPolicy"), std::string::npos) << r.out;
+  r = rg::test::run_rootguard({"timeline", (d / "trail.json").string(), "--session", "198.51.100.5"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("DeleteBucketPolicy"), std::string::npos) << "the caller's address shows the call only: " << r.out;
+}
+
 // The same trail in a copy of an organization's bucket, each event in its account's folder of
 // its day: --from/--to keep the walk to their days; --account does not keep it out of the
 // account where the AssumeRoot call was recorded.
