@@ -313,12 +313,15 @@ int run_watch(const WatchFlags& f) {
   if (s3) {
     // Each poll lists the days within --lookback (CloudTrail's key layout prunes the rest) and
     // scans the objects the store has not seen. A start-after cursor alone would miss the
-    // objects CloudTrail delivers late under an earlier name; the done-set does not.
+    // objects CloudTrail delivers late under an earlier name; the done-set does not. The
+    // listing runs on a thread of its own as the pass takes its objects, a few thousand at a
+    // time, so a day of an Organization's objects is never held whole.
     wo.list = [client = aws_client, loc = *where, back = *lookback](std::int64_t now_ms, Diagnostics& d) {
       aws::TrailFilter filter;
       filter.since_ms = now_ms - back;
-      aws::S3Listing listing = aws::list_trail_objects(*client, loc, filter, d);
-      return aws::s3_sources(client, loc.bucket, listing.objects);
+      std::unique_ptr<io::BackgroundStream> listed = aws::s3_stream(client, loc, filter, d);
+      listed->release();
+      return std::unique_ptr<io::SourceStream>(std::move(listed));
     };
   }
   respond::Watcher watcher(**store, outbox, cases, rules, wo);

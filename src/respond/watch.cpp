@@ -134,7 +134,8 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
     sources = std::make_unique<io::Walk>(std::vector<std::string>{opts_.dir}, io::Env::posix(), diag,
                                          opts_.lookback_ms ? &recent : nullptr, 4096, /*quiet_hidden=*/true);
   else
-    sources = std::make_unique<io::ListStream>(opts_.list(now_ms, diag));
+    sources = opts_.list(now_ms, diag);
+  if (!sources) sources = std::make_unique<io::ListStream>(std::vector<io::Source>{});
   constexpr std::size_t kBatch = 1024;
   std::vector<io::Source> batch;
   for (bool more = true; more;) {

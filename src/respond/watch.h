@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,9 +38,11 @@ struct WatchOptions {
   // CloudTrail's key layout within this are walked (files outside the layout always are);
   // nullopt: everything, every pass.
   std::optional<std::int64_t> lookback_ms;
-  // Another place to follow (S3): lists the candidate sources at each pass. Its sources are
-  // taken as complete as listed (S3 objects appear whole), so no settling applies.
-  std::function<std::vector<io::Source>(std::int64_t now_ms, Diagnostics& diag)> list;
+  // Another place to follow (S3): lists the candidate sources at each pass, as a stream that
+  // the pass takes a batch at a time (an Organization's day of objects is never held whole).
+  // Its sources are taken as complete as listed (S3 objects appear whole), so no settling
+  // applies. The stream may report to `diag` until it is destroyed, within the pass.
+  std::function<std::unique_ptr<io::SourceStream>(std::int64_t now_ms, Diagnostics& diag)> list;
 };
 
 struct PassReport {
