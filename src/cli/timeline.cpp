@@ -31,7 +31,7 @@ int run_timeline(const TimelineFlags& f) {
   io::TrailFilter prune;
   prune.since_ms = o.from_ms;
   prune.until_ms = o.to_ms;
-  auto sources = io::expand(f.paths, io::Env::posix(), diag, &prune);
+  io::Walk sources(f.paths, io::Env::posix(), diag, &prune);  // walked as it is read
   respond::Timeline t = respond::build_timeline(sources, o, diag);
   std::string out = f.format == "jsonl" ? respond::timeline_jsonl(t)
                     : f.format == "html" ? respond::timeline_html(t)

@@ -81,14 +81,15 @@ std::string classify_action(std::string_view source, std::string_view name, bool
   return read_only ? "read" : "change";
 }
 
-Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOptions& opts, Diagnostics& diag) {
+Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, Diagnostics& diag) {
   std::vector<TimelineEvent> all;
   cloudtrail::RecordParser parser;
-  for (const io::Source& src : sources) {
+  // The events of one input onto `all`.
+  auto read_source = [&](const io::Source& src) {
     auto raw = src.open();
     if (!raw.ok()) {
       diag.error(raw.error());
-      continue;
+      return;
     }
     io::Decoder dec(std::move(*raw), src.name);
     cloudtrail::Framer framer(src.name, diag);
@@ -152,6 +153,12 @@ Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOp
         return add_event(r, kind, text);
       });
     });
+  };
+  std::vector<io::Source> batch;
+  for (bool more = true; more;) {
+    batch.clear();
+    more = sources.next(batch, 1024) == 1024;
+    for (const io::Source& src : batch) read_source(src);
   }
   // AssumeRoot issuances: issued key -> the call.
   std::map<std::string, const TimelineEvent*> issued;

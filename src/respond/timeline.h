@@ -57,7 +57,9 @@ struct Timeline {
 // "read" | "create" | "change" | "delete" | "sign-in", from the event name (and readOnly).
 std::string classify_action(std::string_view event_source, std::string_view event_name, bool read_only);
 
-Timeline build_timeline(const std::vector<io::Source>& sources, const TimelineOptions& opts, Diagnostics& diag);
+// Reads `sources` as they come (a walk of a bucket copy of millions of files is never listed
+// whole).
+Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, Diagnostics& diag);
 
 std::string timeline_text(const Timeline& t);
 std::string timeline_jsonl(const Timeline& t);
