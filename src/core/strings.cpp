@@ -87,12 +87,6 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
-// Bytes a JSON string cannot hold as they are: the control characters, the quote and the
-// backslash. Everything else, UTF-8 included, is copied.
-namespace {
-inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-}  // namespace
-
 void append_json_escaped(std::string& out, std::string_view s) {
   const char* p = s.data();
   const std::size_t n = s.size();
@@ -111,7 +105,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
       }
     }
 #endif
-    while (i < n && !needs_escape(static_cast<unsigned char>(p[i]))) ++i;
+    while (i < n && !json_needs_escape(static_cast<unsigned char>(p[i]))) ++i;
     if (i == n) break;
     out.append(p + plain, i - plain);
     const auto c = static_cast<unsigned char>(p[i]);

@@ -20,6 +20,9 @@ inline bool contains(std::string_view haystack, std::string_view needle) {
 std::string_view trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 // JSON string escaping (quotes not included).
+// Bytes a JSON string cannot hold as they are: the control characters, the quote and the
+// backslash. Everything else, UTF-8 included, is copied.
+constexpr bool json_needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 std::string json_escape(std::string_view s);
 // The same, appended to `out` (no string of its own: output of many findings).
 void append_json_escaped(std::string& out, std::string_view s);

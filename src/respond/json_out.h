@@ -23,7 +23,7 @@ class JsonKey {
   template <std::size_t N>
   consteval JsonKey(const char (&k)[N]) : text_(k, N - 1) {  // NOLINT: implicit, for j.key("name")
     for (char c : text_)
-      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') throw "a JSON key that needs escaping";
+      if (json_needs_escape(static_cast<unsigned char>(c))) throw "a JSON key that needs escaping";
   }
   std::string_view text() const { return text_; }
 

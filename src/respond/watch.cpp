@@ -135,7 +135,6 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
                                          opts_.lookback_ms ? &recent : nullptr, 4096, /*quiet_hidden=*/true);
   else
     sources = opts_.list(now_ms, diag);
-  if (!sources) sources = std::make_unique<io::ListStream>(std::vector<io::Source>{});
   constexpr std::size_t kBatch = 1024;
   std::vector<io::Source> batch;
   for (bool more = true; more;) {

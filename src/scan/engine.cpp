@@ -414,7 +414,8 @@ class Worker {
       std::size_t kept = 0;
       for (const sigma::Match& m : matches_) kept += m.severity >= o.min_severity;
       if (kept + feed_.size() == 0) return true;
-      Finding base = event_finding(view);
+      bool addendum = false;  // a late re-delivery of the event
+      Finding base = event_finding(view, &addendum);
       // Findings held whole are copies of base, the last one base itself, without the rule's
       // texts (a correlation's finding has its own; a rule's are added as it is printed).
       // Findings rendered ahead are rendered from base, which takes each rule's fields in turn.
@@ -427,7 +428,6 @@ class Worker {
       };
       for (const sigma::Match& m : feed_)
         observed_.add(Observed{observe(*corr, m.rule, view, finding_for(m)), Where{file, seq++}});
-      const bool addendum = !ev["addendum"].error();
       for (const sigma::Match& m : matches_) {
         if (m.severity < o.min_severity) continue;
         if (!ahead) {

@@ -134,8 +134,9 @@ struct Members {
 };
 }  // namespace
 
-Finding event_finding(const cloudtrail::EventView& ev) {
+Finding event_finding(const cloudtrail::EventView& ev, bool* addendum) {
   const Members m(ev.event);
+  if (addendum) *addendum = m.addendum.set;
   Finding f;
   EventRef& r = f.event;
   r.event_id = clean(m.event_id.str());

@@ -133,7 +133,8 @@ Report run(io::SourceStream& sources, const sigma::RuleSet& rules, const Options
 Finding make_finding(const cloudtrail::EventView& ev, const sigma::RuleInfo& rule, Severity severity);
 // make_finding in two halves, so that the findings of several rules on one event read it
 // once: what the event says (everything but the rule's fields), then the rule's fields.
-Finding event_finding(const cloudtrail::EventView& ev);
+// `addendum` (optional) is set to whether the record has an addendum (a late re-delivery).
+Finding event_finding(const cloudtrail::EventView& ev, bool* addendum = nullptr);
 void set_rule(Finding& f, const sigma::RuleInfo& rule, Severity severity);
 // set_rule in two halves as well: the rule's id and the severity (what orders and sorts out
 // findings), then its texts (title, practice, next step), which are the same in every finding
