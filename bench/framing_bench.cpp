@@ -6,6 +6,7 @@
 //                     taken evenly from the first 200 MB of the files until they hold 8 MB, copied
 //                     side by side; each is fetched into the cache while the one before it is
 //                     searched, as a record the scan has just framed is in the cache.
+//   RG_BENCH_RULES=DIR  more rules for BM_MatchCorpus (see there).
 // Build with -DRG_BENCH=ON.
 #include <benchmark/benchmark.h>
 
@@ -266,6 +267,42 @@ void BM_FrameAndPrefilterBuiltinRulesCorpus(benchmark::State& state) {
   state.counters["passed"] = static_cast<double>(pass);
 }
 BENCHMARK(BM_FrameAndPrefilterBuiltinRulesCorpus)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// RuleSet::match over the sample's events (parsed before timing), with the built-in rules and
+// those of RG_BENCH_RULES=DIR when set (e.g. SigmaHQ's CloudTrail rules): Arg 1 looks each
+// event's rules up by eventName, eventSource and userIdentity.type as scan does; Arg 0
+// evaluates every rule on every event, as a rule engine without that index would.
+void BM_MatchCorpus(benchmark::State& state) {
+  const CorpusRecords& c = corpus_records();
+  if (c.records.empty()) {
+    state.SkipWithError("set RG_BENCH_GZ to a directory of CloudTrail .gz files");
+    return;
+  }
+  rg::Diagnostics diag(rg::Diagnostics::silent());
+  rg::sigma::LoadOptions lo;
+  lo.tests = false;
+  if (const char* dir = std::getenv("RG_BENCH_RULES"); dir && *dir) lo.dirs.push_back(dir);
+  rg::sigma::RuleSet rules = rg::sigma::load_rules(lo, diag);
+  rules.set_dispatch(state.range(0) != 0);
+  simdjson::dom::parser parser;
+  std::vector<simdjson::dom::document> docs(c.records.size());
+  for (std::size_t i = 0; i < c.records.size(); ++i)
+    if (parser.parse_into_document(docs[i], c.records[i].data(), c.records[i].size()).error()) docs[i] = {};
+  std::vector<rg::sigma::Match> out;
+  std::size_t matches = 0;
+  for (auto _ : state) {
+    matches = 0;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      out.clear();
+      rules.match(rg::cloudtrail::EventView{docs[i].root(), c.records[i], "bench", 0, 0}, out);
+      matches += out.size();
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * docs.size()));
+  state.counters["rules"] = static_cast<double>(rules.size());
+  state.counters["matches"] = static_cast<double>(matches);
+}
+BENCHMARK(BM_MatchCorpus)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 namespace rg {
 
+constexpr char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with_icase(std::string_view s, std::string_view prefix);

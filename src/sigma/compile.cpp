@@ -22,14 +22,13 @@ constexpr std::size_t kMaxRegex = 1000;        // pattern bytes
 constexpr int kMaxRegexGroups = 32;            // nesting of '(' in a pattern
 constexpr std::size_t kRegexSubject = 8192;    // a regex sees at most this much of a value
 
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // ---- string matching --------------------------------------------------------------------
 
 bool eq_at(std::string_view s, std::size_t at, std::string_view needle, bool cased) {
   if (cased) return s.compare(at, needle.size(), needle) == 0;
   for (std::size_t i = 0; i < needle.size(); ++i)
-    if (lower(s[at + i]) != needle[i]) return false;
+    if (lower_ascii(s[at + i]) != needle[i]) return false;
   return true;
 }
 
@@ -39,7 +38,7 @@ bool find_ci(std::string_view s, std::string_view needle, bool cased) {
   if (cased) return s.find(needle) != std::string_view::npos;
   const char first = needle[0];
   for (std::size_t i = 0, last = s.size() - needle.size(); i <= last; ++i)
-    if (lower(s[i]) == first && eq_at(s, i, needle, false)) return true;
+    if (lower_ascii(s[i]) == first && eq_at(s, i, needle, false)) return true;
   return false;
 }
 
@@ -59,7 +58,7 @@ bool glob_match(const StrPattern& p, std::string_view s) {
     if (pi < pn && p.wild[pi] == 1) {
       ++pi;
       si += std::min(utf8_len(static_cast<unsigned char>(s[si])), s.size() - si);
-    } else if (pi < pn && p.wild[pi] == 0 && (p.cased ? s[si] == p.glob[pi] : lower(s[si]) == p.glob[pi])) {
+    } else if (pi < pn && p.wild[pi] == 0 && (p.cased ? s[si] == p.glob[pi] : lower_ascii(s[si]) == p.glob[pi])) {
       ++pi;
       ++si;
     } else if (pi < pn && p.wild[pi] == 2) {
@@ -116,7 +115,7 @@ StrPattern make_pattern(std::string_view text, bool lead_star, bool trail_star, 
   for (std::size_t i = b; i < e; ++i)
     if (toks[i].wild) inner_wild = true;
   if (!inner_wild) {
-    for (std::size_t i = b; i < e; ++i) p.needle += cased ? toks[i].c : lower(toks[i].c);
+    for (std::size_t i = b; i < e; ++i) p.needle += cased ? toks[i].c : lower_ascii(toks[i].c);
     p.kind = lead && trail ? StrPattern::Kind::Contains
              : lead        ? StrPattern::Kind::Suffix
              : trail       ? StrPattern::Kind::Prefix
@@ -125,7 +124,7 @@ StrPattern make_pattern(std::string_view text, bool lead_star, bool trail_star, 
   }
   p.kind = StrPattern::Kind::Glob;
   for (const Tok& t : toks) {
-    p.glob += (cased || t.wild) ? t.c : lower(t.c);
+    p.glob += (cased || t.wild) ? t.c : lower_ascii(t.c);
     p.wild.push_back(t.wild);
   }
   return p;
@@ -601,14 +600,14 @@ std::string longest_run(const StrPattern& p) {
       if (p.wild[i] || !literal_char_safe(static_cast<unsigned char>(p.glob[i])))
         flush();
       else
-        cur += lower(p.glob[i]);
+        cur += lower_ascii(p.glob[i]);
     }
   } else {
     for (char c : p.needle) {
       if (!literal_char_safe(static_cast<unsigned char>(c)))
         flush();
       else
-        cur += lower(c);
+        cur += lower_ascii(c);
     }
   }
   flush();
@@ -666,7 +665,69 @@ Lits node_lits(const CompiledRule& r, const CondNode& n) {
   return std::nullopt;
 }
 
+// ---- dispatch -----------------------------------------------------------------------------
+
+// The values (lower case) one of which the field at `path` equals in every event a part of a
+// rule matches; nullopt when that part does not pin it down. As for the literals: an AND
+// keeps one of its parts' sets (the smallest), an OR the union of all, a NOT none.
+using Values = std::optional<std::vector<std::string>>;
+
+Values field_values(const FieldTest& ft, const std::vector<std::string>& path) {
+  if (ft.neq || ft.path != path || ft.values.empty()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const ValueTest& t : ft.values) {
+    if (t.op != ValueTest::Op::Str || t.str.kind != StrPattern::Kind::Equals || t.str.needle.size() > kMaxDispatchValue)
+      return std::nullopt;
+    out.push_back(to_lower(t.str.needle));  // with |all each must hold: any one is still needed
+  }
+  return out;
+}
+
+Values smallest_of(const std::vector<Values>& options) {
+  Values best;
+  for (const Values& o : options)
+    if (o && (!best || o->size() < best->size())) best = o;
+  return best;
+}
+
+Values all_of(const std::vector<Values>& options) {
+  std::vector<std::string> all;
+  for (const Values& o : options) {
+    if (!o) return std::nullopt;
+    all.insert(all.end(), o->begin(), o->end());
+  }
+  if (all.empty()) return std::nullopt;
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+Values node_values(const CompiledRule& r, const CondNode& n, const std::vector<std::string>& path) {
+  std::vector<Values> v;
+  switch (n.kind) {
+    case CondNode::Kind::Not: return std::nullopt;
+    case CondNode::Kind::Detection:
+      for (const auto& group : r.detections[n.detection].alternatives) {
+        std::vector<Values> items;
+        for (const FieldTest& ft : group) items.push_back(field_values(ft, path));
+        v.push_back(smallest_of(items));
+      }
+      return all_of(v);
+    case CondNode::Kind::And:
+    case CondNode::Kind::Or:
+      for (const CondNode& k : n.kids) v.push_back(node_values(r, k, path));
+      return n.kind == CondNode::Kind::And ? smallest_of(v) : all_of(v);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+const std::array<std::vector<std::string>, kDispatchFields>& dispatch_fields() {
+  static const std::array<std::vector<std::string>, kDispatchFields> fields = {
+      {{"eventName"}, {"eventSource"}, {"userIdentity", "type"}}};
+  return fields;
+}
 
 bool literal_char_safe(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/'; }
 
@@ -784,6 +845,10 @@ Result<CompiledRule> compile_rule(const Rule& rule) {
     for (const LevelOverride& o : rule.levels)
       c.levels.emplace_back(parse_and_compile(rule, o.condition, o.mark, true, c.detections), o.level);
     c.literals = node_lits(c, c.condition);
+    // Before any filter is ANDed in (add_filter): the own condition's, for unfiltered_match.
+    for (std::size_t f = 0; f < dispatch_fields().size() && !c.dispatch; ++f)
+      if (Values v = node_values(c, c.condition, dispatch_fields()[f]))
+        c.dispatch = Dispatch{static_cast<std::uint32_t>(f), std::move(*v)};
     return c;
   } catch (const CompileFail& f) {
     return f.error;

@@ -97,6 +97,21 @@ struct CondNode {
   std::vector<CondNode> kids;
 };
 
+// The fields RuleSet::match dispatches on, in the order a rule is tried on them: eventName,
+// eventSource, userIdentity.type.
+inline constexpr std::size_t kDispatchFields = 3;
+const std::array<std::vector<std::string>, kDispatchFields>& dispatch_fields();
+inline constexpr std::size_t kMaxDispatchValue = 128;  // longer values are not indexed
+
+// A rule's entry in that index: one of dispatch_fields() whose value, in every event the
+// rule's own condition matches (its filters aside), is either a string equal, without regard
+// to ASCII case, to one of `values`, or not a string (a number's text or an array's element
+// may match). match() then skips, after one lookup per field, the rules an event cannot match.
+struct Dispatch {
+  std::uint32_t field = 0;           // index in dispatch_fields()
+  std::vector<std::string> values;   // lower case, sorted, unique; each at most kMaxDispatchValue bytes
+};
+
 struct CompiledRule {
   RuleInfo info;
   std::vector<CompiledDetection> detections;
@@ -106,6 +121,8 @@ struct CompiledRule {
   // Prefilter literals: one of them holds for every record this rule matches. nullopt when
   // the rule offers none (then the prefilter must pass everything).
   std::optional<Literals> literals;
+  // Where match() indexes the rule; nullopt: it is evaluated on every event.
+  std::optional<Dispatch> dispatch;
 
   bool matches(simdjson::dom::element event) const;
   // The severity a match on `event` is reported with: severity_when_failed when the call

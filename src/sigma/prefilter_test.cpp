@@ -1,6 +1,6 @@
 // Prefilter literals: "no literal in the bytes" must never coincide with "a rule matches".
 // Checked on every built-in test event, on all public CloudTrail data in the shared test
-// data (framed simply here), and on hand-made tricky records.
+// data (framed simply, by testing::frame), and on hand-made tricky records.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -278,44 +278,6 @@ TEST(PrefilterLiterals, EscapedRecordsPass) {
   EXPECT_TRUE(prefilter_passes(*rules.prefilter_literals(), raw));
 }
 
-// Splits a file of the public corpus into records (raw bytes each), the simple way.
-void frame(const std::string& text, std::vector<std::string>& out) {
-  simdjson::ondemand::parser op;
-  simdjson::dom::parser dp;
-  auto take_array = [&](simdjson::padded_string& ps, const char* key) {
-    auto doc = op.iterate(ps);
-    simdjson::ondemand::array arr;
-    bool ok = key ? !doc[key].get_array().get(arr) : !doc.get_array().get(arr);
-    if (!ok) return false;
-    for (auto item : arr) {
-      simdjson::ondemand::object obj;
-      std::string_view raw;
-      if (!item.get_object().get(obj) && !obj.raw_json().get(raw)) out.emplace_back(raw);
-    }
-    return true;
-  };
-  simdjson::padded_string whole(text);
-  simdjson::dom::element root;
-  if (!dp.parse(whole).get(root)) {
-    if (root.is_array()) {
-      take_array(whole, nullptr);
-    } else if (root.is_object() && root["Records"].is_array()) {
-      take_array(whole, "Records");
-    } else if (root.is_object() && root["Events"].is_array()) {
-      for (auto e : root["Events"].get_array().value())
-        if (std::string_view s; !e["CloudTrailEvent"].get_string().get(s)) out.emplace_back(s);
-    } else if (root.is_object() && root["detail"].is_object()) {
-      out.emplace_back(simdjson::minify(root["detail"]));
-    } else {
-      out.push_back(text);
-    }
-    return;
-  }
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);)
-    if (line.find('{') != std::string::npos) out.push_back(line);
-}
-
 TEST(PrefilterLiterals, NeverRejectsAMatchingRecord) {
   fs::path corpus = rg::test::shared_testdata() / "cloudtrail-public";
   fs::path sigma = rg::test::shared_testdata() / "sigma-aws-cloudtrail";
@@ -325,7 +287,7 @@ TEST(PrefilterLiterals, NeverRejectsAMatchingRecord) {
   for (const auto& e : fs::recursive_directory_iterator(corpus)) {
     std::string ext = e.path().extension().string();
     if (!e.is_regular_file() || (ext != ".json" && ext != ".jsonl" && ext != ".log")) continue;
-    frame(rg::test::read_file(e.path()), records);
+    testing::frame(rg::test::read_file(e.path()), records);
   }
   for (std::size_t i = 0; i < rules.size(); ++i)
     for (const RuleTest& t : rules.info(i).tests) records.push_back(t.event_json);

@@ -1,10 +1,14 @@
 #include "sigma/ruleset.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
+#include <iterator>
+#include <span>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 #include <yaml-cpp/yaml.h>
 
@@ -41,6 +45,87 @@ struct RuleSet::Impl {
   std::vector<FilterInfo> filters;
   std::vector<std::vector<std::uint32_t>> rule_filters;   // per rule: its filters, in the order ANDed
   std::unique_ptr<std::atomic<std::uint64_t>[]> left_out; // per filter: matches it took out (match())
+
+  // match()'s index (CompiledRule::dispatch): for each of dispatch_fields(), the rules by the
+  // field's value (lower case), and every rule indexed on it; the rules indexed on none.
+  struct Transparent {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct FieldIndex {
+    std::unordered_map<std::string, std::vector<std::uint32_t>, Transparent, std::equal_to<>> by_value;
+    std::vector<std::uint32_t> rules;
+  };
+  std::array<FieldIndex, kDispatchFields> dispatch;
+  std::vector<std::uint32_t> everywhere;
+  bool dispatching = false;
+
+  void index_rules() {
+    dispatch = {};
+    everywhere.clear();
+    for (std::uint32_t i = 0; i < rules.size(); ++i) {
+      const std::optional<Dispatch>& d = rules[i].dispatch;
+      if (!d) {
+        everywhere.push_back(i);
+        continue;
+      }
+      FieldIndex& f = dispatch[d->field];
+      f.rules.push_back(i);
+      for (const std::string& v : d->values) f.by_value[v].push_back(i);
+    }
+    dispatching = true;
+  }
+
+  // Calls f(i) for each rule that may match `event`, in rule order.
+  template <class F>
+  void for_candidates(simdjson::dom::element event, F&& f) const {
+    using simdjson::dom::element_type;
+    if (!dispatching || event.type() != element_type::OBJECT) {
+      for (std::size_t i = 0; i < rules.size(); ++i) f(i);
+      return;
+    }
+    std::span<const std::uint32_t> lists[1 + kDispatchFields];
+    std::size_t n = 0;
+    lists[n++] = everywhere;
+    for (std::size_t d = 0; d < kDispatchFields; ++d) {
+      const FieldIndex& idx = dispatch[d];
+      if (idx.rules.empty()) continue;
+      // The field's value as the matcher walks to it: an array on the way or at the end may
+      // hold a matching element, and a number or boolean matches as text.
+      simdjson::dom::element v = event;
+      bool absent = false;
+      for (const std::string& step : dispatch_fields()[d]) {
+        if (v.type() != element_type::OBJECT) {
+          absent = v.type() != element_type::ARRAY;
+          break;
+        }
+        if (v.get_object().value_unsafe().at_key(step).get(v) != simdjson::SUCCESS) {
+          absent = true;
+          break;
+        }
+      }
+      if (absent) continue;
+      if (v.type() != element_type::STRING) {
+        lists[n++] = idx.rules;
+        continue;
+      }
+      std::string_view s = v.get_string().value_unsafe();
+      if (s.size() > kMaxDispatchValue) continue;
+      char buf[kMaxDispatchValue];
+      std::transform(s.begin(), s.end(), buf, lower_ascii);
+      auto it = idx.by_value.find(std::string_view(buf, s.size()));
+      if (it != idx.by_value.end()) lists[n++] = it->second;
+    }
+    // The lists are sorted and disjoint: merged, they give the rules in order.
+    std::size_t at[std::size(lists)] = {};
+    for (;;) {
+      std::size_t best = n;
+      for (std::size_t k = 0; k < n; ++k)
+        if (at[k] < lists[k].size() && (best == n || lists[k][at[k]] < lists[best][at[best]])) best = k;
+      if (best == n) return;
+      f(lists[best][at[best]++]);
+    }
+  }
 };
 
 RuleSet::RuleSet() : impl_(std::make_unique<Impl>()) {}
@@ -79,14 +164,14 @@ std::optional<bool> RuleSet::filter_lets_through(std::size_t f, const cloudtrail
 
 void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, std::vector<Match>* feed) const {
   const std::size_t start = out.size();
-  for (std::size_t i = 0; i < impl_->rules.size(); ++i) {
+  impl_->for_candidates(ev.event, [&](std::size_t i) {
     const CompiledRule& r = impl_->rules[i];
     if (r.matches(ev.event)) {
       out.push_back(Match{static_cast<std::uint32_t>(i), r.severity_for(ev.event)});
     } else if (std::size_t k = 0; unfiltered_match(r, ev.event, k)) {
       impl_->left_out[impl_->rule_filters[i][k]].fetch_add(1, std::memory_order_relaxed);
     }
-  }
+  });
   if (feed)
     for (std::size_t k = start; k < out.size(); ++k)
       if (!impl_->rule_feeds[out[k].rule].empty()) feed->push_back(out[k]);
@@ -113,6 +198,11 @@ void RuleSet::match(const cloudtrail::EventView& ev, std::vector<Match>& out, st
   auto end = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
                             [](const Match& m) { return (m.rule & kDrop) != 0; });
   out.erase(end, out.end());
+}
+
+void RuleSet::set_dispatch(bool on) {
+  if (on) impl_->index_rules();
+  else impl_->dispatching = false;
 }
 
 const CompiledRule& RuleSet::compiled(std::size_t i) const { return impl_->rules.at(i); }
@@ -695,6 +785,7 @@ RuleSet load_rules(const LoadOptions& opts, Diagnostics& diag) {
     impl.literals = std::move(lits);
   }
   resolve_correlations(impl, std::move(parsed_correlations), diag);
+  impl.index_rules();
   return set;
 }
 

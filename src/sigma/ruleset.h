@@ -123,8 +123,14 @@ class RuleSet {
   // With `feed`, also appends every match (before supersedes and hidden rules are removed) of
   // the rules that correlations count, for the correlation engine (scan/correlate.h). Rules
   // referenced only by correlations with `generate: false` are not reported in `out`.
+  //
+  // Rules are looked up first by the event's eventName, eventSource or userIdentity.type
+  // (CompiledRule::dispatch): only those it may match are evaluated.
   void match(const cloudtrail::EventView& ev, std::vector<Match>& out,
              std::vector<Match>* feed = nullptr) const;
+  // With false, match() evaluates every rule on every event: the same answers, slower. For
+  // tests and benchmarks; set before matching starts.
+  void set_dispatch(bool on);
 
   // Rule i as compiled (for translators such as sigma/sql.h), and the rules that supersede it
   // (directly or through a chain).

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -48,6 +50,44 @@ inline std::string matches_of(const RuleSet& rules, simdjson::dom::parser& parse
   std::string s;
   for (const Match& m : out) s += (s.empty() ? "" : " ") + rules.info(m.rule).id + ":" + std::string(to_string(m.severity));
   return s;
+}
+
+// Splits a file of the public corpus into records (raw bytes each), the simple way.
+inline void frame(const std::string& text, std::vector<std::string>& out) {
+  simdjson::ondemand::parser op;
+  simdjson::dom::parser dp;
+  auto take_array = [&](simdjson::padded_string& ps, const char* key) {
+    auto doc = op.iterate(ps);
+    simdjson::ondemand::array arr;
+    bool ok = key ? !doc[key].get_array().get(arr) : !doc.get_array().get(arr);
+    if (!ok) return false;
+    for (auto item : arr) {
+      simdjson::ondemand::object obj;
+      std::string_view raw;
+      if (!item.get_object().get(obj) && !obj.raw_json().get(raw)) out.emplace_back(raw);
+    }
+    return true;
+  };
+  simdjson::padded_string whole(text);
+  simdjson::dom::element root;
+  if (!dp.parse(whole).get(root)) {
+    if (root.is_array()) {
+      take_array(whole, nullptr);
+    } else if (root.is_object() && root["Records"].is_array()) {
+      take_array(whole, "Records");
+    } else if (root.is_object() && root["Events"].is_array()) {
+      for (auto e : root["Events"].get_array().value())
+        if (std::string_view s; !e["CloudTrailEvent"].get_string().get(s)) out.emplace_back(s);
+    } else if (root.is_object() && root["detail"].is_object()) {
+      out.emplace_back(simdjson::minify(root["detail"]));
+    } else {
+      out.push_back(text);
+    }
+    return;
+  }
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find('{') != std::string::npos) out.push_back(line);
 }
 
 // Holds a compiled rule and matches JSON texts against it.
