@@ -147,6 +147,23 @@ TEST(Scan, FindingCarriesTheEvidence) {
   EXPECT_EQ(r.report.by_severity[static_cast<int>(Severity::High)], 1u);
 }
 
+// An attacker chooses the user agent (and the event's other free text): control characters
+// (terminal escapes, line breaks) become spaces in the finding, and long values are cut.
+TEST(Scan, ControlCharactersInTheEventDoNotReachTheFinding) {
+  test::TempDir dir;
+  std::string ev = kRootLogin;
+  ev.replace(ev.find("\"Mozilla/5.0\""), 13, "\"curl\\u001b[2J\\nfake line\\r\\u007f\\t" + std::string(300, 'x') + "\"");
+  ev.replace(ev.find("\"198.51.100.7\""), 14, "\"198.51.100.7\\n2026-03-01 ok\"");
+  test::write_file(dir / "t.json", ev);
+  auto r = scan_paths({(dir / "t.json").string()});
+  ASSERT_EQ(r.findings.size(), 2u);
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.event.user_agent, "curl [2J fake line   " + std::string(256 - 21, 'x') + "...");
+  EXPECT_EQ(f.event.source_ip, "198.51.100.7 2026-03-01 ok");
+  for (const std::string& text : {f.reason, f.event.user_agent, f.event.source_ip})
+    for (char c : text) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << text;
+}
+
 TEST(Scan, EnvelopesAreRemovedBeforeRulesSeeTheEvent) {
   test::TempDir dir;
   std::string eb = std::string(R"({"version":"0","id":"x","detail-type":"AWS Console Sign In via CloudTrail","source":"aws.signin","account":"111122223333","time":"2026-03-01T10:00:00Z","region":"us-east-1","resources":[],"detail":)") + kRootLogin + "}";
