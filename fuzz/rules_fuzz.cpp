@@ -2,10 +2,12 @@
 // (YAML -> Rule -> CompiledRule, then matched against a fixed CloudTrail record and its own
 // test events), a Sigma filter (ANDed into a fixed rule, which is then matched) or a
 // correlation rule (sigma/correlation.h). Nothing may crash, hang or leak; errors are fine.
+// A rule that matches an event must be let through by the index RuleSet::match looks it up in.
 // Builds with clang -fsanitize=fuzzer, or with any compiler against a standalone main that
 // calls LLVMFuzzerTestOneInput on each corpus file.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -63,12 +65,17 @@ void one_document(const std::string& text) {
     rg::sigma::add_filter(filtered, *compiled);
     compiled = std::move(filtered);
   }
+  // A rule that matches an event must be one its index (CompiledRule::dispatch) lets through:
+  // else RuleSet::match would never evaluate it there, and a finding would be lost.
+  auto check = [&](simdjson::dom::element ev) {
+    if (!compiled->matches(ev)) return;
+    (void)compiled->severity_for(ev);
+    if (compiled->dispatch && !rg::sigma::dispatch_allows(*compiled->dispatch, ev)) std::abort();
+  };
   simdjson::dom::element e;
-  if (parser.parse(event).get(e) == simdjson::SUCCESS) {
-    if (compiled->matches(e)) (void)compiled->severity_for(e);
-  }
+  if (parser.parse(event).get(e) == simdjson::SUCCESS) check(e);
   for (const rg::sigma::RuleTest& t : compiled->info.tests) {
     simdjson::padded_string json(t.event_json);
-    if (parser.parse(json).get(e) == simdjson::SUCCESS && compiled->matches(e)) (void)compiled->severity_for(e);
+    if (parser.parse(json).get(e) == simdjson::SUCCESS) check(e);
   }
 }

@@ -729,6 +729,27 @@ const std::array<std::vector<std::string>, kDispatchFields>& dispatch_fields() {
   return fields;
 }
 
+DispatchValue dispatch_value(element event, std::size_t f, std::string_view& text) {
+  element v = event;
+  for (const std::string& step : dispatch_fields()[f]) {
+    if (v.type() != element_type::OBJECT) return v.type() == element_type::ARRAY ? DispatchValue::Other : DispatchValue::Absent;
+    if (v.get_object().value_unsafe().at_key(step).get(v) != simdjson::SUCCESS) return DispatchValue::Absent;
+  }
+  if (v.type() != element_type::STRING) return DispatchValue::Other;
+  text = v.get_string().value_unsafe();
+  return DispatchValue::String;
+}
+
+bool dispatch_allows(const Dispatch& d, element event) {
+  std::string_view text;
+  switch (dispatch_value(event, d.field, text)) {
+    case DispatchValue::Absent: return false;
+    case DispatchValue::Other: return true;
+    case DispatchValue::String: return std::binary_search(d.values.begin(), d.values.end(), to_lower(text));
+  }
+  return true;
+}
+
 bool literal_char_safe(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/'; }
 
 bool StrPattern::matches(std::string_view s) const {

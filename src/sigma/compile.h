@@ -112,6 +112,15 @@ struct Dispatch {
   std::vector<std::string> values;   // lower case, sorted, unique; each at most kMaxDispatchValue bytes
 };
 
+// Field f of dispatch_fields() in `event` as the matcher reaches it: absent (or a scalar on
+// the way), a string (`text`, as decoded), or anything else (a number or boolean, which a
+// rule's string matches as text, or an array on the way or at the end, whose elements may
+// match): then every rule indexed on the field may match.
+enum class DispatchValue { Absent, String, Other };
+DispatchValue dispatch_value(simdjson::dom::element event, std::size_t f, std::string_view& text);
+// Whether a rule indexed with `d` may match `event` (what RuleSet::match's index answers).
+bool dispatch_allows(const Dispatch& d, simdjson::dom::element event);
+
 struct CompiledRule {
   RuleInfo info;
   std::vector<CompiledDetection> detections;

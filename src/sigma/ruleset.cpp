@@ -79,8 +79,7 @@ struct RuleSet::Impl {
   // Calls f(i) for each rule that may match `event`, in rule order.
   template <class F>
   void for_candidates(simdjson::dom::element event, F&& f) const {
-    using simdjson::dom::element_type;
-    if (!dispatching || event.type() != element_type::OBJECT) {
+    if (!dispatching || event.type() != simdjson::dom::element_type::OBJECT) {
       for (std::size_t i = 0; i < rules.size(); ++i) f(i);
       return;
     }
@@ -90,26 +89,13 @@ struct RuleSet::Impl {
     for (std::size_t d = 0; d < kDispatchFields; ++d) {
       const FieldIndex& idx = dispatch[d];
       if (idx.rules.empty()) continue;
-      // The field's value as the matcher walks to it: an array on the way or at the end may
-      // hold a matching element, and a number or boolean matches as text.
-      simdjson::dom::element v = event;
-      bool absent = false;
-      for (const std::string& step : dispatch_fields()[d]) {
-        if (v.type() != element_type::OBJECT) {
-          absent = v.type() != element_type::ARRAY;
-          break;
-        }
-        if (v.get_object().value_unsafe().at_key(step).get(v) != simdjson::SUCCESS) {
-          absent = true;
-          break;
-        }
-      }
-      if (absent) continue;
-      if (v.type() != element_type::STRING) {
+      std::string_view s;
+      const DispatchValue kind = dispatch_value(event, d, s);
+      if (kind == DispatchValue::Absent) continue;
+      if (kind == DispatchValue::Other) {
         lists[n++] = idx.rules;
         continue;
       }
-      std::string_view s = v.get_string().value_unsafe();
       if (s.size() > kMaxDispatchValue) continue;
       char buf[kMaxDispatchValue];
       std::transform(s.begin(), s.end(), buf, lower_ascii);
