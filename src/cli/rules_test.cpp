@@ -95,6 +95,29 @@ TEST(RulesCli, Lint) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n---\n" << r.out;
 }
 
+// A rule that pins none of the fields rules are looked up by is matched against every event:
+// lint says so, and only of that rule.
+TEST(RulesCli, LintNamesRulesMatchedAgainstEveryEvent) {
+  rg::test::TempDir dir;
+  rg::test::write_file(dir / "indexed.yml", kUserRule);
+  std::string open = kUserRule;
+  open.replace(open.find("5b7c1f2e"), 8, "bbbbbbbb");
+  open.replace(open.find("        eventName: ListBuckets\n        userIdentity.type: Root\n"), 63,
+               "        userAgent|contains: trufflehog\n");
+  open.replace(open.find("rootguard:"), std::string::npos,
+               "rootguard:\n    tests:\n        match:\n            - event: {userAgent: TruffleHog}\n"
+               "        no_match:\n            - event: {userAgent: aws-cli}\n");
+  rg::test::write_file(dir / "open.yml", open);
+  auto r = run_rootguard({"rules", "lint", "--no-builtin", dir.path().string()});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("open.yml: warning: the rule is matched against every parsed event: its condition pins none of "
+                       "eventName, eventSource and userIdentity.type down to exact values"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("indexed.yml"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 errors, 1 warning"), std::string::npos) << r.out;
+}
+
 TEST(RulesCli, UsageErrors) {
   EXPECT_EQ(run_rootguard({"rules"}).status, 2);
   EXPECT_EQ(run_rootguard({"rules", "list", "--format", "xml"}).status, 2);

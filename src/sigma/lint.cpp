@@ -93,6 +93,14 @@ void check_prefilter(const Context& c) {
             "prefilter");
 }
 
+void check_index(const Context& c) {
+  if (c.compiled && !c.compiled->dispatch)
+    c.issue(false, {},
+            "the rule is matched against every parsed event: its condition pins none of eventName, eventSource "
+            "and userIdentity.type down to exact values, by which other rules are looked up",
+            "index");
+}
+
 // True when the condition tree holds a `not` somewhere.
 bool has_not(const CondAst& a) {
   if (a.kind == CondAst::Kind::Not) return true;
@@ -156,7 +164,7 @@ constexpr Named kChecks[] = {
     {"logsource", check_logsource},       {"tests", check_tests},
     {"builtin-metadata", check_builtin_metadata}, {"title", check_title_description},
     {"id", check_id_format},              {"supersedes", check_supersedes},
-    {"prefilter", check_prefilter},
+    {"prefilter", check_prefilter},       {"index", check_index},
 };
 
 }  // namespace
