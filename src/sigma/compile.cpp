@@ -22,7 +22,6 @@ constexpr std::size_t kMaxRegex = 1000;        // pattern bytes
 constexpr int kMaxRegexGroups = 32;            // nesting of '(' in a pattern
 constexpr std::size_t kRegexSubject = 8192;    // a regex sees at most this much of a value
 
-
 // ---- string matching --------------------------------------------------------------------
 
 bool eq_at(std::string_view s, std::size_t at, std::string_view needle, bool cased) {
