@@ -62,6 +62,20 @@ class SourceStream {
   virtual std::size_t next(std::vector<Source>& out, std::size_t max) = 0;
 };
 
+// Calls f(source) on each source of `s` as it comes, taken `batch` at a time (so that a
+// long listing or walk is never held whole). f returns false to stop; so does this then.
+template <class F>
+bool for_each_source(SourceStream& s, F&& f, std::size_t batch = 1024) {
+  std::vector<Source> taken;
+  for (bool more = true; more;) {
+    taken.clear();
+    more = s.next(taken, batch) == batch;
+    for (Source& src : taken)
+      if (!f(src)) return false;
+  }
+  return true;
+}
+
 // Sources listed already (an S3 listing, the files a caller names).
 class ListStream final : public SourceStream {
  public:

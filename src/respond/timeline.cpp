@@ -154,12 +154,10 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
       });
     });
   };
-  std::vector<io::Source> batch;
-  for (bool more = true; more;) {
-    batch.clear();
-    more = sources.next(batch, 1024) == 1024;
-    for (const io::Source& src : batch) read_source(src);
-  }
+  io::for_each_source(sources, [&](const io::Source& src) {
+    read_source(src);
+    return true;
+  });
   // AssumeRoot issuances: issued key -> the call.
   std::map<std::string, const TimelineEvent*> issued;
   for (const auto& ev : all)

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "io/source.h"
@@ -135,19 +136,19 @@ Result<PassReport> Watcher::pass(std::int64_t now_ms, Diagnostics& diag) {
                                          opts_.lookback_ms ? &recent : nullptr, 4096, /*quiet_hidden=*/true);
   else
     sources = opts_.list(now_ms, diag);
-  constexpr std::size_t kBatch = 1024;
-  std::vector<io::Source> batch;
-  for (bool more = true; more;) {
-    batch.clear();
-    more = sources->next(batch, kBatch) == kBatch;
-    for (io::Source& src : batch) {
-      ++rep.files_seen;
-      auto outcome = process(src, local, now_ms, diag, rep);
-      if (!outcome.ok()) return outcome.error();  // (the walk stops with `sources`)
-      if (*outcome == Outcome::Done) ++rep.files_scanned;
-      if (*outcome == Outcome::Waiting) ++rep.files_waiting;
+  std::optional<Error> failed;
+  io::for_each_source(*sources, [&](const io::Source& src) {
+    ++rep.files_seen;
+    auto outcome = process(src, local, now_ms, diag, rep);
+    if (!outcome.ok()) {
+      failed = outcome.error();
+      return false;
     }
-  }
+    if (*outcome == Outcome::Done) ++rep.files_scanned;
+    if (*outcome == Outcome::Waiting) ++rep.files_waiting;
+    return true;
+  });
+  if (failed) return *failed;  // (the walk stops with `sources`)
   auto delivered = outbox_.deliver_due(now_ms, diag);
   if (!delivered.ok()) return delivered.error();
   rep.delivery = *delivered;

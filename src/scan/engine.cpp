@@ -78,27 +78,23 @@ struct Key {
     f.id = std::move(id);
     f.resource = std::move(resource);
   }
+  // Its strings, for what treats them all alike.
+  static constexpr std::string Key::*kTexts[] = {&Key::event_time, &Key::event_id, &Key::account, &Key::id,
+                                                 &Key::resource};
   void put(spill::Out& o) const {
     o.i64(time_ms);
-    o.str(event_time);
-    o.str(event_id);
-    o.str(account);
-    o.str(id);
-    o.str(resource);
+    for (auto text : kTexts) o.str(this->*text);
     o.u8(static_cast<std::uint8_t>(severity));
   }
   void get(spill::In& in) {
     time_ms = in.i64();
-    event_time = in.str();
-    event_id = in.str();
-    account = in.str();
-    id = in.str();
-    resource = in.str();
+    for (auto text : kTexts) this->*text = in.str();
     severity = static_cast<Severity>(in.u8());
   }
   std::size_t held_bytes() const {
-    return spill::held_bytes(event_time) + spill::held_bytes(event_id) + spill::held_bytes(account) +
-           spill::held_bytes(id) + spill::held_bytes(resource);
+    std::size_t n = 0;
+    for (auto text : kTexts) n += spill::held_bytes(this->*text);
+    return n;
   }
 };
 
