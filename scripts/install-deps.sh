@@ -28,8 +28,8 @@ node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
 # Installed again whenever package-lock.json changed since the last install (a stamp records it).
 if command -v npm >/dev/null 2>&1 && [ -f "$node_dir/package-lock.json" ] &&
    ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.rootguard-lock"; then
-  # `npm ci` refuses a lock without the other platforms' optional DuckDB bindings, which some npm
-  # versions leave out of it; `npm install` then installs the same pinned versions.
+  # The lock lists every platform's optional DuckDB bindings, so `npm ci` installs it unchanged;
+  # `npm install` is the fallback for an npm that refuses it, and installs the same pinned versions.
   (cd "$node_dir" && { npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } &&
     cp package-lock.json node_modules/.rootguard-lock) ||
     echo "install-deps: npm ci in tests/node failed; the tests that need it will be skipped" >&2
