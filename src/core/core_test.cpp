@@ -209,3 +209,11 @@ TEST(Strings, JsonEscapeEscapesEveryByteThatNeedsItWhereverItIs) {
   rg::append_json_escaped(appended, "a\"b");
   EXPECT_EQ(appended, "{a\\\"b");  // appended after what was there
 }
+
+TEST(Strings, HtmlEscapeMakesMarkupText) {
+  EXPECT_EQ(rg::html_escape("<script>alert('x' & \"y\")</script>"),
+            "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");
+  EXPECT_EQ(rg::html_escape("arn:aws:iam::111122223333:root \xc3\xa9"), "arn:aws:iam::111122223333:root \xc3\xa9");
+  EXPECT_EQ(rg::html_escape("&amp;"), "&amp;amp;");  // escaped once more, not taken as an entity
+  EXPECT_EQ(rg::html_escape(""), "");
+}

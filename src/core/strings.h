@@ -27,5 +27,7 @@ constexpr bool json_needs_escape(unsigned char c) { return c < 0x20 || c == '"' 
 std::string json_escape(std::string_view s);
 // The same, appended to `out` (no string of its own: output of many findings).
 void append_json_escaped(std::string& out, std::string_view s);
+// HTML text and attribute escaping: & < > " and ' become entities, everything else is copied.
+std::string html_escape(std::string_view s);
 
 }  // namespace rg

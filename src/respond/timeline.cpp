@@ -35,20 +35,6 @@ bool starts(std::string_view s, std::initializer_list<std::string_view> prefixes
   return false;
 }
 
-std::string html_escape(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
 // Whether an event is shown with these options (before the AssumeRoot calls that are
 // brought in because a shown session began with them).
 bool wanted(const TimelineEvent& ev, const TimelineOptions& opts) {

@@ -4,25 +4,12 @@
 // top of the page by CSS flex order.
 #include <map>
 
+#include "core/strings.h"
 #include "core/time.h"
 #include "posture/report/report.h"
 
 namespace rg::posture::report {
 namespace {
-
-std::string h(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 const char* css_class(FindingStatus s) {
   switch (s) {
@@ -64,18 +51,18 @@ class HtmlReport : public AuditReport {
     StatusCounts c = count(r.findings);
     auto sc = score(r.findings);
     std::string anchor = "acct-" + (r.account.empty() ? std::to_string(rows_.size()) : r.account);
-    out_ << "<section class=\"acct\" id=\"" << h(anchor) << "\"><h2>Account " << h(r.account) << " " << h(r.name) << " <small>("
-         << h(r.role) << ")</small> &mdash; score <span class=\"score\">" << (sc ? std::to_string(*sc) : "n/a")
+    out_ << "<section class=\"acct\" id=\"" << html_escape(anchor) << "\"><h2>Account " << html_escape(r.account) << " " << html_escape(r.name) << " <small>("
+         << html_escape(r.role) << ")</small> &mdash; score <span class=\"score\">" << (sc ? std::to_string(*sc) : "n/a")
          << "</span></h2><p>FAIL " << c.fail << " &middot; UNKNOWN " << c.unknown << " &middot; ATTEST " << c.attest
          << " &middot; PASS " << c.pass << " &middot; N_A " << c.na << "</p><table><tr><th>Status</th><th>Check</th><th>Severity</th><th>Evidence</th></tr>\n";
     std::map<std::string, FindingStatus> row;
     for (const Finding& f : r.findings) {
       out_ << "<tr class=\"finding\" data-status=\"" << to_string(f.status) << "\"><td><span class=\"st " << css_class(f.status)
-           << "\">" << to_string(f.status) << "</span></td><td><a href=\"#check-" << h(f.id) << "\">" << h(f.id) << "</a> "
-           << h(f.title) << "</td><td>" << to_string(f.severity) << "</td><td>" << h(f.reason);
+           << "\">" << to_string(f.status) << "</span></td><td><a href=\"#check-" << html_escape(f.id) << "\">" << html_escape(f.id) << "</a> "
+           << html_escape(f.title) << "</td><td>" << to_string(f.severity) << "</td><td>" << html_escape(f.reason);
       if (!f.facets.empty()) {
         out_ << "<div class=\"ev\">";
-        for (auto& [k, v] : f.facets) out_ << h(k) << "=" << h(v) << " ";
+        for (auto& [k, v] : f.facets) out_ << html_escape(k) << "=" << html_escape(v) << " ";
         out_ << "</div>";
       }
       out_ << "</td></tr>\n";
@@ -110,15 +97,15 @@ class HtmlReport : public AuditReport {
          << "<div class=\"kpi\">Failed &ge; " << to_string(fail_on_) << "<b id=\"failed-threshold\">" << s.failed_at_or_above << "</b></div>"
          << "<div class=\"kpi\">Unknown<b id=\"unknown\">" << s.counts.unknown << "</b></div>"
          << "<div class=\"kpi\">Passed<b id=\"passed\">" << s.counts.pass << "</b></div>" << donut(s.counts) << "</div>"
-         << "<p>" << (org_ ? "Organization " + h(org_->id) + " (management " + h(org_->management_account) + "). " : std::string())
-         << "Generated " << h(format_iso8601(o_.generated_ms)) << " by rootguard " << RG_VERSION
+         << "<p>" << (org_ ? "Organization " + html_escape(org_->id) + " (management " + html_escape(org_->management_account) + "). " : std::string())
+         << "Generated " << html_escape(format_iso8601(o_.generated_ms)) << " by rootguard " << RG_VERSION
          << (s.errors ? ". <b>" + std::to_string(s.errors) + " input error(s)</b>: see the command's messages." : std::string(".")) << "</p></section>\n";
     // Heat-map: accounts x checks.
     out_ << "<section id=\"heatmap\"><h2>Accounts &times; checks</h2><table class=\"hm\"><tr><th>Account</th>";
-    for (const Check* c : checks_) out_ << "<th title=\"" << h(c->meta.title) << "\">" << c->meta.id << "</th>";
+    for (const Check* c : checks_) out_ << "<th title=\"" << html_escape(c->meta.title) << "\">" << c->meta.id << "</th>";
     out_ << "</tr>\n";
     for (const auto& r : rows_) {
-      out_ << "<tr><td class=\"lbl\"><a href=\"#" << h(r.anchor) << "\">" << h(r.label) << "</a></td>";
+      out_ << "<tr><td class=\"lbl\"><a href=\"#" << html_escape(r.anchor) << "\">" << html_escape(r.label) << "</a></td>";
       for (char ch : r.cells) {
         const char* cls = ch == 'p' ? "pass" : ch == 'X' ? "fail" : ch == 'u' ? "unknown" : ch == 'a' ? "attest" : "na";
         const char* txt = ch == 'p' ? "&#10003;" : ch == 'X' ? "&#10007;" : ch == 'u' ? "?" : ch == 'a' ? "A" : "&ndash;";
@@ -131,12 +118,12 @@ class HtmlReport : public AuditReport {
     out_ << "<section id=\"checks\"><h2>Checks and remediation</h2>\n";
     for (const Check* c : checks_) {
       const CheckMeta& m = c->meta;
-      out_ << "<div id=\"check-" << m.id << "\"><h3>" << m.id << " " << h(m.title) << " <small>(" << to_string(m.severity)
+      out_ << "<div id=\"check-" << m.id << "\"><h3>" << m.id << " " << html_escape(m.title) << " <small>(" << to_string(m.severity)
            << (*m.security_hub ? std::string(", Security Hub ") + m.security_hub : std::string()) << ")</small></h3><p>"
-           << h(m.practice) << "</p><ol>";
-      for (auto* step : m.console) out_ << "<li>" << h(step) << "</li>";
+           << html_escape(m.practice) << "</p><ol>";
+      for (auto* step : m.console) out_ << "<li>" << html_escape(step) << "</li>";
       out_ << "</ol>";
-      for (auto* cmd : m.cli) out_ << "<code>" << h(cmd) << "</code><br>";
+      for (auto* cmd : m.cli) out_ << "<code>" << html_escape(cmd) << "</code><br>";
       out_ << "</div>\n";
     }
     out_ << "</section>\n</main></body></html>\n";
