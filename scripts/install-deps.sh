@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake ninja-build pkg-config
-  libsimdjson-dev libisal-dev isal libdeflate-dev zlib1g-dev
+  libsimdjson-dev libisal-dev isal libdeflate-dev zlib1g-dev libzstd-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libpugixml-dev

@@ -124,6 +124,132 @@ TEST(Spill, HeldBytesCountTheHeap) {
   EXPECT_GE(held_bytes(big), held_bytes(small) + 11000);
 }
 
+// A run on disk: written in compressed blocks that take a fraction of the records' size
+// (findings repeat their rule, account and names), read back record for record, the empty
+// record and one larger than a block included; and beside a run written earlier in the file.
+TEST(Spill, RunsAreCompressedAndReadBackWhole) {
+  test::TempDir dir;
+  auto file = RunFile::create(dir.path().string());
+  ASSERT_TRUE(file) << file.error().what;
+  std::vector<std::string> recs;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i)
+    recs.push_back("{\"rule\":\"D02\",\"account\":\"11112222" + std::to_string(3000 + rng() % 8) +
+                   "\",\"event\":\"ConsoleLogin\",\"seq\":" + std::to_string(i) + "}");
+  recs[5].clear();
+  recs[9000] = std::string(100000, 'x') + "y";
+  for (int i = 0; i < 40000; ++i) recs[12000] += static_cast<char>(rng());  // does not shrink: kept as it is
+  auto write = [&](const std::vector<std::string>& v) {
+    (*file)->begin();
+    for (const std::string& r : v) {
+      (*file)->open_record() += r;
+      EXPECT_TRUE((*file)->close_record());
+    }
+    auto ext = (*file)->end();
+    EXPECT_TRUE(ext);
+    return spill::Run{*file, ext->first, ext->second};
+  };
+  const spill::Run first = write({"an earlier run"});
+  const spill::Run run = write(recs);
+  std::size_t raw = 0;
+  for (const std::string& r : recs) raw += 4 + r.size();
+  EXPECT_EQ(run.begin, first.end);
+  EXPECT_EQ((*file)->size(), run.end);
+  EXPECT_LT(run.end - run.begin, raw / 8) << raw;
+  for (const spill::Run* r : {&first, &run}) {
+    RunReader reader(*r);
+    std::vector<std::string> back;
+    for (;;) {
+      auto rec = reader.next();
+      ASSERT_TRUE(rec) << rec.error().what;
+      if (!*rec) break;
+      back.emplace_back(**rec);
+    }
+    EXPECT_EQ(back, r == &first ? std::vector<std::string>{"an earlier run"} : recs);
+  }
+}
+
+// A scan's first spilled bytes are written as they are (the page cache takes them at memory
+// speed), up to its allowance, shared by its files; blocks after that are compressed. Both
+// read back the same.
+TEST(Spill, PlainUpToTheAllowanceThenCompressed) {
+  test::TempDir dir;
+  Diagnostics diag(Diagnostics::silent());
+  Place place(dir.path().string(), diag, 200000);
+  auto a = RunFile::create(dir.path().string(), &place), b = RunFile::create(dir.path().string(), &place);
+  ASSERT_TRUE(a && b);
+  auto write = [](RunFile& f, int from, int n) {
+    f.begin();
+    for (int i = from; i < from + n; ++i) {
+      f.open_record() += "{\"rule\":\"D02\",\"account\":\"111122223333\",\"seq\":" + std::to_string(i) + "}";
+      EXPECT_TRUE(f.close_record());
+    }
+    auto ext = f.end();
+    EXPECT_TRUE(ext);
+    return ext ? *ext : std::pair<std::uint64_t, std::uint64_t>{};
+  };
+  const auto first = write(**a, 0, 2000);  // about 100 KB: written as it is
+  EXPECT_GT(first.second, 90000u);
+  const auto second = write(**b, 2000, 20000);  // the first 100 KB as they are, the rest compressed
+  EXPECT_GT(second.second, 100000u);
+  EXPECT_LT(second.second, 400000u);
+  EXPECT_FALSE(place.take_plain(kPlainBytes));
+  int i = 0;
+  for (auto [file, ext] : {std::pair{*a, first}, std::pair{*b, second}}) {
+    RunReader reader(spill::Run{file, ext.first, ext.second});
+    for (;;) {
+      auto rec = reader.next();
+      ASSERT_TRUE(rec) << rec.error().what;
+      if (!*rec) break;
+      ASSERT_EQ(**rec, "{\"rule\":\"D02\",\"account\":\"111122223333\",\"seq\":" + std::to_string(i++) + "}");
+    }
+  }
+  EXPECT_EQ(i, 22000);
+}
+
+void damaged_runs_are_told(bool plain);
+
+// A run read from the wrong place, or cut short, is told as damaged (naming the directory of
+// the temporary file) after the records before the damage; never read past, never a crash.
+TEST(Spill, DamagedRunsAreToldNotReadPast) {
+  for (bool plain : {false, true}) {
+    SCOPED_TRACE(plain ? "blocks as they are" : "compressed blocks");
+    damaged_runs_are_told(plain);
+  }
+}
+
+void damaged_runs_are_told(bool plain) {
+  test::TempDir dir;
+  Diagnostics diag(Diagnostics::silent());
+  Place place(dir.path().string(), diag);
+  auto file = RunFile::create(dir.path().string(), plain ? &place : nullptr);
+  ASSERT_TRUE(file);
+  (*file)->begin();
+  for (int i = 0; i < 5000; ++i) {
+    (*file)->open_record() += "record " + std::to_string(i) + std::string(static_cast<std::size_t>(i % 50), '.');
+    ASSERT_TRUE((*file)->close_record());
+  }
+  auto ext = (*file)->end();
+  ASSERT_TRUE(ext);
+  const auto [begin, end] = *ext;
+  using R = spill::Run;
+  for (const R& r : {R{*file, begin, end - 1}, R{*file, begin + 1, end}, R{*file, begin + 8, end}, R{*file, begin, begin + 4},
+                     R{*file, begin, end + 100}}) {
+    SCOPED_TRACE(std::to_string(r.begin - begin) + ".." + std::to_string(static_cast<std::int64_t>(r.end - end)));
+    RunReader reader(r);
+    int read = 0;
+    for (;;) {
+      auto rec = reader.next();
+      if (!rec) {
+        EXPECT_NE(rec.error().where.find(dir.path().string()), std::string::npos) << rec.error().where;
+        break;
+      }
+      ASSERT_TRUE(*rec) << "a damaged run ended as if whole";
+      ASSERT_LE(++read, 5000);
+    }
+  }
+}
+
 // Records in several spillers, some spilled in many runs and some still held, come out in
 // one order: the same as sorting them all in memory.
 TEST(Spill, RunsAndHeldRecordsMergeInOrder) {
