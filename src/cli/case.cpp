@@ -116,7 +116,7 @@ Command register_case(CLI::App& root) {
   auto flags = std::make_shared<CaseFlags>();
   auto verb = std::make_shared<std::string>();
   Command c;
-  c.app = root.add_subcommand("case", "incident cases: list, show, advance, assign, note, check, close, report, import");
+  c.app = root.add_subcommand("case", "Incident cases: list, show, advance, assign, note, check, close, report, import");
   c.app->require_subcommand(1);
   c.app->fallthrough();
   flags->state.add_to(c.app);

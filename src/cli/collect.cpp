@@ -14,7 +14,7 @@ Command register_collect(CLI::App& root) {
   };
   auto st = std::make_shared<State>();
   Command c;
-  c.app = root.add_subcommand("collect", "collect an account or Organization snapshot from AWS, as the AWS CLI would");
+  c.app = root.add_subcommand("collect", "Collect an account or Organization snapshot from AWS, as the AWS CLI would");
   add_aws_flags(c.app, st->aws, true);
   c.app->add_option("--out", st->out, "snapshot directory to write (files 0600, directories 0700)")->required();
   c.run = [st] {

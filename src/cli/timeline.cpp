@@ -45,7 +45,7 @@ int run_timeline(const TimelineFlags& f) {
 Command register_timeline(CLI::App& root) {
   auto f = std::make_shared<TimelineFlags>();
   Command c;
-  c.app = root.add_subcommand("timeline", "forensic timeline of a root session or an account, grouped by session");
+  c.app = root.add_subcommand("timeline", "Forensic timeline of a root session or an account, grouped by session");
   c.app->add_option("PATH", f->paths, "CloudTrail files or directories (.json, .json.gz, JSON lines, '-')")->required();
   c.app->add_option("--account", f->account, "only this account");
   c.app->add_option("--from", f->from, std::string("from this time, inclusive (") + kTimeFlagForms + ")");
