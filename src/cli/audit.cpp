@@ -137,16 +137,16 @@ Command register_audit(CLI::App& root) {
   auto flags = std::make_shared<AuditFlags>();
   Command c;
   c.app = root.add_subcommand("audit", "Grade the root user of every account from a snapshot (docs/snapshot.md) or --live");
-  c.app->add_option("SNAPSHOT_DIR", flags->dirs, "account or Organization snapshot directories");
-  c.app->add_flag("--live", flags->live, "collect from AWS first (credentials as the AWS CLI resolves them), then audit");
-  c.app->add_option("--keep-snapshot", flags->keep_snapshot, "with --live: collect into DIR and keep it (default: a private temporary directory, removed)");
+  c.app->add_option("SNAPSHOT_DIR", flags->dirs, "Account or Organization snapshot directories");
+  c.app->add_flag("--live", flags->live, "Collect from AWS first (credentials as the AWS CLI resolves them), then audit");
+  c.app->add_option("--keep-snapshot", flags->keep_snapshot, "With --live: collect into DIR and keep it (default: a private temporary directory, removed)");
   add_aws_flags(c.app, flags->aws, true);
   c.app->add_option("--config", flags->config, "rootguard.yaml: shared root mailboxes, phone, attestations");
   c.app->add_option("--format", flags->format, "text, json, csv, ocsf, asff, sarif or html")->default_str("text");
-  c.app->add_option("-o,--output", flags->output, "write the report to FILE instead of standard output");
-  c.app->add_option("--fail-on", flags->fail_on, "exit 1 when a check at or above this severity FAILs")->default_str("high");
-  c.app->add_option("--check", flags->checks, "run only these checks (comma-separated ids, e.g. R01,R02)");
-  c.app->add_option("--now", flags->now, "reference time for 'recent' root use (default: each credential report's GeneratedTime)");
+  c.app->add_option("-o,--output", flags->output, "Write the report to FILE instead of standard output");
+  c.app->add_option("--fail-on", flags->fail_on, "Exit 1 when a check at or above this severity FAILs")->default_str("high");
+  c.app->add_option("--check", flags->checks, "Run only these checks (comma-separated ids, e.g. R01,R02)");
+  c.app->add_option("--now", flags->now, "Reference time for 'recent' root use (default: each credential report's GeneratedTime)");
   c.run = [flags] { return run_audit(*flags); };
   return c;
 }

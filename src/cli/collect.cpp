@@ -16,7 +16,7 @@ Command register_collect(CLI::App& root) {
   Command c;
   c.app = root.add_subcommand("collect", "Collect an account or Organization snapshot from AWS, as the AWS CLI would");
   add_aws_flags(c.app, st->aws, true);
-  c.app->add_option("--out", st->out, "snapshot directory to write (files 0600, directories 0700)")->required();
+  c.app->add_option("--out", st->out, "Snapshot directory to write (files 0600, directories 0700)")->required();
   c.run = [st] {
     Diagnostics diag;
     int rc = run_collect(st->aws, st->out, diag);

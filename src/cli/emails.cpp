@@ -74,7 +74,7 @@ Command register_emails(CLI::App& root) {
   auto* plan = c.app->add_subcommand("plan", "Propose mailbox+<tag>@domain for every account, with the commands to apply it");
   plan->add_option("--mailbox", f->mailbox, "The shared mailbox, e.g. awsroot@example.com")->required();
   plan->add_option("--accounts", f->accounts, "aws organizations list-accounts --output json (pages merged)");
-  plan->add_flag("--live", f->live, "read the accounts from AWS Organizations (management or delegated admin credentials)");
+  plan->add_flag("--live", f->live, "Read the accounts from AWS Organizations (management or delegated admin credentials)");
   add_aws_flags(plan, f->aws, false);
   plan->add_option("--delimiter", f->delimiter, "Subaddress delimiter: + (default) or -");
   plan->add_option("--tag", f->tag, "Tag from the account name (default) or id");

@@ -47,11 +47,11 @@ Command register_timeline(CLI::App& root) {
   Command c;
   c.app = root.add_subcommand("timeline", "Forensic timeline of a root session or an account, grouped by session");
   c.app->add_option("PATH", f->paths, "CloudTrail files or directories (.json, .json.gz, JSON lines, '-')")->required();
-  c.app->add_option("--account", f->account, "only this account");
-  c.app->add_option("--from", f->from, std::string("from this time, inclusive (") + kTimeFlagForms + ")");
-  c.app->add_option("--to", f->to, std::string("to this time, exclusive (") + kTimeFlagForms + ")");
-  c.app->add_option("--session", f->session, "only this session: access key id or source IP");
-  c.app->add_flag("--root", f->root_only, "only root events (and the AssumeRoot calls behind them)");
+  c.app->add_option("--account", f->account, "Only this account");
+  c.app->add_option("--from", f->from, std::string("From this time, inclusive (") + kTimeFlagForms + ")");
+  c.app->add_option("--to", f->to, std::string("To this time, exclusive (") + kTimeFlagForms + ")");
+  c.app->add_option("--session", f->session, "Only this session: access key id or source IP");
+  c.app->add_flag("--root", f->root_only, "Only root events (and the AssumeRoot calls behind them)");
   c.app->add_option("--format", f->format, "text|jsonl|html")->check(CLI::IsMember({"text", "jsonl", "html"}));
   c.run = [f] { return run_timeline(*f); };
   return c;

@@ -398,11 +398,11 @@ Command register_watch(CLI::App& root) {
   auto f = std::make_shared<WatchFlags>();
   Command c;
   c.app = root.add_subcommand("watch", "Follow a directory of CloudTrail logs: scan each new file once, alert, open cases");
-  c.app->add_option("DIR", f->dir, "the directory CloudTrail files arrive in (followed recursively), s3://BUCKET/PREFIX, or sqs://QUEUE_URL "
+  c.app->add_option("DIR", f->dir, "The directory CloudTrail files arrive in (followed recursively), s3://BUCKET/PREFIX, or sqs://QUEUE_URL "
                     "(S3 object notifications, raw or through SNS)")
       ->required();
   c.app->add_option("--lookback", f->lookback,
-                    "days of CloudTrail's key layout listed at each poll: s3:// (default 48h), or a local copy of a "
+                    "Days of CloudTrail's key layout listed at each poll: s3:// (default 48h), or a local copy of a "
                     "trail bucket (default: all)");
   c.app->add_option("--visibility", f->visibility,
                     "sqs://: how long a message stays invisible to other workers, renewed while it is worked on (default 5m)");
@@ -411,13 +411,13 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs:// and sns: send AWS requests to this URL");
   f->state.add_to(c.app);
   c.app->add_option("--sink", f->sinks,
-                    "where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
+                    "Where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
                     "smtp://..., sns:TOPIC_ARN");
   add_rule_flags(c.app, f->rules);
-  c.app->add_option("--interval", f->interval, "rescan and health-line interval (default 60s)");
-  c.app->add_option("--settle", f->settle, "a file unchanged this long is complete (default 5s)");
-  c.app->add_option("--case-min-severity", f->case_min, "findings at or above this open or join a case (default high)");
-  c.app->add_flag("--once", f->once, "one pass (scan what is settled, deliver what is due), then exit");
+  c.app->add_option("--interval", f->interval, "Rescan and health-line interval (default 60s)");
+  c.app->add_option("--settle", f->settle, "A file unchanged this long is complete (default 5s)");
+  c.app->add_option("--case-min-severity", f->case_min, "Findings at or above this open or join a case (default high)");
+  c.app->add_flag("--once", f->once, "One pass (scan what is settled, deliver what is due), then exit");
   c.app->add_option("--profile", f->aws.profile, "s3:// and sns: AWS CLI profile");
   c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)");
   c.run = [f] { return run_watch(*f); };
