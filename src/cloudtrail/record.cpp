@@ -159,4 +159,11 @@ Result<Kind> RecordParser::parse(std::string_view text, Kind kind, simdjson::dom
   return kind;
 }
 
+void NoIdentityCount::report(Framer& framer) const {
+  if (count_ == 0) return;
+  framer.error(offset_, line_,
+               count_ == 1 ? std::string(kNoUserIdentity)
+                           : "events without userIdentity skipped: " + std::to_string(count_) + " in this file, the first here");
+}
+
 }  // namespace rg::cloudtrail

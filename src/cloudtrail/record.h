@@ -38,9 +38,25 @@ enum class Kind : std::uint8_t { Event, EventBridge, Lookup, LogEvent, LogEnvelo
 // bare events; other containers are searched for the envelope keys).
 Kind sniff(const RawRecord& r);
 
-// The error text parse() returns for an event without userIdentity (the engine reports these
-// once per file, with their count: anonymised exports strip the field from every event).
+// The error text parse() returns for an event without userIdentity (reported once per file,
+// with their count: anonymised exports strip the field from every event).
 inline constexpr std::string_view kNoUserIdentity = "event without userIdentity, skipped";
+
+// The events of one file that parse() refused for want of userIdentity: counted as they come,
+// and told in one line when the file ends, at the first one's place.
+class NoIdentityCount {
+ public:
+  void add(const RawRecord& r) {
+    if (count_++ == 0) {
+      offset_ = r.offset;
+      line_ = r.line;
+    }
+  }
+  void report(Framer& framer) const;  // after the file's run: one error line, if any
+
+ private:
+  std::uint64_t count_ = 0, offset_ = 0, line_ = 0;
+};
 
 class RecordParser {
  public:

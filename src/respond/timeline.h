@@ -24,6 +24,9 @@ struct TimelineOptions {
   std::optional<std::int64_t> to_ms;    // eventTime < to
   std::string session;                  // only this session: an access key id or a source IP
   bool root_only = false;               // only root events (and the AssumeRoot calls that lead to them)
+  // Records that cannot be shown are passed over unparsed, by a byte-level test of one of the
+  // above (scan/prefilter.h); false parses every record (for checking it).
+  bool prefilter = true;
 };
 
 struct TimelineEvent {

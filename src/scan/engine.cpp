@@ -349,7 +349,7 @@ class Worker {
     Container first_container = Container::TopValue;
     Kind first_kind = Kind::Event;
     std::uint64_t events = 0;  // a record holds one, a CloudWatch Logs envelope a batch, a digest none
-    std::uint64_t no_identity = 0, no_identity_offset = 0, no_identity_line = 0;
+    cloudtrail::NoIdentityCount no_identity;
     const Options& o = sh_.opts;
     bool was_first = false;
     std::uint64_t seq = 0;
@@ -369,14 +369,8 @@ class Worker {
       simdjson::dom::element ev;
       auto kr = parser_.parse(text, k, ev);
       if (!kr) {
-        if (kr.error().what == cloudtrail::kNoUserIdentity) {
-          if (no_identity++ == 0) {
-            no_identity_offset = r.offset;
-            no_identity_line = r.line;
-          }
-        } else {
-          framer.error(r.offset, r.line, kr.error().what);
-        }
+        if (kr.error().what == cloudtrail::kNoUserIdentity) no_identity.add(r);
+        else framer.error(r.offset, r.line, kr.error().what);
         return true;
       }
       if (*kr == Kind::Digest) {  // not an event after all
@@ -464,12 +458,7 @@ class Worker {
       framer.run(counted, on_record);
     }
 
-    if (no_identity > 0) {
-      framer.error(no_identity_offset, no_identity_line,
-                   no_identity == 1 ? std::string(cloudtrail::kNoUserIdentity)
-                                    : "events without userIdentity skipped: " + std::to_string(no_identity) +
-                                          " in this file, the first here");
-    }
+    no_identity.report(framer);
     const cloudtrail::FramerStats& st = framer.stats();
     rep.gzip = dec.gzip();
     rep.bytes_in = dec.bytes_in();
