@@ -96,6 +96,16 @@ def count_lines(path):
     return n
 
 
+def count_timeline_root(path):
+    """Root events in `rootguard timeline --root --format jsonl` (the AssumeRoot calls it brings in are not)."""
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            if b'"identity_type":"Root"' in line:
+                n += 1
+    return n
+
+
 def count_bench_rule(path):
     """Findings of the benchmark rule in rootguard's jsonl output (other rules' lines are skipped)."""
     n = 0
@@ -204,6 +214,10 @@ def main():
             only = [rg, "scan", "--format", "jsonl", "--no-builtin", "--rules", args.rules]
             tools += [Tool("rootguard-j1-rootrule", "rootguard scan -j1, root rule only",
                            only[:2] + ["-j1"] + only[2:] + [logs], count_bench_rule)]
+        if "--no-prefilter" in subprocess.run([rg, "timeline", "--help"], capture_output=True, text=True).stdout:
+            # the forensic timeline of every root event (one thread), as jq's select builds it
+            tools += [Tool("rootguard-timeline", "rootguard timeline --root",
+                           [rg, "timeline", "--root", "--format", "jsonl", logs], count_timeline_root)]
     else:
         skipped.append("rootguard (scan engine not available)")
     jq_filter = '.Records[] | select(.userIdentity.type=="Root")'
