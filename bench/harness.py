@@ -214,10 +214,11 @@ def main():
             only = [rg, "scan", "--format", "jsonl", "--no-builtin", "--rules", args.rules]
             tools += [Tool("rootguard-j1-rootrule", "rootguard scan -j1, root rule only",
                            only[:2] + ["-j1"] + only[2:] + [logs], count_bench_rule)]
-        if "--no-prefilter" in subprocess.run([rg, "timeline", "--help"], capture_output=True, text=True).stdout:
-            # the forensic timeline of every root event (one thread), as jq's select builds it
-            tools += [Tool("rootguard-timeline", "rootguard timeline --root",
-                           [rg, "timeline", "--root", "--format", "jsonl", logs], count_timeline_root)]
+        if "--jobs" in subprocess.run([rg, "timeline", "--help"], capture_output=True, text=True).stdout:
+            # the forensic timeline of every root event, as jq's select builds it
+            tools += [Tool(f"rootguard-timeline-j{j}", f"rootguard timeline --root -j{j}",
+                           [rg, "timeline", "--root", f"-j{j}", "--format", "jsonl", logs], count_timeline_root)
+                      for j in (1, 2)]
     else:
         skipped.append("rootguard (scan engine not available)")
     jq_filter = '.Records[] | select(.userIdentity.type=="Root")'

@@ -17,6 +17,7 @@ struct TimelineFlags {
   std::vector<std::string> paths;
   std::string account, from, to, session, format = "text";
   bool root_only = false, no_prefilter = false;
+  unsigned jobs = 0;
 };
 
 int run_timeline(const TimelineFlags& f) {
@@ -25,6 +26,7 @@ int run_timeline(const TimelineFlags& f) {
   o.session = f.session;
   o.root_only = f.root_only;
   o.prefilter = !f.no_prefilter;
+  o.jobs = f.jobs;
   if (!read_time_flag("--from", f.from, o.from_ms) || !read_time_flag("--to", f.to, o.to_ms)) return kExitError;
   Diagnostics diag;
   // A copy of a trail bucket is walked only on the window's days; not by --account, whose
@@ -53,6 +55,7 @@ Command register_timeline(CLI::App& root) {
   c.app->add_option("--to", f->to, std::string("To this time, exclusive (") + kTimeFlagForms + ")");
   c.app->add_option("--session", f->session, "Only this session: access key id or source IP");
   c.app->add_flag("--root", f->root_only, "Only root events (and the AssumeRoot calls behind them)");
+  c.app->add_option("-j,--jobs", f->jobs, "Files read in parallel (default: one per CPU)");
   c.app->add_flag("--no-prefilter", f->no_prefilter, "Parse every record (slower; for checking the prefilter)");
   c.app->add_option("--format", f->format, "text|jsonl|html")->check(CLI::IsMember({"text", "jsonl", "html"}));
   c.run = [f] { return run_timeline(*f); };

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <iterator>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "cloudtrail/framing.h"
@@ -95,89 +99,115 @@ std::string classify_action(std::string_view source, std::string_view name, bool
 }
 
 Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, Diagnostics& diag) {
-  std::vector<TimelineEvent> all;
-  cloudtrail::RecordParser parser;
   const std::shared_ptr<const scan::Prefilter> prefilter = prefilter_for(opts);
-  const std::unique_ptr<scan::Prefilter::Scratch> scratch = prefilter->make_scratch();
-  // The events of one input onto `all`.
-  auto read_source = [&](const io::Source& src) {
-    auto raw = src.open();
-    if (!raw.ok()) {
-      diag.error(raw.error());
-      return;
+  // Files are read in parallel, each taken from the stream by the first worker free; each
+  // worker keeps its events apart, and they are put in one order (time, event id, where read)
+  // before anything depends on their order.
+  const unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::mutex stream_mu;
+  bool stream_ended = false;
+  auto next_source = [&]() -> std::optional<io::Source> {
+    std::lock_guard<std::mutex> lock(stream_mu);
+    std::vector<io::Source> one;
+    if (stream_ended || sources.next(one, 1) != 1) {
+      stream_ended = true;
+      return std::nullopt;
     }
-    io::Decoder dec(std::move(*raw), src.name);
-    // Errors as scan tells them: up to 20 lines a file, events without userIdentity in one.
-    cloudtrail::Framer framer(src.name, diag);
-    cloudtrail::NoIdentityCount no_identity;
-    // One event of record `r` onto the timeline.
-    auto add_event = [&](const cloudtrail::RawRecord& r, cloudtrail::Kind kind, std::string_view text) {
-      element e;
-      auto k = parser.parse(text, kind, e);
-      if (!k.ok()) {
-        if (k.error().what == cloudtrail::kNoUserIdentity) no_identity.add(r);
-        else framer.error(r.offset, r.line, k.error().what);
-        return true;
+    return std::move(one.front());
+  };
+  std::vector<std::vector<TimelineEvent>> found(jobs);
+  auto work = [&](std::vector<TimelineEvent>& all) {
+    cloudtrail::RecordParser parser;
+    const std::unique_ptr<scan::Prefilter::Scratch> scratch = prefilter->make_scratch();
+    // The events of one input onto `all`.
+    auto read_source = [&](const io::Source& src) {
+      auto raw = src.open();
+      if (!raw.ok()) {
+        diag.error(raw.error());
+        return;
       }
-      if (*k == cloudtrail::Kind::Digest) return true;
-      TimelineEvent ev;
-      ev.time = str_at(e, {"eventTime"});
-      ev.time_ms = parse_iso8601_ms(ev.time).value_or(0);
-      if (opts.from_ms && ev.time_ms < *opts.from_ms) return true;
-      if (opts.to_ms && ev.time_ms >= *opts.to_ms) return true;
-      // What the options test first: only the events shown, and the AssumeRoot calls that
-      // may begin a shown session, are kept (so memory follows the output, not the input).
-      ev.name = str_at(e, {"eventName"});
-      ev.account = str_at(e, {"recipientAccountId"});
-      if (ev.account.empty()) ev.account = str_at(e, {"userIdentity", "accountId"});
-      ev.identity_type = str_at(e, {"userIdentity", "type"});
-      ev.access_key = str_at(e, {"userIdentity", "accessKeyId"});
-      ev.source_ip = str_at(e, {"sourceIPAddress"});
-      if (ev.name == "AssumeRoot") {
-        ev.issued_key = str_at(e, {"responseElements", "credentials", "accessKeyId"});
-        ev.target = str_at(e, {"requestParameters", "targetPrincipal"});
-        ev.task_policy = str_at(e, {"requestParameters", "taskPolicyArn", "arn"});
-      }
-      if (!wanted(ev, opts) && ev.issued_key.empty()) return true;
-      ev.event_id = str_at(e, {"eventID"});
-      ev.source = str_at(e, {"eventSource"});
-      ev.region = str_at(e, {"awsRegion"});
-      ev.principal = str_at(e, {"userIdentity", "arn"});
-      if (ev.principal.empty()) ev.principal = ev.identity_type;
-      ev.user_agent = str_at(e, {"userAgent"});
-      bool ro = false;
-      element rov;
-      if (!e["readOnly"].get(rov)) {
-        std::string_view s;
-        if (rov.get_bool().get(ro) != simdjson::SUCCESS && !rov.get_string().get(s)) ro = iequals(s, "true");
-      }
-      ev.action = classify_action(ev.source, ev.name, ro);
-      ev.error = str_at(e, {"errorCode"});
-      if (ev.error.empty()) ev.error = str_at(e, {"errorMessage"});
-      std::string outcome = str_at(e, {"responseElements", ev.name});
-      if (ev.error.empty() && iequals(outcome, "Failure")) ev.error = "Failure";
-      ev.failed = !ev.error.empty();
-      ev.input = src.name + ":" + std::to_string(r.container == cloudtrail::Container::TopValue && r.line ? r.line : r.offset);
-      all.push_back(std::move(ev));
-      return true;
-    };
-    framer.run(dec, [&](const cloudtrail::RawRecord& r) {
-      const cloudtrail::Kind kind = cloudtrail::sniff(r);
-      return parser.for_each_event(r, kind, [&](std::string_view text, std::string_view why) {
-        if (!why.empty()) {
-          framer.error(r.offset, r.line, std::string(why));
+      io::Decoder dec(std::move(*raw), src.name);
+      // Errors as scan tells them: up to 20 lines a file, events without userIdentity in one.
+      cloudtrail::Framer framer(src.name, diag);
+      cloudtrail::NoIdentityCount no_identity;
+      // One event of record `r` onto the timeline.
+      auto add_event = [&](const cloudtrail::RawRecord& r, cloudtrail::Kind kind, std::string_view text) {
+        element e;
+        auto k = parser.parse(text, kind, e);
+        if (!k.ok()) {
+          if (k.error().what == cloudtrail::kNoUserIdentity) no_identity.add(r);
+          else framer.error(r.offset, r.line, k.error().what);
           return true;
         }
-        if (!prefilter->maybe(text, *scratch)) return true;
-        return add_event(r, kind, text);
+        if (*k == cloudtrail::Kind::Digest) return true;
+        TimelineEvent ev;
+        ev.time = str_at(e, {"eventTime"});
+        ev.time_ms = parse_iso8601_ms(ev.time).value_or(0);
+        if (opts.from_ms && ev.time_ms < *opts.from_ms) return true;
+        if (opts.to_ms && ev.time_ms >= *opts.to_ms) return true;
+        // What the options test first: only the events shown, and the AssumeRoot calls that
+        // may begin a shown session, are kept (so memory follows the output, not the input).
+        ev.name = str_at(e, {"eventName"});
+        ev.account = str_at(e, {"recipientAccountId"});
+        if (ev.account.empty()) ev.account = str_at(e, {"userIdentity", "accountId"});
+        ev.identity_type = str_at(e, {"userIdentity", "type"});
+        ev.access_key = str_at(e, {"userIdentity", "accessKeyId"});
+        ev.source_ip = str_at(e, {"sourceIPAddress"});
+        if (ev.name == "AssumeRoot") {
+          ev.issued_key = str_at(e, {"responseElements", "credentials", "accessKeyId"});
+          ev.target = str_at(e, {"requestParameters", "targetPrincipal"});
+          ev.task_policy = str_at(e, {"requestParameters", "taskPolicyArn", "arn"});
+        }
+        if (!wanted(ev, opts) && ev.issued_key.empty()) return true;
+        ev.event_id = str_at(e, {"eventID"});
+        ev.source = str_at(e, {"eventSource"});
+        ev.region = str_at(e, {"awsRegion"});
+        ev.principal = str_at(e, {"userIdentity", "arn"});
+        if (ev.principal.empty()) ev.principal = ev.identity_type;
+        ev.user_agent = str_at(e, {"userAgent"});
+        bool ro = false;
+        element rov;
+        if (!e["readOnly"].get(rov)) {
+          std::string_view s;
+          if (rov.get_bool().get(ro) != simdjson::SUCCESS && !rov.get_string().get(s)) ro = iequals(s, "true");
+        }
+        ev.action = classify_action(ev.source, ev.name, ro);
+        ev.error = str_at(e, {"errorCode"});
+        if (ev.error.empty()) ev.error = str_at(e, {"errorMessage"});
+        std::string outcome = str_at(e, {"responseElements", ev.name});
+        if (ev.error.empty() && iequals(outcome, "Failure")) ev.error = "Failure";
+        ev.failed = !ev.error.empty();
+        ev.input = src.name + ":" +
+                   std::to_string(r.container == cloudtrail::Container::TopValue && r.line ? r.line : r.offset);
+        all.push_back(std::move(ev));
+        return true;
+      };
+      framer.run(dec, [&](const cloudtrail::RawRecord& r) {
+        const cloudtrail::Kind kind = cloudtrail::sniff(r);
+        return parser.for_each_event(r, kind, [&](std::string_view text, std::string_view why) {
+          if (!why.empty()) {
+            framer.error(r.offset, r.line, std::string(why));
+            return true;
+          }
+          if (!prefilter->maybe(text, *scratch)) return true;
+          return add_event(r, kind, text);
+        });
       });
-    });
-    no_identity.report(framer);
+      no_identity.report(framer);
+    };
+    while (std::optional<io::Source> src = next_source()) read_source(*src);
   };
-  io::for_each_source(sources, [&](const io::Source& src) {
-    read_source(src);
-    return true;
-  });
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(work, std::ref(found[j]));
+  work(found[0]);
+  for (std::thread& th : threads) th.join();
+  std::vector<TimelineEvent> all;
+  for (auto& part : found) std::move(part.begin(), part.end(), std::back_inserter(all));
+  found.clear();
+  const auto in_order = [](const TimelineEvent& a, const TimelineEvent& b) {
+    return std::tie(a.time_ms, a.event_id, a.input) < std::tie(b.time_ms, b.event_id, b.input);
+  };
+  std::sort(all.begin(), all.end(), in_order);
   // AssumeRoot issuances: issued key -> the call.
   std::map<std::string, const TimelineEvent*> issued;
   for (const auto& ev : all)
@@ -197,9 +227,7 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
   for (const auto& ev : all)
     if (!ev.issued_key.empty() && keep_assume.count(ev.event_id) && shown_ids.insert(ev.event_id).second)
       t.events.push_back(ev);
-  std::sort(t.events.begin(), t.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
-    return std::tie(a.time_ms, a.event_id) < std::tie(b.time_ms, b.event_id);
-  });
+  std::sort(t.events.begin(), t.events.end(), in_order);
   std::map<std::string, std::size_t> by_key;
   for (std::size_t i = 0; i < t.events.size(); ++i) {
     const TimelineEvent& ev = t.events[i];

@@ -27,6 +27,7 @@ struct TimelineOptions {
   // Records that cannot be shown are passed over unparsed, by a byte-level test of one of the
   // above (scan/prefilter.h); false parses every record (for checking it).
   bool prefilter = true;
+  unsigned jobs = 0;  // files read in parallel; 0: one per CPU
 };
 
 struct TimelineEvent {

@@ -164,5 +164,23 @@ TEST(Timeline, EventsWithoutIdentityAreToldInOneLine) {
   EXPECT_NE(r.err.find("export.jsonl: line 1: events without userIdentity skipped: 50 in this file"), std::string::npos) << r.err;
 }
 
+// Files are read in parallel; the timeline is the same whatever the number of workers, the
+// same event delivered twice (two files) included: shown twice, in the order of where it was read.
+TEST(Timeline, TheSameWhateverTheNumberOfWorkers) {
+  rg::test::TempDir d;
+  for (int i = 0; i < 12; ++i) rg::test::write_file(d / ("trail-" + std::to_string(i) + ".json"), kTrail);
+  std::string first;
+  for (const char* jobs : {"1", "2", "5"}) {
+    auto r = rg::test::run_rootguard({"timeline", d.path().string(), "-j", jobs, "--format", "jsonl"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 36) << r.out;
+    if (first.empty()) first = r.out;
+    EXPECT_EQ(r.out, first) << "-j " << jobs;
+  }
+  const std::size_t a = first.find("trail-0.json"), b = first.find("trail-1.json"), c = first.find("trail-10.json");
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c) << "ties in time and event id go by where they were read (file, then place)";
+}
+
 }  // namespace
 }  // namespace rg::respond
