@@ -116,9 +116,12 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
     return std::move(one.front());
   };
   std::vector<std::vector<TimelineEvent>> found(jobs);
-  auto work = [&](std::vector<TimelineEvent>& all) {
+  std::vector<std::unique_ptr<scan::Prefilter::Scratch>> scratches;  // made here, one a worker
+  for (unsigned j = 0; j < jobs; ++j) scratches.push_back(prefilter->make_scratch());
+  auto work = [&](unsigned worker) {
+    std::vector<TimelineEvent>& all = found[worker];
     cloudtrail::RecordParser parser;
-    const std::unique_ptr<scan::Prefilter::Scratch> scratch = prefilter->make_scratch();
+    scan::Prefilter::Scratch* const scratch = scratches[worker].get();
     // The events of one input onto `all`.
     auto read_source = [&](const io::Source& src) {
       auto raw = src.open();
@@ -198,8 +201,8 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
     while (std::optional<io::Source> src = next_source()) read_source(*src);
   };
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(work, std::ref(found[j]));
-  work(found[0]);
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(work, j);
+  work(0);
   for (std::thread& th : threads) th.join();
   std::vector<TimelineEvent> all;
   for (auto& part : found) std::move(part.begin(), part.end(), std::back_inserter(all));
