@@ -147,7 +147,6 @@ Status RunFile::pack() {
     return ok_status();
   }
   std::size_t n = raw;  // what is written: the records as they are, or compressed if smaller
-  bool packed = false;
   if (!place_ || !place_->take_plain(raw)) {
     if (!zstd_) zstd_.reset(ZSTD_createCCtx());
     if (!zstd_) return abandon(make_error(ErrorKind::Io, name_, "cannot compress a temporary file's block: out of memory"));
@@ -160,10 +159,9 @@ Status RunFile::pack() {
       std::memcpy(out_.data() + block_at_ + kBlockHeader, zbuf_.data(), z);
       out_.resize(block_at_ + kBlockHeader + z);
       n = z;
-      packed = true;
     }
   }
-  const std::uint32_t sizes[2] = {static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(raw) | (packed ? kPacked : 0)};
+  const std::uint32_t sizes[2] = {static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(raw) | (n < raw ? kPacked : 0)};
   std::memcpy(out_.data() + block_at_, sizes, kBlockHeader);
   if (out_.size() >= kWriteBlock) return flush();
   return ok_status();
@@ -216,26 +214,24 @@ Status RunReader::next_block() {
     if (packed != raw) return damaged("a spilled block is damaged");
     buf_.resize(raw);
     if (auto st = run_.file->read(at_ + kBlockHeader, buf_.data(), raw); !st) return st;
-    pos_ = 0;
-    at_ += kBlockHeader + packed;
-    return ok_status();
+  } else {
+    // The compressed block is read into a buffer of the thread's, shared by its readers (a
+    // merge reads many runs at once), and decompressed with the thread's context.
+    struct Scratch {
+      std::string packed;
+      ZSTD_DCtx* ctx = ZSTD_createDCtx();
+      ~Scratch() { ZSTD_freeDCtx(ctx); }
+    };
+    thread_local Scratch scratch;
+    if (!scratch.ctx) return make_error(ErrorKind::Io, run_.file->name(), "cannot read a temporary file back: out of memory");
+    scratch.packed.resize(packed);
+    if (auto st = run_.file->read(at_ + kBlockHeader, scratch.packed.data(), packed); !st) return st;
+    // The block's own header must hold the size written beside it before that much is made.
+    if (ZSTD_getFrameContentSize(scratch.packed.data(), packed) != raw) return damaged("a spilled block is damaged");
+    buf_.resize(raw);
+    const std::size_t n = ZSTD_decompressDCtx(scratch.ctx, buf_.data(), raw, scratch.packed.data(), packed);
+    if (ZSTD_isError(n) || n != raw) return damaged("a spilled block is damaged");
   }
-  // The compressed block is read into a buffer of the thread's, shared by its readers (a
-  // merge reads many runs at once), and decompressed with the thread's context.
-  struct Scratch {
-    std::string packed;
-    ZSTD_DCtx* ctx = ZSTD_createDCtx();
-    ~Scratch() { ZSTD_freeDCtx(ctx); }
-  };
-  thread_local Scratch scratch;
-  if (!scratch.ctx) return make_error(ErrorKind::Io, run_.file->name(), "cannot read a temporary file back: out of memory");
-  scratch.packed.resize(packed);
-  if (auto st = run_.file->read(at_ + kBlockHeader, scratch.packed.data(), packed); !st) return st;
-  // The block's own header must hold the size written beside it before that much is made.
-  if (ZSTD_getFrameContentSize(scratch.packed.data(), packed) != raw) return damaged("a spilled block is damaged");
-  buf_.resize(raw);
-  const std::size_t n = ZSTD_decompressDCtx(scratch.ctx, buf_.data(), raw, scratch.packed.data(), packed);
-  if (ZSTD_isError(n) || n != raw) return damaged("a spilled block is damaged");
   pos_ = 0;
   at_ += kBlockHeader + packed;
   return ok_status();
