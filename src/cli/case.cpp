@@ -1,5 +1,6 @@
 // rootguard case: list, show and work incident cases (respond/cases.h).
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -70,20 +71,34 @@ int run_case(const std::string& verb, const CaseFlags& f) {
     return kExitClean;
   }
   if (verb == "import") {
-    std::ifstream in(f.file);
+    std::error_code ec;
+    if (std::filesystem::is_directory(f.file, ec)) return fail(make_error(ErrorKind::Io, f.file, "is a directory, not an alerts file"));
+    std::ifstream in(f.file, std::ios::binary);
     if (!in) return fail(make_error(ErrorKind::Io, f.file, "cannot read"));
     Diagnostics diag;
+    constexpr std::size_t kShown = 20;  // error lines told, as scan tells a file's
+    std::size_t bad = 0;
     std::string line;
-    int n = 0, filed = 0;
+    int n = 0, filed = 0, known = 0, below = 0;
     while (std::getline(in, line)) {
       ++n;
       if (line.empty()) continue;
       auto a = respond::alert_from_json(line);
       if (!a.ok()) {
-        diag.error(ErrorKind::Corrupt, f.file + ":" + std::to_string(n), a.error().what);
+        if (++bad <= kShown) diag.error(ErrorKind::Corrupt, f.file + ":" + std::to_string(n), a.error().what);
+        continue;
+      }
+      if (a->finding.severity < policy.min_severity) {
+        ++below;
         continue;
       }
       auto id = (**store).transaction([&]() -> Status {
+        auto had = (**store).case_of_alert(a->key);
+        if (!had.ok()) return had.error();
+        if (had->has_value()) {
+          ++known;
+          return ok_status();
+        }
         auto r = book.file(a->finding, a->key, now, who);
         if (!r.ok()) return r.error();
         filed += *r > 0;
@@ -91,7 +106,12 @@ int run_case(const std::string& verb, const CaseFlags& f) {
       });
       if (!id.ok()) return fail(id.error());
     }
-    std::printf("%d findings filed into cases\n", filed);
+    if (in.bad()) diag.error(ErrorKind::Io, f.file + ":" + std::to_string(n + 1), "read failed; the lines before it were filed");
+    if (bad > kShown)
+      diag.errors(bad - kShown, ErrorKind::Corrupt, f.file,
+                  Diagnostics::more_errors(bad - kShown, kShown, "the other lines were filed"));
+    std::printf("%d findings filed into cases (%d filed before, %d below %s)\n", filed, known, below,
+                std::string(to_string(policy.min_severity)).c_str());
     return diag.error_count() ? kExitError : kExitClean;
   }
   if (verb == "advance") st = book.advance(f.id, who, f.note, now);

@@ -19,8 +19,8 @@ struct StateFlags {
   std::string store_spec;
 
   void add_to(CLI::App* app) {
-    app->add_option("--state", state_dir, "state directory (default: $XDG_STATE_HOME/rootguard)");
-    app->add_option("--store", store_spec, "state store: sqlite:PATH or postgresql://user@host:port/db (instead of --state)");
+    app->add_option("--state", state_dir, "State directory (default: $XDG_STATE_HOME/rootguard)");
+    app->add_option("--store", store_spec, "State store: sqlite:PATH or postgresql://user@host:port/db (instead of --state)");
   }
   std::string spec() const {
     if (!store_spec.empty()) return store_spec;

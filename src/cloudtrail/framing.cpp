@@ -187,8 +187,7 @@ void Framer::finish() {
   if (stats_.errors > opts_.max_errors) {
     const std::uint32_t more = stats_.errors - opts_.max_errors;
     diag_.errors(more, ErrorKind::Corrupt, name_,
-                 std::to_string(more) + " more errors in this file, not shown (the first " +
-                     std::to_string(opts_.max_errors) + " are above); the rest of it was scanned");
+                 Diagnostics::more_errors(more, opts_.max_errors, "the rest of it was scanned"));
   }
 }
 

@@ -18,6 +18,11 @@ Diagnostics::Printer Diagnostics::silent() {
   return [](Level, const std::string&) {};
 }
 
+std::string Diagnostics::more_errors(std::size_t more, std::size_t shown, const std::string& rest) {
+  return std::to_string(more) + " more errors in this file, not shown (the first " + std::to_string(shown) +
+         " are above); " + rest;
+}
+
 void Diagnostics::emit(Level level, std::string line, std::size_t count) {
   line = redact_secrets(line);
   for (char& c : line)

@@ -43,6 +43,10 @@ class Diagnostics {
   // A printer that discards everything (library callers that only want counts).
   static Printer silent();
 
+  // The line told once for a file's errors past the first `shown`: "N more errors in this
+  // file, not shown (the first S are above); <rest>".
+  static std::string more_errors(std::size_t more, std::size_t shown, const std::string& rest);
+
  private:
   void emit(Level level, std::string line, std::size_t count = 1);
   mutable std::mutex mu_;

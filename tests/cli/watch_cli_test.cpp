@@ -177,6 +177,64 @@ TEST(WatchCli, TwoWatchersShareOnePostgresStore) {
   EXPECT_EQ(bad.err.find("s3cret"), std::string::npos) << bad.err;
 }
 
+// The lines of `text`, without the empty one after its last newline.
+std::vector<std::string> split_lines(const std::string& text) {
+  auto v = split(text, '\n');
+  if (!v.empty() && v.back().empty()) v.pop_back();
+  return v;
+}
+
+// `case import` files a file sink's alerts into another store's cases: each alert once, bad
+// lines told (the first 20, then one line for the rest) while the good ones are still filed,
+// and a directory given by mistake is an error, never "0 findings filed".
+TEST(WatchCli, CaseImportFilesTheAlertsOfAFileSink) {
+  TempDir t;
+  fs::path logs = t / "logs";
+  fs::create_directories(logs);
+  for (int n = 0; n < 2; ++n) drop_file(logs, n);
+  auto w = run_rootguard({"watch", logs.string(), "--state", (t / "w").string(), "--sink",
+                          "file:" + (t / "a.jsonl").string(), "--settle", "0s", "--once"});
+  ASSERT_EQ(w.status, 0) << w.err;
+  const std::string alerts = read_file(t / "a.jsonl");
+  const auto keys = alert_keys(alerts);
+  ASSERT_GT(keys.size(), 2u);
+  const std::string st = (t / "cases").string();
+  std::size_t high = 0, all = split_lines(alerts).size();
+  for (const auto& line : split_lines(alerts))
+    high += line.find("\"severity\":\"critical\"") != std::string::npos ||
+            line.find("\"severity\":\"high\"") != std::string::npos;
+  ASSERT_GT(high, 0u);
+  ASSERT_LT(high, all);
+  const std::string below = std::to_string(all - high) + " below high)\n";
+
+  auto first = run_rootguard({"case", "--state", st, "import", (t / "a.jsonl").string()});
+  EXPECT_EQ(first.status, 0) << first.err;
+  EXPECT_EQ(first.out, std::to_string(high) + " findings filed into cases (0 filed before, " + below);
+  auto again = run_rootguard({"case", "--state", st, "import", (t / "a.jsonl").string()});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(again.out, "0 findings filed into cases (" + std::to_string(high) + " filed before, " + below);
+
+  // 30 bad lines, then the alerts again under new keys: 21 error lines, every alert filed.
+  std::string mixed;
+  for (int i = 0; i < 30; ++i) mixed += "{\"not\": \"an alert\"}\n";
+  mixed += std::regex_replace(alerts, std::regex(R"re("key":")re"), "\"key\":\"copy-");
+  write_file(t / "mixed.jsonl", mixed);
+  auto m = run_rootguard({"case", "--state", st, "import", (t / "mixed.jsonl").string()});
+  EXPECT_EQ(m.status, 2);
+  EXPECT_EQ(m.out, std::to_string(high) + " findings filed into cases (0 filed before, " + below);
+  const auto err = split_lines(m.err);
+  ASSERT_EQ(err.size(), 21u) << m.err;
+  EXPECT_NE(err[0].find("mixed.jsonl:1: "), std::string::npos) << err[0];
+  EXPECT_NE(err[19].find("mixed.jsonl:20: "), std::string::npos) << err[19];
+  EXPECT_NE(err[20].find("10 more errors in this file, not shown (the first 20 are above)"), std::string::npos)
+      << err[20];
+
+  auto dir = run_rootguard({"case", "--state", st, "import", logs.string()});
+  EXPECT_EQ(dir.status, 2);
+  EXPECT_EQ(dir.out, "");
+  EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
+}
+
 TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
   TempDir t;
   fs::path logs = t / "logs";
