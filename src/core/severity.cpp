@@ -29,4 +29,17 @@ Severity raise(Severity s) {
   return s == Severity::Critical ? s : static_cast<Severity>(static_cast<int>(s) + 1);
 }
 
+int ocsf_severity_id(Severity s) { return static_cast<int>(s) + 1; }
+
+const char* ocsf_severity_caption(Severity s) {
+  switch (s) {
+    case Severity::Info: return "Informational";
+    case Severity::Low: return "Low";
+    case Severity::Medium: return "Medium";
+    case Severity::High: return "High";
+    case Severity::Critical: return "Critical";
+  }
+  return "Unknown";
+}
+
 }  // namespace rg

@@ -15,5 +15,9 @@ std::string_view to_string(Severity s);
 std::optional<Severity> parse_severity(std::string_view s);
 // One step up (Critical stays Critical).
 Severity raise(Severity s);
+// OCSF's severity_id (1 Informational .. 5 Critical) and its caption ("Informational", "Low",
+// "Medium", "High", "Critical"), as every OCSF finding class spells them.
+int ocsf_severity_id(Severity s);
+const char* ocsf_severity_caption(Severity s);
 
 }  // namespace rg

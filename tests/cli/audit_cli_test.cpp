@@ -134,10 +134,22 @@ TEST(AuditCli, OcsfComplianceFindings) {
     EXPECT_EQ(f["class_uid"].get_int64().value(), 2003);
     EXPECT_EQ(f["type_uid"].get_int64().value(), 200301);
     EXPECT_EQ(std::string_view(f["cloud"]["provider"].get_string().value()), "AWS");
+    // R01 and R02 are critical: OCSF's id and caption, as scan's Detection Findings spell them
+    EXPECT_EQ(f["severity_id"].get_int64().value(), 5);
+    EXPECT_EQ(std::string_view(f["severity"].get_string().value()), "Critical");
     if (f["compliance"]["status_id"].get_int64().value() == 3) ++failed;
   }
   EXPECT_EQ(n, 8u);
   EXPECT_EQ(failed, 2u);  // dev R01, sandbox R02
+  auto high = run_rootguard({"audit", example(), "--format", "ocsf", "--check", "R07"});  // a high check
+  simdjson::dom::parser p2;
+  std::size_t highs = 0;
+  for (auto f : arr(parse(p2, high.out))) {
+    ++highs;
+    EXPECT_EQ(f["severity_id"].get_int64().value(), 4);
+    EXPECT_EQ(std::string_view(f["severity"].get_string().value()), "High");
+  }
+  EXPECT_GE(highs, 4u);  // one a member account at least
 }
 
 TEST(AuditCli, AsffReadyForBatchImport) {

@@ -5,17 +5,6 @@
 namespace rg::posture::report {
 namespace {
 
-int severity_id(Severity s) {
-  switch (s) {
-    case Severity::Info: return 1;
-    case Severity::Low: return 2;
-    case Severity::Medium: return 3;
-    case Severity::High: return 4;
-    case Severity::Critical: return 5;
-  }
-  return 0;
-}
-
 // compliance.status_id: 0 Unknown, 1 Pass, 2 Warning, 3 Fail, 99 Other.
 std::pair<int, const char*> compliance_status(FindingStatus s) {
   switch (s) {
@@ -51,7 +40,7 @@ class OcsfReport : public AuditReport {
       std::string uid = "rootguard-" + r.account + "-" + f.id + (f.resource.empty() ? "" : "-" + f.resource);
       out_ << (first_ ? "\n" : ",\n") << "{\"class_uid\": 2003, \"class_name\": \"Compliance Finding\", \"category_uid\": 2, "
            << "\"category_name\": \"Findings\", \"activity_id\": 1, \"activity_name\": \"Create\", \"type_uid\": 200301, "
-           << "\"severity_id\": " << severity_id(f.severity) << ", \"severity\": " << q(to_string(f.severity))
+           << "\"severity_id\": " << ocsf_severity_id(f.severity) << ", \"severity\": " << q(ocsf_severity_caption(f.severity))
            << ", \"status_id\": 1, \"status\": \"New\", \"time\": " << time_ << ", \"message\": " << q(f.reason)
            << ", \"metadata\": {\"version\": \"1.3.0\", \"product\": {\"name\": \"rootguard\", \"vendor_name\": \"rootguard\", "
            << "\"version\": " << q(RG_VERSION) << "}}"

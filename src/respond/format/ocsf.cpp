@@ -5,29 +5,6 @@
 
 namespace rg::respond::format {
 
-namespace {
-int severity_id(Severity s) {
-  switch (s) {
-    case Severity::Info: return 1;
-    case Severity::Low: return 2;
-    case Severity::Medium: return 3;
-    case Severity::High: return 4;
-    case Severity::Critical: return 5;
-  }
-  return 0;
-}
-const char* severity_caption(Severity s) {
-  switch (s) {
-    case Severity::Info: return "Informational";
-    case Severity::Low: return "Low";
-    case Severity::Medium: return "Medium";
-    case Severity::High: return "High";
-    case Severity::Critical: return "Critical";
-  }
-  return "Unknown";
-}
-}  // namespace
-
 std::string ocsf_line(const Finding& f, std::string_view product_version) {
   const EventRef& e = f.event;
   JsonOut j;
@@ -36,7 +13,7 @@ std::string ocsf_line(const Finding& f, std::string_view product_version) {
   j.key("category_uid").num(2).kv("category_name", "Findings");
   j.key("activity_id").num(1).kv("activity_name", "Create");
   j.key("type_uid").num(200401).kv("type_name", "Detection Finding: Create");
-  j.key("severity_id").num(severity_id(f.severity)).kv("severity", severity_caption(f.severity));
+  j.key("severity_id").num(ocsf_severity_id(f.severity)).kv("severity", ocsf_severity_caption(f.severity));
   j.key("status_id").num(1).kv("status", "New");
   j.key("is_alert").boolean(true);
   // the event's time, not the scan's: scanning the same logs twice gives the same output
