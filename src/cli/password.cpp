@@ -32,6 +32,9 @@ Command register_password(CLI::App& root) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
     harden::wipe(line);
+    if (opts->length < 20)
+      diag.warning("--length " + std::to_string(opts->length),
+                   "shorter than the 20 random characters the root-password practice asks for");
     std::fprintf(stderr,
                  "rootguard: %d characters from a %zu-character alphabet: %.1f bits of entropy.\n"
                  "rootguard: set it as the root password with MFA, then do not keep it: reset it by e-mail when needed.\n",

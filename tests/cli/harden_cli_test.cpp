@@ -131,6 +131,12 @@ TEST(PasswordCli, OnlyThePasswordOnStdout) {
 }
 
 TEST(PasswordCli, LengthOutsideAwsLimits) {
+  auto short_pw = run_rootguard({"password", "--length", "12"});  // allowed, with a warning
+  EXPECT_EQ(short_pw.status, 0) << short_pw.err;
+  EXPECT_EQ(short_pw.out.size(), 13u);
+  EXPECT_NE(short_pw.err.find("rootguard: warning: --length 12: shorter than the 20 random characters"),
+            std::string::npos) << short_pw.err;
+  EXPECT_EQ(run_rootguard({"password"}).err.find("warning"), std::string::npos);
   expect_one_error_line(run_rootguard({"password", "--length", "7"}), "8 to 128");
   expect_one_error_line(run_rootguard({"password", "--length", "129"}), "8 to 128");
 }
