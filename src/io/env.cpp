@@ -37,7 +37,7 @@ class FdReader : public Reader {
       if (errno == EINTR) continue;
       int e = errno;
       return make_error(e == EACCES || e == EPERM ? ErrorKind::Denied : ErrorKind::Io,
-                        name_ + ":" + std::to_string(offset_), std::string("read failed: ") + std::strerror(e));
+                        name_, "offset " + std::to_string(offset_) + ": read failed: " + std::strerror(e));
     }
   }
 

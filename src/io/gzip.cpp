@@ -83,7 +83,7 @@ Decoder::~Decoder() = default;
 
 Error Decoder::fail(const std::string& what) const {
   std::uint64_t consumed = raw_total_ - (in_len_ - in_pos_);
-  return make_error(ErrorKind::Corrupt, name_ + ":" + std::to_string(consumed),
+  return make_error(ErrorKind::Corrupt, name_,
                     what + " (compressed offset " + std::to_string(consumed) + ", decompressed offset " +
                         std::to_string(out_total_) + ")");
 }

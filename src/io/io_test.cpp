@@ -52,7 +52,7 @@ class FailingReader : public Reader {
   FailingReader(std::unique_ptr<Reader> in, std::string name, std::uint64_t at)
       : in_(std::move(in)), name_(std::move(name)), left_(at) {}
   Result<std::size_t> read(char* buf, std::size_t n) override {
-    if (left_ == 0) return make_error(ErrorKind::Io, name_ + ":" + std::to_string(pos_), "read failed: Input/output error");
+    if (left_ == 0) return make_error(ErrorKind::Io, name_, "offset " + std::to_string(pos_) + ": read failed: Input/output error");
     auto k = in_->read(buf, std::min<std::size_t>(n, left_));
     if (k) {
       left_ -= *k;
@@ -375,7 +375,7 @@ class ChoppyReader : public Reader {
     ++reads;
     if (pos_ == total_) {
       if (throws_) throw std::runtime_error("no memory");
-      if (fail_) return make_error(ErrorKind::Io, "src.gz:" + std::to_string(pos_), "read failed: Input/output error");
+      if (fail_) return make_error(ErrorKind::Io, "src.gz", "offset " + std::to_string(pos_) + ": read failed: Input/output error");
       return std::size_t{0};
     }
     const std::size_t k = std::min({n, total_ - pos_, std::size_t{1} + rng_() % 70000});
@@ -414,7 +414,7 @@ TEST(ReadAhead, TheSourcesErrorComesAfterEveryByteBeforeIt) {
   std::string error;
   const std::string got = drain(ahead, &error);
   EXPECT_EQ(got.size(), 1u << 20);
-  EXPECT_EQ(error, "src.gz:1048576: read failed: Input/output error");
+  EXPECT_EQ(error, "src.gz: offset 1048576: read failed: Input/output error");
   char c;
   auto after = ahead.read(&c, 1);  // the stream has ended
   ASSERT_TRUE(after);
@@ -764,7 +764,7 @@ TEST(Env, FaultsAreInjectedThroughTheSeam) {
   ASSERT_TRUE(a.ok());
   std::string err;
   EXPECT_EQ(drain(**a, &err).size(), 1234u);
-  EXPECT_NE(err.find("a.json:1234"), std::string::npos) << err;
+  EXPECT_NE(err.find("a.json: offset 1234: read failed"), std::string::npos) << err;
   auto s = srcs[1].open();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Denied);
