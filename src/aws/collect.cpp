@@ -71,8 +71,21 @@ class AccountCollector {
                    std::mutex& report_mu)
       : client_(client), dir_(std::move(dir)), o_(o), diag_(diag), report_(report), report_mu_(report_mu) {}
 
-  void run() {
-    CallResult who = save("sts.GetCallerIdentity.json", client_.call(Request{"sts", "GetCallerIdentity"}));
+  // False, with one error line, when GetCallerIdentity fails: it needs no permission, so the
+  // credentials, the region or the endpoint do not work and every other call would fail too
+  // (each after its retries).
+  bool run() {
+    CallResult who = save("sts.GetCallerIdentity.json", client_.call(Request{"sts", "GetCallerIdentity"}), false);
+    if (!who.ok) {
+      diag_.error(ErrorKind::Remote, o_.org ? dir_.filename().string() + ": sts GetCallerIdentity" : "sts GetCallerIdentity",
+                  who.error_code + ": " + who.error_message +
+                      "; nothing else collected (this call needs no permission: check the credentials, region and endpoint)");
+      Json m = Json::object();
+      m.set("Account", Json::string(""));
+      m.set("Error", error_json(who.error_code, rg::redact_secrets(who.error_message)).members()[0].second);
+      if (Status st = write_private_file(dir_ / "rootguard.Collect.json", m.dump()); !st.ok()) diag_.error(st.error());
+      return false;
+    }
     if (const Json* a = who.response.find("Account"); a && a->is_string()) account_ = a->str();
     save("iam.GetAccountSummary.json", client_.call(Request{"iam", "GetAccountSummary"}));
     credential_report();
@@ -88,12 +101,13 @@ class AccountCollector {
     }
     regional();
     write_metadata();
+    return true;
   }
 
   const std::string& account() const { return account_; }
 
  private:
-  CallResult save(const std::string& rel, CallResult r) {
+  CallResult save(const std::string& rel, CallResult r, bool warn = true) {
     Status st = write_private_file(dir_ / rel, r.response.dump());
     std::lock_guard<std::mutex> lock(report_mu_);
     ++report_.calls;
@@ -101,7 +115,7 @@ class AccountCollector {
     if (!r.ok) {
       ++report_.calls_failed;
       ++failed_;
-      diag_.warning((dir_ / rel).string(), r.error_code + ": " + r.error_message);
+      if (warn) diag_.warning((dir_ / rel).string(), r.error_code + ": " + r.error_message);
     }
     if (!st.ok()) diag_.error(st.error());
     return r;
@@ -266,8 +280,8 @@ CollectReport collect(const Settings& settings, CredentialsFn credentials, const
   Client client(credentials, settings, copts);
 
   if (!options.org) {
-    AccountCollector(client, options.out, options, diag, report, report_mu).run();
-    report.accounts = 1;
+    if (AccountCollector(client, options.out, options, diag, report, report_mu).run()) report.accounts = 1;
+    else report.fatal = true;
     return report;
   }
 
@@ -347,9 +361,9 @@ CollectReport collect(const Settings& settings, CredentialsFn credentials, const
         member_creds = [mc] { return mc->get(); };
       }
       Client member(member_creds, settings, copts);
-      AccountCollector(member, options.out / id, options, diag, report, report_mu).run();
+      const bool entered = AccountCollector(member, options.out / id, options, diag, report, report_mu).run();
       std::lock_guard<std::mutex> lock(report_mu);
-      ++report.accounts;
+      ++(entered ? report.accounts : report.accounts_failed);
     }
   };
   std::vector<std::thread> pool;

@@ -122,7 +122,9 @@ int run_audit(const AuditFlags& f) {
       }
       where = tmp->path() + "/snapshot";
     }
-    collect_status = run_collect(f.aws, where, diag);
+    bool nothing = false;
+    collect_status = run_collect(f.aws, where, diag, &nothing);
+    if (nothing) return kExitError;  // told in one line; no report of an account nobody could read
     dirs = {where};
   }
   posture::AuditSummary s = posture::audit(dirs, cfg, opt, *report, diag);

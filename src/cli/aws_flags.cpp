@@ -43,7 +43,8 @@ Result<std::string> fetch_list_accounts(const AwsFlags& f) {
   return aws::list_accounts(**client);
 }
 
-int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics& diag) {
+int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics& diag, bool* nothing) {
+  if (nothing) *nothing = true;
   if (f.org && f.role.empty()) {
     diag.error(ErrorKind::Invalid, "--org", "needs --role NAME (the role assumed in each member account)");
     return kExitError;
@@ -61,6 +62,7 @@ int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics
   o.concurrency = f.concurrency;
   o.regions = f.regions;
   aws::CollectReport r = aws::collect(*settings, [source] { return source->get(); }, {}, o, diag);
+  if (nothing) *nothing = r.fatal;
   std::fprintf(stderr, "rootguard: collected %d account(s) into %s: %d calls, %d kept as errors%s\n", r.accounts,
                out.string().c_str(), r.calls, r.calls_failed,
                r.accounts_failed ? (", " + std::to_string(r.accounts_failed) + " account(s) not entered").c_str() : "");

@@ -34,7 +34,9 @@ void add_aws_flags(CLI::App* app, AwsFlags& flags, bool org_flags);
 
 // Collects a snapshot into `out` (created 0700). Returns the exit status: 0 written,
 // 2 when nothing could be collected or some member account could not be entered.
-int run_collect(const AwsFlags& flags, const std::filesystem::path& out, Diagnostics& diag);
+// `nothing`, when given, is set when nothing could be collected (no credentials, no answer to
+// GetCallerIdentity, the Organization not listed): there is no snapshot to audit.
+int run_collect(const AwsFlags& flags, const std::filesystem::path& out, Diagnostics& diag, bool* nothing = nullptr);
 
 // A signed client for the flags' profile, region and endpoint (credentials resolved lazily).
 Result<std::shared_ptr<aws::Client>> make_client(const AwsFlags& flags);

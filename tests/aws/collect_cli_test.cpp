@@ -117,9 +117,36 @@ TEST(CollectCli, UnsignedOrMissignedRequestsAreRejectedByTheEndpoint) {
   for (auto& e : env)
     if (e.starts_with("AWS_SECRET_ACCESS_KEY=")) e = "AWS_SECRET_ACCESS_KEY=not-the-secret";
   auto r = rg::test::run_with_env({RG_BINARY, "collect", "--endpoint-url", ep.server->url(), "--out", (out / "s").string()}, env);
-  EXPECT_EQ(r.status, 0);  // every call answered; each kept as its error
-  std::string summary = rg::test::read_file(out / "s" / "iam.GetAccountSummary.json");
-  EXPECT_NE(summary.find("SignatureDoesNotMatch"), std::string::npos) << summary;
+  // GetCallerIdentity needs no permission: refused, nothing else can work, so nothing else is
+  // asked; one error line with AWS's code, kept in the snapshot as the error, and exit 2.
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("rootguard: error: sts GetCallerIdentity: SignatureDoesNotMatch"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("collected 0 account(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+  std::string who = rg::test::read_file(out / "s" / "sts.GetCallerIdentity.json");
+  EXPECT_NE(who.find("SignatureDoesNotMatch"), std::string::npos) << who;
+  EXPECT_FALSE(fs::exists(out / "s" / "iam.GetAccountSummary.json"));
+  EXPECT_EQ(ep.log().size(), 1u);
+
+  // audit --live has then no account to grade: the same line, no report.
+  auto a = rg::test::run_with_env({RG_BINARY, "audit", "--live", "--endpoint-url", ep.server->url()}, env);
+  EXPECT_EQ(a.status, 2) << a.err;
+  EXPECT_EQ(a.out, "");
+  EXPECT_NE(a.err.find("sts GetCallerIdentity: SignatureDoesNotMatch"), std::string::npos) << a.err;
+}
+
+// Nothing listening at the endpoint: one line after GetCallerIdentity's retries, not a
+// snapshot of errors after every call's.
+TEST(CollectCli, UnreachableEndpointIsOneErrorAndExit2) {
+  TempDir home, out;
+  auto env = aws_env(home);
+  env.push_back("AWS_MAX_ATTEMPTS=2");
+  auto r = rg::test::run_with_env({RG_BINARY, "collect", "--endpoint-url", "http://127.0.0.1:1", "--out", (out / "s").string()}, env);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("rootguard: error: sts GetCallerIdentity: ConnectionError"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+  EXPECT_EQ(r.err.find(kSecret), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "s" / "iam.GetAccountSummary.json"));
 }
 
 TEST(CollectCli, OrganizationFanOutSurvivesThrottlingErrorsAndDrops) {
