@@ -83,6 +83,11 @@ TEST(Redact, NeverShowsSecretsButKeepsKeyIds) {
   out = redact_secrets("posting to https://user:pa55@siem.example/ingest?key=abc failed");
   EXPECT_EQ(out.find("pa55"), std::string::npos) << out;
   EXPECT_EQ(out.find("key=abc"), std::string::npos) << out;
+  // The punctuation of the sentence around a URL stays: "<url>: what went wrong".
+  out = redact_secrets("http://127.0.0.1:1/bucket/?list-type=2&prefix=AWSLogs/: Failed to connect");
+  EXPECT_EQ(out, "http://127.0.0.1:1/bucket/****?****: Failed to connect");
+  out = redact_secrets("(see https://hooks.example/services/T0/SECRET), then retry.");
+  EXPECT_EQ(out, "(see https://hooks.example/services/****), then retry.");
   // An S3 object's key names the file in an error: it stays whole.
   out = redact_secrets("s3://org-trail/AWSLogs/o-abc/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz: truncated");
   EXPECT_NE(out.find("s3://org-trail/AWSLogs/o-abc/111122223333/CloudTrail/us-east-1/2026/11/20/f.json.gz"),

@@ -87,7 +87,11 @@ std::string redact_secrets_with(std::string_view text, bool every_pattern) {
     size_t last = 0;
     for (auto it = begin; it != std::sregex_iterator(); ++it) {
       out += s.substr(last, it->position() - last);
-      out += redact_url(it->str());
+      // Punctuation that ends a URL in a sentence ("http://host/x: refused") is not the URL's.
+      std::string u = it->str();
+      std::size_t keep = u.find_last_not_of(":,.;)");
+      std::string tail = keep == std::string::npos ? "" : u.substr(keep + 1);
+      out += redact_url(u.substr(0, u.size() - tail.size())) + tail;
       last = it->position() + it->length();
     }
     out += s.substr(last);
