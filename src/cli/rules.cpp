@@ -87,7 +87,7 @@ int run_sql(const RulesFlags& f) {
   o.partitions = f.partitions == "region-date" ? sigma::SqlPartitions::RegionYearMonthDay
                  : f.partitions == "timestamp" ? sigma::SqlPartitions::Timestamp
                                                : sigma::SqlPartitions::None;
-  if (!read_time_flag("--since", f.since, o.since_ms) || !read_time_flag("--until", f.until, o.until_ms))
+  if (!read_time_range("--since", f.since, "--until", f.until, o.since_ms, o.until_ms))
     return kExitError;
   for (const std::string& t : {f.table})
     for (char ch : t)

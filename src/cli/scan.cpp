@@ -117,7 +117,7 @@ int run_scan(const ScanFlags& f) {
   opts.prefilter = !f.no_prefilter;
   opts.accounts = f.accounts;
   opts.temp_dir = io::temp_dir();  // findings past the memory budget are spilled there
-  if (!read_time_flag("--since", f.since, opts.since_ms) || !read_time_flag("--until", f.until, opts.until_ms))
+  if (!read_time_range("--since", f.since, "--until", f.until, opts.since_ms, opts.until_ms))
     return kExitError;
   auto min = parse_severity(f.min_severity);
   if (!min) return usage("--min-severity: unknown severity " + f.min_severity);

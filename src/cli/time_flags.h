@@ -28,4 +28,15 @@ inline bool read_time_flag(const char* flag, const std::string& text, std::optio
   return false;
 }
 
+// Both ends of a window (--since/--until, --from/--to): each read as above, and an end before
+// its start is one line naming both, as no event could fall between them.
+inline bool read_time_range(const char* start_flag, const std::string& start, const char* end_flag,
+                            const std::string& end, std::optional<std::int64_t>& lo, std::optional<std::int64_t>& hi) {
+  if (!read_time_flag(start_flag, start, lo) || !read_time_flag(end_flag, end, hi)) return false;
+  if (!lo || !hi || *lo <= *hi) return true;
+  std::fprintf(stderr, "rootguard: error: %s %s is after %s %s (%s > %s): no event can fall between them\n", start_flag,
+               start.c_str(), end_flag, end.c_str(), format_iso8601(*lo).c_str(), format_iso8601(*hi).c_str());
+  return false;
+}
+
 }  // namespace rg::cli

@@ -27,7 +27,7 @@ int run_timeline(const TimelineFlags& f) {
   o.root_only = f.root_only;
   o.prefilter = !f.no_prefilter;
   o.jobs = f.jobs;
-  if (!read_time_flag("--from", f.from, o.from_ms) || !read_time_flag("--to", f.to, o.to_ms)) return kExitError;
+  if (!read_time_range("--from", f.from, "--to", f.to, o.from_ms, o.to_ms)) return kExitError;
   Diagnostics diag;
   // A copy of a trail bucket is walked only on the window's days; not by --account, whose
   // AssumeRoot sessions began with a call recorded in another account.

@@ -290,6 +290,21 @@ TEST(ScanCli, Filters) {
   EXPECT_EQ(bare.status, 2);
   EXPECT_NE(bare.err.find("--since: not an ISO-8601 time or a duration before now"), std::string::npos) << bare.err;
   EXPECT_EQ(run_rootguard({"scan", "--min-severity", "huge", examples().string()}).status, 2);
+  // An end before its start is a mistake to tell, not an empty result (scan, timeline, rules sql).
+  for (std::vector<std::string> args : {std::vector<std::string>{"scan", "--since", "2026-11-21", "--until", "2026-11-20"},
+                                        {"timeline", "--from", "2026-11-21", "--to", "2026-11-20"},
+                                        {"rules", "sql", "--since", "2026-11-21", "--until", "2026-11-20"}}) {
+    if (args[0] != "rules") args.push_back(examples().string());
+    auto swapped = run_rootguard(args);
+    EXPECT_EQ(swapped.status, 2) << args[0];
+    EXPECT_EQ(swapped.out, "") << args[0];
+    EXPECT_NE(swapped.err.find("rootguard: error: " + args[args[0] == "rules" ? 2 : 1] + " 2026-11-21 is after " +
+                               args[args[0] == "rules" ? 4 : 3] + " 2026-11-20"),
+              std::string::npos)
+        << swapped.err;
+  }
+  auto instant = run_rootguard({"scan", "--since", "2026-11-20T10:00:00Z", "--until", "2026-11-20T10:00:00Z", examples().string()});
+  EXPECT_EQ(instant.status, 0) << instant.err;  // one instant is a window
 }
 
 // A copy of a trail bucket on disk (aws s3 sync) is pruned by its key layout, as an s3://
