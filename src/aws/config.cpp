@@ -1,10 +1,9 @@
 #include "aws/config.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/strings.h"
+#include "io/whole_file.h"
 
 namespace rg::aws {
 
@@ -51,11 +50,9 @@ namespace {
 Result<std::string> read_optional(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::Io, path, "cannot read the AWS configuration file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = io::read_whole_file(path);
+  if (!text.ok()) return make_error(ErrorKind::Io, path, "cannot read the AWS configuration file: " + text.error().what);
+  return text;
 }
 
 std::string expand_home(const Env& env, std::string p) {

@@ -8,15 +8,14 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <simdjson.h>
 
 #include "aws/http.h"
 #include "core/strings.h"
 #include "core/time.h"
+#include "io/whole_file.h"
 
 extern char** environ;
 
@@ -321,11 +320,10 @@ class Resolver {
     std::string token;
     std::string token_file = env_get(s_.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     if (!token_file.empty()) {
-      std::ifstream in(token_file);
-      if (!in) return make_error(ErrorKind::Io, token_file, "cannot read the container authorization token");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      token = std::string(rg::trim(ss.str()));
+      auto text = io::read_whole_file(token_file);
+      if (!text.ok())
+        return make_error(ErrorKind::Io, token_file, "cannot read the container authorization token: " + text.error().what);
+      token = std::string(rg::trim(*text));
     } else {
       token = env_get(s_.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
     }

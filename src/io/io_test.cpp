@@ -18,6 +18,7 @@
 #include "core/time.h"
 #include "io/source.h"
 #include "io/trail_layout.h"
+#include "io/whole_file.h"
 #include "test_util.h"
 
 namespace rg::io {
@@ -768,6 +769,31 @@ TEST(Env, FaultsAreInjectedThroughTheSeam) {
   auto s = srcs[1].open();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::Denied);
+}
+
+}  // namespace
+}  // namespace rg::io
+
+namespace rg::io {
+namespace {
+
+// A small file read whole; each way it can fail names the path and why, never "".
+TEST(WholeFile, ReadsAFileAndTellsADirectoryOrAMissingFile) {
+  test::TempDir dir;
+  std::string big(200000, 'x');
+  big[123456] = '\n';
+  test::write_file(dir / "a.yaml", big);
+  auto a = read_whole_file(dir / "a.yaml");
+  ASSERT_TRUE(a.ok()) << a.error().str();
+  EXPECT_EQ(*a, big);
+  test::write_file(dir / "empty", "");
+  EXPECT_EQ(*read_whole_file(dir / "empty"), "");
+  auto d = read_whole_file(dir.path());
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().str(), dir.path().string() + ": is a directory, not a file");
+  auto m = read_whole_file(dir / "missing");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().str(), (dir / "missing").string() + ": No such file or directory");
 }
 
 }  // namespace

@@ -2,13 +2,12 @@
 
 #include <arpa/inet.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "io/whole_file.h"
 
 namespace rg::posture {
 
@@ -159,16 +158,14 @@ Config parse_config(const std::string& text, const std::string& shown, Diagnosti
 }
 
 Config load_config(const std::filesystem::path& path, Diagnostics& diag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diag.error(ErrorKind::Io, path.string(), "cannot read config file");
+  auto text = io::read_whole_file(path);
+  if (!text.ok()) {
+    diag.error(ErrorKind::Io, path.string(), "cannot read config file: " + text.error().what);
     Config c;
     c.source = path.string();
     return c;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path.string(), diag);
+  return parse_config(*text, path.string(), diag);
 }
 
 }  // namespace rg::posture

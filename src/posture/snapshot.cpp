@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "io/whole_file.h"
 
 namespace rg::posture {
 
@@ -100,17 +100,15 @@ FileSet FileSet::read(const fs::path& dir, const std::string& shown, Diagnostics
   }
   std::sort(entries.begin(), entries.end());
   auto read_one = [&](const fs::path& p, const std::string& rel) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      diag.error(ErrorKind::Io, join_rel(shown, rel), "cannot read file");
+    auto text = io::read_whole_file(p);
+    if (!text.ok()) {
+      diag.error(ErrorKind::Io, join_rel(shown, rel), "cannot read file: " + text.error().what);
       Entry e;
       e.error = "cannot read file";
       fsx.files_[rel] = std::move(e);
       return;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    fsx.add(rel, ss.str(), diag);
+    fsx.add(rel, *text, diag);
   };
   for (const auto& p : entries) {
     std::string name = p.filename().string();

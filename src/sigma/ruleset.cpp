@@ -3,16 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <fstream>
 #include <iterator>
 #include <span>
-#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "io/whole_file.h"
 #include "sigma/builtin.h"
 #include "sigma/correlation.h"
 #include "sigma/compile.h"
@@ -270,14 +269,12 @@ void read_one(const fs::path& p, std::vector<RuleSource>& out, Diagnostics& diag
     diag.error(ErrorKind::Invalid, p.string(), "rule file larger than 1 MiB, skipped");
     return;
   }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    diag.error(ErrorKind::Io, p.string(), "cannot open rule file");
+  auto text = io::read_whole_file(p);
+  if (!text.ok()) {
+    diag.error(ErrorKind::Io, p.string(), "cannot open rule file: " + text.error().what);
     return;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  add_documents(p.string(), ss.str(), out, false, walked);
+  add_documents(p.string(), *text, out, false, walked);
 }
 
 }  // namespace

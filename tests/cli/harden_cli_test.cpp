@@ -35,6 +35,11 @@ TEST(HardenCli, BadInputIsOneLineAndExit2) {
                         "--format must be cloudformation or terraform");
   expect_one_error_line(run_rootguard({"harden", "--from-audit", (d / "missing.json").string(), "--format", "terraform"}),
                         "missing.json");
+  // A directory given as a file is told as such (an ifstream read it as empty text).
+  expect_one_error_line(run_rootguard({"harden", "--from-audit", d.path().string(), "--format", "terraform"}),
+                        d.path().string() + ": is a directory, not a file");
+  expect_one_error_line(run_rootguard({"emails", "plan", "--mailbox", "root@example.com", "--accounts", d.path().string()}),
+                        d.path().string() + ": is a directory, not a file");
 }
 
 TEST(HardenCli, DocumentsOnStdoutNotesOnStderr) {

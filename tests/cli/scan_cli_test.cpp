@@ -303,6 +303,13 @@ TEST(ScanCli, Filters) {
               std::string::npos)
         << swapped.err;
   }
+  // --config naming a directory is an error, not an empty configuration.
+  TempDir cfgdir;
+  auto dir_config = run_rootguard({"scan", "--config", cfgdir.path().string(), examples().string()});
+  EXPECT_EQ(dir_config.status, 2);
+  EXPECT_NE(dir_config.err.find(cfgdir.path().string() + ": cannot read config file: is a directory, not a file"),
+            std::string::npos)
+      << dir_config.err;
   auto instant = run_rootguard({"scan", "--since", "2026-11-20T10:00:00Z", "--until", "2026-11-20T10:00:00Z", examples().string()});
   EXPECT_EQ(instant.status, 0) << instant.err;  // one instant is a window
 }
