@@ -1,11 +1,32 @@
 // rootguard: keeps the root user of every AWS account locked down.
 // main parses the command line, runs the chosen subcommand and maps its exit status.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <vector>
 
 #include "cli/command.h"
+
+namespace {
+
+// What a command printed must have reached its reader: a full disk or a failed device makes
+// the exit status 2 with one line, as any other error does (a reader that closed the pipe is
+// not told, as `| head` is normal).
+int stdout_written(int rc) {
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int e = errno;
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return rc;
+  if (e == EPIPE) return rc;
+  std::fprintf(stderr, "rootguard: error: standard output: write failed%s%s; what was printed is incomplete\n",
+               e ? ": " : "", e ? std::strerror(e) : "");
+  return rg::cli::kExitError;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace rg::cli;
@@ -30,12 +51,16 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitClean : kExitError;
   }
+  int rc = kExitError;
   try {
     for (const Command& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) {
+        rc = c.run();
+        break;
+      }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rootguard: error: %s\n", e.what());
     return kExitError;
   }
-  return kExitError;
+  return stdout_written(rc);
 }

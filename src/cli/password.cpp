@@ -30,8 +30,9 @@ Command register_password(CLI::App& root) {
     }
     std::string line = std::move(*pw) + "\n";
     std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
+    const bool written = std::fflush(stdout) == 0 && !std::ferror(stdout);
     harden::wipe(line);
+    if (!written) return kExitError;  // told once, at exit; no advice about a password nobody got
     if (opts->length < 20)
       diag.warning("--length " + std::to_string(opts->length),
                    "shorter than the 20 random characters the root-password practice asks for");

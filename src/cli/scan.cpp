@@ -2,11 +2,14 @@
 // PATH may be s3://bucket/prefix: listed with CloudTrail's key layout pruned by --since,
 // --until, --account and --region, each object fetched when a worker takes it.
 // Parses flags, loads the rules, calls scan::run, prints the summary and maps the exit status.
+#include <stdio_ext.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -195,7 +198,15 @@ int run_scan(const ScanFlags& f) {
 
   scan::Report report = scan::run(sources, rules, opts, *sink, diag);
   if (progress_shown) std::fprintf(stderr, "\r\x1b[K");
-  if (sink->broken()) return diag.error_count() ? kExitError : kExitClean;  // the reader went away: quietly
+  if (sink->broken()) {
+    // told here (or not at all) and dropped, so that the check at exit does not tell it again
+    ::__fpurge(stdout);
+    std::clearerr(stdout);
+    if (sink->write_errno() == EPIPE) return diag.error_count() ? kExitError : kExitClean;  // the reader went away: quietly
+    std::fprintf(stderr, "rootguard: error: standard output: write failed: %s; the findings from there on were not written\n",
+                 sink->write_errno() ? std::strerror(sink->write_errno()) : "the stream refused them");
+    return kExitError;
+  }
   report.errors = diag.error_count();  // rule and path errors count too
   // What each Sigma filter took out, so that a filter broader than meant does not hide
   // findings unseen.

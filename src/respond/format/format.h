@@ -5,9 +5,10 @@
 //   jsonl  one Finding per line, schema versioned in docs/finding-jsonl.md
 //   ocsf   one OCSF Detection Finding (class_uid 2004) per line, see docs/finding-jsonl.md
 //
-// A sink writes to a stdio stream and flushes at finish(). When a write fails (the reader
-// closed the pipe) on_finding() returns false so the engine stops, and broken() says so;
-// the CLI then exits quietly. Each format is a function of Findings only.
+// A sink writes to a stdio stream and flushes at finish(). When a write fails on_finding()
+// returns false so the engine stops, and broken() says so, with the errno: the CLI exits
+// quietly when the reader closed the pipe (EPIPE, `| head`), and with an error line when the
+// output could not take the findings (ENOSPC...). Each format is a function of Findings only.
 #pragma once
 
 #include <cstdio>
@@ -38,10 +39,13 @@ class StreamSink : public FindingSink {
   bool on_rendered(std::string_view line) override;
   void finish() override;
   bool broken() const { return broken_; }
+  int write_errno() const { return errno_; }  // why it broke (0 when the stream did not say)
 
  private:
+  void fail();
   std::FILE* out_;
   bool broken_ = false;
+  int errno_ = 0;
 };
 
 std::unique_ptr<StreamSink> make_sink(Format fmt, std::FILE* out, const FormatOptions& opts);

@@ -11,17 +11,24 @@ std::optional<Format> parse_format(std::string_view s) {
   return std::nullopt;
 }
 
+void StreamSink::fail() {
+  broken_ = true;
+  errno_ = errno;
+}
+
 bool StreamSink::on_rendered(std::string_view line) {
   if (broken_) return false;
+  errno = 0;
   if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) {
-    broken_ = true;
+    fail();
     return false;
   }
   return true;
 }
 
 void StreamSink::finish() {
-  if (!broken_ && std::fflush(out_) != 0) broken_ = true;
+  errno = 0;
+  if (!broken_ && std::fflush(out_) != 0) fail();
 }
 
 namespace {
