@@ -129,6 +129,10 @@ int run_audit(const AuditFlags& f) {
   }
   posture::AuditSummary s = posture::audit(dirs, cfg, opt, *report, diag);
   out->flush();
+  if (!f.output.empty() && !file) {  // standard output is checked at exit, for every command
+    std::cerr << "rootguard: error: " << f.output << ": write failed; the report there is incomplete\n";
+    return kExitError;
+  }
   if (s.errors || diag.error_count() || collect_status != kExitClean) return kExitError;
   return s.failed_at_or_above ? kExitFound : kExitClean;
 }

@@ -70,6 +70,9 @@ TEST(OutputCli, AFullDeviceIsAnErrorForEveryCommand) {
     EXPECT_EQ(lines, 1u) << err;
   }
   std::string err;
+  // -o FILE as well
+  EXPECT_EQ(run_to({"audit", snapshot, "-o", "/dev/full"}, "/dev/null", err), 2) << err;
+  EXPECT_NE(err.find("rootguard: error: /dev/full: write failed"), std::string::npos) << err;
   EXPECT_EQ(run_to({"scan", examples}, "/dev/null", err), 1) << err;  // the same scan, written: findings
   EXPECT_EQ(err.find("write failed"), std::string::npos) << err;
 }
