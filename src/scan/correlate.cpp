@@ -36,6 +36,8 @@ Correlator::Correlator(const sigma::RuleSet& rules, bool report_all) : rules_(ru
 
 namespace {
 
+constexpr std::size_t kListed = 20;  // matches named in a correlation finding; the rest are counted
+
 std::string display(std::string key) {
   std::string out;
   for (char ch : key) {
@@ -122,7 +124,84 @@ Result<Correlator::Group> Correlator::decode(const std::string& text) {
       return make_error(ErrorKind::Corrupt, "correlation state", "a bad escape");
     g.entries.push_back(std::move(e));
   }
+  g.reindex();
   return g;
+}
+
+// ------------------------------------------------------------------ one group's matches
+
+std::string Correlator::Group::seen_key(std::uint32_t source, const std::string& event_id) {
+  return std::to_string(source) + '\t' + event_id;
+}
+
+bool Correlator::Group::counted(std::uint32_t source, const std::string& event_id) const {
+  return !event_id.empty() && seen_.count(seen_key(source, event_id)) > 0;
+}
+
+void Correlator::Group::index(const Entry& e) {
+  if (!e.event_id.empty()) ++seen_[seen_key(e.source, e.event_id)];
+  if (!e.value.empty()) ++values_[e.value];
+  if (times_.size() <= e.source) times_.resize(e.source + 1);
+  times_[e.source].insert(e.time_ms);
+}
+
+void Correlator::Group::unindex(const Entry& e) {
+  if (!e.event_id.empty())
+    if (auto it = seen_.find(seen_key(e.source, e.event_id)); it != seen_.end() && --it->second == 0) seen_.erase(it);
+  if (!e.value.empty())
+    if (auto it = values_.find(e.value); it != values_.end() && --it->second == 0) values_.erase(it);
+  auto& ts = times_[e.source];
+  ts.erase(ts.find(e.time_ms));
+}
+
+void Correlator::Group::add(Entry e) {
+  // matches come mostly in time order: the place is nearly always the end
+  auto at = std::upper_bound(entries.begin(), entries.end(), e.time_ms,
+                             [](std::int64_t t, const Entry& x) { return t < x.time_ms; });
+  index(e);
+  entries.insert(at, std::move(e));
+}
+
+void Correlator::Group::drop_before(std::int64_t time_ms) {
+  while (!entries.empty() && entries.front().time_ms < time_ms) {
+    unindex(entries.front());
+    entries.pop_front();
+  }
+}
+
+void Correlator::Group::clear() {
+  entries.clear();
+  seen_.clear();
+  values_.clear();
+  times_.clear();
+}
+
+void Correlator::Group::reindex() {
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.time_ms < b.time_ms; });
+  seen_.clear();
+  values_.clear();
+  times_.clear();
+  for (const Entry& e : entries) index(e);
+}
+
+std::size_t Correlator::Group::sources_seen() const {
+  std::size_t n = 0;
+  for (const auto& ts : times_) n += !ts.empty();
+  return n;
+}
+
+std::optional<std::int64_t> Correlator::Group::latest_at_or_before(std::uint32_t source, std::int64_t t) const {
+  if (source >= times_.size()) return std::nullopt;
+  auto it = times_[source].upper_bound(t);
+  if (it == times_[source].begin()) return std::nullopt;
+  return *std::prev(it);
+}
+
+std::optional<std::int64_t> Correlator::Group::earliest_at_or_after(std::uint32_t source, std::int64_t t) const {
+  if (source >= times_.size()) return std::nullopt;
+  auto it = times_[source].lower_bound(t);
+  if (it == times_[source].end()) return std::nullopt;
+  return *it;
 }
 
 void Correlator::begin() {
@@ -248,76 +327,61 @@ void Correlator::feed_one(std::uint32_t c, std::uint32_t position, const Observa
   const Correlation& def = rules_.correlation(c);
   const GroupId id{c, key.group};
   Group& g = touch(id);
-  auto& v = g.entries;
-  for (const Entry& e : v)
-    if (e.source == position && e.event_id == o.event_id && !o.event_id.empty()) return;  // counted already
+  if (g.counted(position, o.event_id)) return;  // counted already
 
   if (def.type == CorrelationType::FirstSeen) {
+    const auto& v = g.entries;
     const bool fresh = v.empty() || o.time_ms - v.back().time_ms > def.timespan_ms;
     const std::int64_t last = v.empty() ? 0 : v.back().time_ms;
-    if (v.empty() || o.time_ms > last) v.assign(1, Entry{o.time_ms, position, o.event_id, {}});
+    if (v.empty() || o.time_ms > last) {
+      g.clear();
+      g.add(Entry{o.time_ms, position, o.event_id, {}});
+    }
     if (!fresh) return;
-    Group used;
-    used.entries.push_back(Entry{o.time_ms, position, o.event_id, {}});
-    out.push_back(make(c, o, key, used, last));
+    out.push_back(make(c, o, key, std::deque<Entry>{Entry{o.time_ms, position, o.event_id, {}}}, last));
     return;
   }
 
-  Entry e{o.time_ms, position, o.event_id, key.value};
-  v.insert(std::upper_bound(v.begin(), v.end(), e, [](const Entry& a, const Entry& b) { return a.time_ms < b.time_ms; }),
-           e);
-  const std::int64_t newest = v.back().time_ms;
-  v.erase(std::remove_if(v.begin(), v.end(), [&](const Entry& x) { return x.time_ms < newest - def.timespan_ms; }),
-          v.end());
-  if (v.empty()) return;
+  g.add(Entry{o.time_ms, position, o.event_id, key.value});
+  g.drop_before(g.entries.back().time_ms - def.timespan_ms);
+  if (g.entries.empty()) return;
 
   bool fire = false;
   switch (def.type) {
     case CorrelationType::EventCount:
-      fire = def.condition.holds(static_cast<std::int64_t>(v.size()));
+      fire = def.condition.holds(static_cast<std::int64_t>(g.entries.size()));
       break;
-    case CorrelationType::ValueCount: {
-      std::set<std::string> distinct;
-      for (const Entry& x : v)
-        if (!x.value.empty()) distinct.insert(x.value);
-      fire = def.condition.holds(static_cast<std::int64_t>(distinct.size()));
+    case CorrelationType::ValueCount:
+      fire = def.condition.holds(static_cast<std::int64_t>(g.distinct_values()));
       break;
-    }
-    case CorrelationType::Temporal: {
-      std::set<std::uint32_t> distinct;
-      for (const Entry& x : v) distinct.insert(x.source);
-      fire = def.condition.holds(static_cast<std::int64_t>(distinct.size()));
+    case CorrelationType::Temporal:
+      fire = def.condition.holds(static_cast<std::int64_t>(g.sources_seen()));
       break;
-    }
     case CorrelationType::TemporalOrdered: {
-      // A chain rule 0 -> 1 -> ... -> last, each at or after the one before, ending at some
-      // match of the last rule, all within the timespan. Any arrival order completes it.
-      const std::uint32_t last = static_cast<std::uint32_t>(rules_.correlation_sources(c).size() - 1);
-      for (auto end = v.rbegin(); end != v.rend() && !fire; ++end) {
-        if (end->source != last) continue;
-        std::int64_t t = end->time_ms;
-        bool ok = true;
-        for (std::int64_t k = static_cast<std::int64_t>(last) - 1; k >= 0 && ok; --k) {
-          std::optional<std::int64_t> best;
-          for (const Entry& x : v)
-            if (x.source == static_cast<std::uint32_t>(k) && x.time_ms <= t) best = x.time_ms;
-          if (!best) ok = false;
-          else t = *best;
-        }
-        fire = ok && end->time_ms - t <= def.timespan_ms;
-      }
+      // A chain rule 0 -> 1 -> ... -> last, each at or after the one before, all within the
+      // timespan; any arrival order completes it. The group held no such chain before this
+      // match (it would have fired and been used up), so a new one runs through this match:
+      // back from it to the latest match of each rule before, on from it to the earliest
+      // after, which gives the shortest chain through it. (A match already gone from the
+      // timespan makes none.)
+      if (o.time_ms < g.entries.front().time_ms) break;
+      const auto last = static_cast<std::uint32_t>(rules_.correlation_sources(c).size() - 1);
+      std::optional<std::int64_t> start = o.time_ms, end = o.time_ms;
+      for (std::uint32_t k = position; k-- > 0 && start;) start = g.latest_at_or_before(k, *start);
+      for (std::uint32_t k = position + 1; k <= last && end; ++k) end = g.earliest_at_or_after(k, *end);
+      fire = start && end && *end - *start <= def.timespan_ms;
       break;
     }
     case CorrelationType::FirstSeen: break;
   }
   if (!fire) return;
-  Group used = g;
-  g.entries.clear();  // the matches are used up; the next burst counts afresh
-  out.push_back(make(c, o, key, used, used.entries.front().time_ms));
+  std::deque<Entry> used = std::move(g.entries);
+  g.clear();  // the matches are used up; the next burst counts afresh
+  out.push_back(make(c, o, key, used, used.front().time_ms));
 }
 
-Finding Correlator::make(std::uint32_t c, const Observation& o, const Observation::Key& key, const Group& used,
-                         std::int64_t first_ms) const {
+Finding Correlator::make(std::uint32_t c, const Observation& o, const Observation::Key& key,
+                         const std::deque<Entry>& used, std::int64_t first_ms) const {
   const Correlation& def = rules_.correlation(c);
   const auto& srcs = rules_.correlation_sources(c);
   Finding f = o.finding;
@@ -333,7 +397,7 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
     if (i) rules += def.type == CorrelationType::TemporalOrdered ? " then " : ", ";
     rules += source_name(rules_, srcs[i]);
   }
-  const std::size_t n = used.entries.size();
+  const std::size_t n = used.size();
   switch (def.type) {
     case CorrelationType::EventCount:
       f.reason = std::to_string(n) + " matches of " + rules + " within " + def.timespan_text + " for " + group +
@@ -341,7 +405,7 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
       break;
     case CorrelationType::ValueCount: {
       std::set<std::string> distinct;
-      for (const Entry& x : used.entries)
+      for (const Entry& x : used)
         if (!x.value.empty()) distinct.insert(x.value);
       std::string list;
       for (const std::string& d : distinct) list += (list.empty() ? "" : ", ") + d;
@@ -352,8 +416,9 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
     case CorrelationType::Temporal:
     case CorrelationType::TemporalOrdered: {
       std::string seq;
-      for (const Entry& x : used.entries)
-        seq += (seq.empty() ? "" : ", ") + source_name(rules_, srcs[x.source]) + " at " + format_iso8601(x.time_ms);
+      for (std::size_t i = 0; i < used.size() && i < kListed; ++i)
+        seq += (i ? ", " : "") + source_name(rules_, srcs[used[i].source]) + " at " + format_iso8601(used[i].time_ms);
+      if (used.size() > kListed) seq += ", and " + std::to_string(used.size() - kListed) + " more";
       f.reason = rules + " within " + def.timespan_text + " for " + group + ": " + seq;
       break;
     }
@@ -369,7 +434,7 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
   f.facets.emplace_back("correlation.matches", std::to_string(n));
   f.facets.emplace_back("correlation.first", format_iso8601(first_ms > 0 ? first_ms : o.time_ms));
   std::string ids;
-  for (std::size_t i = 0; i < used.entries.size() && i < 20; ++i) ids += (i ? " " : "") + used.entries[i].event_id;
+  for (std::size_t i = 0; i < used.size() && i < kListed; ++i) ids += (i ? " " : "") + used[i].event_id;
   f.facets.emplace_back("correlation.events", ids);
   return f;
 }

@@ -21,10 +21,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -100,8 +103,31 @@ class Correlator {
     std::string value;          // value_count
     bool operator==(const Entry&) const = default;
   };
+  // The entries are the state (stored, compared); the rest is derived from them, so that
+  // counting a match, letting old ones go and deciding whether the group fires cost about
+  // log(entries) each, not a walk of every entry: a flood of matches in one group (a script
+  // spamming root MFA calls) must not make the scan quadratic, or worse.
   struct Group {
-    std::vector<Entry> entries;  // by time
+    std::deque<Entry> entries;  // by time
+
+    bool counted(std::uint32_t source, const std::string& event_id) const;
+    void add(Entry e);                       // in time order (after its equals)
+    void drop_before(std::int64_t time_ms);  // the entries older than time_ms
+    void clear();
+    void reindex();                          // after entries were set directly (decode)
+    std::size_t distinct_values() const { return values_.size(); }
+    std::size_t sources_seen() const;
+    // The latest time of a match of `source` at or before t / the earliest at or after t.
+    std::optional<std::int64_t> latest_at_or_before(std::uint32_t source, std::int64_t t) const;
+    std::optional<std::int64_t> earliest_at_or_after(std::uint32_t source, std::int64_t t) const;
+
+   private:
+    static std::string seen_key(std::uint32_t source, const std::string& event_id);
+    void index(const Entry& e);
+    void unindex(const Entry& e);
+    std::unordered_map<std::string, std::uint32_t> seen_;    // source, event id -> entries
+    std::unordered_map<std::string, std::uint32_t> values_;  // non-empty value -> entries
+    std::vector<std::multiset<std::int64_t>> times_;         // by source
   };
   static std::string encode(const Group& g);
   static Result<Group> decode(const std::string& text);
@@ -111,7 +137,7 @@ class Correlator {
   void feed_one(std::uint32_t c, std::uint32_t position, const Observation& o, const Observation::Key& key,
                 std::vector<Finding>& out);
   Group& touch(const GroupId& id);
-  Finding make(std::uint32_t c, const Observation& o, const Observation::Key& key, const Group& used,
+  Finding make(std::uint32_t c, const Observation& o, const Observation::Key& key, const std::deque<Entry>& used,
                std::int64_t first_ms) const;
 
   const sigma::RuleSet& rules_;
