@@ -126,8 +126,8 @@ std::string gzip(const std::string& content) {
   return out;
 }
 
-// Starts `rootguard args...` in the background, stdout and stderr to `log`.
-pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesystem::path& log) {
+pid_t spawn_rootguard_with(const std::vector<std::string>& args,
+                           const std::function<void(posix_spawn_file_actions_t*)>& redirect) {
   std::vector<std::string> argv = {RG_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
@@ -135,12 +135,19 @@ pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesyste
   cargv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  redirect(&fa);
   pid_t pid = -1;
   if (posix_spawn(&pid, RG_BINARY, &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&fa);
   return pid;
+}
+
+// Starts `rootguard args...` in the background, stdout and stderr to `log`.
+pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  return spawn_rootguard_with(args, [&](posix_spawn_file_actions_t* fa) {
+    posix_spawn_file_actions_addopen(fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(fa, 1, 2);
+  });
 }
 
 int wait_exit(pid_t pid) {

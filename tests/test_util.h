@@ -1,9 +1,11 @@
 // Helpers for tests that drive the real binary or read shared test data.
 #pragma once
 
+#include <spawn.h>
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +22,9 @@ struct RunResult {
 // Starts `rootguard args...` in the background (this process's environment), stdout and
 // stderr appended to `log`; -1 when it could not start.
 pid_t spawn_rootguard(const std::vector<std::string>& args, const std::filesystem::path& log);
+// The same with the file actions `redirect` adds (where stdout and stderr go).
+pid_t spawn_rootguard_with(const std::vector<std::string>& args,
+                           const std::function<void(posix_spawn_file_actions_t*)>& redirect);
 // Waits for it: its exit status, or 128 + the signal that ended it.
 int wait_exit(pid_t pid);
 // "rule:eventID" -> how many times, from alert lines ("key":"D03:...") ...

@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,8 +11,6 @@
 #include <vector>
 
 #include "test_util.h"
-
-extern char** environ;
 
 namespace rg::test {
 namespace {
@@ -26,20 +22,12 @@ namespace fs = std::filesystem;
 int run_to(const std::vector<std::string>& args, const char* out_path, std::string& err, int out_fd = -1) {
   TempDir t;
   const fs::path err_file = t / "err";
-  std::vector<std::string> argv = {RG_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-  else posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  const int started = posix_spawn(&pid, RG_BINARY, &fa, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (started != 0) return -1;
+  const pid_t pid = spawn_rootguard_with(args, [&](posix_spawn_file_actions_t* fa) {
+    if (out_fd >= 0) posix_spawn_file_actions_adddup2(fa, out_fd, 1);
+    else posix_spawn_file_actions_addopen(fa, 1, out_path, O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  });
+  if (pid < 0) return -1;
   const int status = wait_exit(pid);
   err = read_file(err_file);
   return status;
