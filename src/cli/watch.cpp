@@ -148,6 +148,17 @@ class VisibilityKeeper {
   std::thread thread_;
 };
 
+// --once: every alert due now goes out before the exit, however many of the outbox's batches
+// that takes (one pass offers a sink 200). A sink that fails has its alerts rescheduled, no
+// longer due now, so this ends; they wait for the next run.
+Status deliver_all_due(respond::Watcher& watcher, Diagnostics& diag) {
+  for (;;) {
+    auto d = watcher.deliver(wall_ms(), diag);
+    if (!d.ok()) return d.error();
+    if (d->sent + d->retried + d->rejected == 0) return {};
+  }
+}
+
 // rootguard watch sqs://QUEUE_URL: receive S3 object notifications, scan each object, store
 // its findings (one transaction per object, shared with any number of other workers through
 // the store), and delete the message only then. A message that keeps failing is left to the
@@ -214,6 +225,12 @@ int sqs_loop(const WatchFlags& f, aws::SqsQueue& queue, respond::Watcher& watche
     watcher.record(rep);
     const std::int64_t now = wall_ms();
     const bool idle = msgs.ok() && msgs->empty();
+    if (f.once && idle) {
+      if (Status st = deliver_all_due(watcher, diag); !st.ok()) {
+        std::fprintf(stderr, "rootguard: error: %s\n", st.error().str().c_str());
+        return kExitError;
+      }
+    }
     if (f.once || now - last_health >= interval || g_signal.load()) {
       const auto [pending, sent, rejected] = outbox_totals(outbox);
       const auto& t = watcher.totals();
@@ -355,6 +372,12 @@ int run_watch(const WatchFlags& f) {
       std::fprintf(stderr, "rootguard: watch: stopped; nothing of the file being filed was kept, it is scanned again on restart\n");
       return kExitError;
     }
+    if (f.once) {
+      if (Status st = deliver_all_due(watcher, diag); !st.ok()) {
+        std::fprintf(stderr, "rootguard: error: %s\n", st.error().str().c_str());
+        return kExitError;
+      }
+    }
     if (diag.error_count() > errors_before) last_error = "see the error lines above";
     const auto& t = watcher.totals();
     if (f.once || now - last_health >= *interval || g_signal.load()) {
@@ -417,7 +440,7 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("--interval", f->interval, "Rescan and health-line interval (default 60s)");
   c.app->add_option("--settle", f->settle, "A file unchanged this long is complete (default 5s)");
   c.app->add_option("--case-min-severity", f->case_min, "Findings at or above this open or join a case (default high)");
-  c.app->add_flag("--once", f->once, "One pass (scan what is settled, deliver what is due), then exit");
+  c.app->add_flag("--once", f->once, "One pass (scan what is settled, deliver every alert that is due), then exit");
   c.app->add_option("--profile", f->aws.profile, "s3:// and sns: AWS CLI profile");
   c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)");
   c.run = [f] { return run_watch(*f); };

@@ -235,6 +235,27 @@ TEST(WatchCli, CaseImportFilesTheAlertsOfAFileSink) {
   EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
 }
 
+// --once (run from cron, say) delivers every alert that is due before it exits, not the one
+// batch of 200 a pass offers each sink; a sink that is down keeps them for the next run.
+TEST(WatchCli, OnceDeliversEveryDueAlertNotOneBatch) {
+  TempDir t;
+  fs::path logs = t / "logs";
+  fs::create_directories(logs);
+  for (int n = 0; n < 60; ++n) drop_file(logs, n);
+  const auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  ASSERT_GT(expected.size(), 250u);
+  auto r = run_rootguard({"watch", logs.string(), "--state", (t / "state").string(), "--sink",
+                          "file:" + (t / "a.jsonl").string(), "--settle", "0s", "--once"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(alert_keys(read_file(t / "a.jsonl")).size(), expected.size());
+  EXPECT_NE(r.err.find("alerts " + std::to_string(expected.size()) + " sent, 0 pending"), std::string::npos) << r.err;
+  auto down = run_rootguard({"watch", logs.string(), "--state", (t / "state2").string(), "--sink",
+                             "webhook:http://127.0.0.1:1/hook", "--settle", "0s", "--once"});
+  EXPECT_EQ(down.status, 0) << down.err;
+  EXPECT_NE(down.err.find("alerts 0 sent, " + std::to_string(expected.size()) + " pending"), std::string::npos)
+      << down.err;
+}
+
 TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
   TempDir t;
   fs::path logs = t / "logs";
