@@ -2,23 +2,22 @@
 // one rule in one group of a temporal_ordered correlation whose first rule never matches (a
 // script calling root's MFA API in a loop, with no root sign-in before it), so nothing fires
 // and every match stays in the group for the timespan. Two ways, in the same run:
-//   BM_CorrelateFlood/0/n  the plain way, as the engine first did it: at each match, walk the
-//                          group's entries for a repeat, and for a chain from every match of
-//                          the last rule back through the whole group;
+//   BM_CorrelateFlood/0/n  the plain way, as the engine first did it (scan/correlate_plain.h):
+//                          at each match, walk the group's entries for a repeat, and for a
+//                          chain from every match of the last rule back through the whole group;
 //   BM_CorrelateFlood/1/n  scan::Correlator, whose groups are indexed (each match about log n).
 // Time is for all n matches. Build with -DRG_BENCH=ON.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/diagnostics.h"
 #include "scan/correlate.h"
+#include "scan/correlate_plain.h"
 #include "sigma/correlation.h"
 
 namespace {
@@ -73,49 +72,14 @@ std::vector<rg::scan::Observation> flood(int n) {
   return v;
 }
 
-// The plain way (the baseline): the group's entries in a vector, walked whole at each match.
-struct Plain {
-  struct E {
-    std::int64_t t;
-    std::uint32_t src;
-    std::string id;
-  };
-  std::vector<E> v;
-  std::int64_t timespan_ms;
-  bool feed(const rg::scan::Observation& o, std::uint32_t pos, std::uint32_t last) {
-    for (const E& e : v)
-      if (e.src == pos && e.id == o.event_id) return false;
-    E e{o.time_ms, pos, o.event_id};
-    v.insert(std::upper_bound(v.begin(), v.end(), e, [](const E& a, const E& b) { return a.t < b.t; }), e);
-    const std::int64_t newest = v.back().t;
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const E& x) { return x.t < newest - timespan_ms; }), v.end());
-    bool fire = false;
-    for (auto end = v.rbegin(); end != v.rend() && !fire; ++end) {
-      if (end->src != last) continue;
-      std::int64_t t = end->t;
-      bool ok = true;
-      for (std::int64_t k = static_cast<std::int64_t>(last) - 1; k >= 0 && ok; --k) {
-        std::optional<std::int64_t> best;
-        for (const E& x : v)
-          if (x.src == static_cast<std::uint32_t>(k) && x.t <= t) best = x.t;
-        if (!best) ok = false;
-        else t = *best;
-      }
-      fire = ok && end->t - t <= timespan_ms;
-    }
-    if (fire) v.clear();
-    return fire;
-  }
-};
-
 void BM_CorrelateFlood(benchmark::State& state) {
   const auto obs = flood(static_cast<int>(state.range(1)));
   const auto& r = rules();
   std::size_t fired = 0;
   for (auto _ : state) {
     if (state.range(0) == 0) {
-      Plain p{{}, r.correlation(0).timespan_ms};
-      for (const auto& o : obs) fired += p.feed(o, 1, 1);
+      rg::scan::PlainCorrelator p{r, {}};
+      for (const auto& o : obs) fired += p.fire(o).size();
     } else {
       rg::scan::Correlator c(r, true);
       std::vector<rg::Finding> out;
