@@ -88,20 +88,13 @@ int run_case(const std::string& verb, const CaseFlags& f) {
         if (++bad <= kShown) diag.error(ErrorKind::Corrupt, f.file + ":" + std::to_string(n), a.error().what);
         continue;
       }
-      if (a->finding.severity < policy.min_severity) {
-        ++below;
-        continue;
-      }
       auto id = (**store).transaction([&]() -> Status {
-        auto had = (**store).case_of_alert(a->key);
-        if (!had.ok()) return had.error();
-        if (had->has_value()) {
-          ++known;
-          return ok_status();
-        }
-        auto r = book.file(a->finding, a->key, now, who);
+        respond::CaseBook::Filed how;
+        auto r = book.file(a->finding, a->key, now, who, &how);
         if (!r.ok()) return r.error();
-        filed += *r > 0;
+        filed += how == respond::CaseBook::Filed::Now;
+        known += how == respond::CaseBook::Filed::Before;
+        below += how == respond::CaseBook::Filed::Below;
         return ok_status();
       });
       if (!id.ok()) return fail(id.error());

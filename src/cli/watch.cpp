@@ -150,12 +150,15 @@ class VisibilityKeeper {
 
 // --once: every alert due now goes out before the exit, however many of the outbox's batches
 // that takes (one pass offers a sink 200). A sink that fails has its alerts rescheduled, no
-// longer due now, so this ends; they wait for the next run.
-Status deliver_all_due(respond::Watcher& watcher, Diagnostics& diag) {
+// longer due now, so this ends; they wait for the next run. False, told, when the store fails.
+bool deliver_all_due(respond::Watcher& watcher, Diagnostics& diag) {
   for (;;) {
     auto d = watcher.deliver(wall_ms(), diag);
-    if (!d.ok()) return d.error();
-    if (d->sent + d->retried + d->rejected == 0) return {};
+    if (!d.ok()) {
+      std::fprintf(stderr, "rootguard: error: %s\n", d.error().str().c_str());
+      return false;
+    }
+    if (d->sent + d->retried + d->rejected == 0) return true;
   }
 }
 
@@ -225,12 +228,7 @@ int sqs_loop(const WatchFlags& f, aws::SqsQueue& queue, respond::Watcher& watche
     watcher.record(rep);
     const std::int64_t now = wall_ms();
     const bool idle = msgs.ok() && msgs->empty();
-    if (f.once && idle) {
-      if (Status st = deliver_all_due(watcher, diag); !st.ok()) {
-        std::fprintf(stderr, "rootguard: error: %s\n", st.error().str().c_str());
-        return kExitError;
-      }
-    }
+    if (f.once && idle && !deliver_all_due(watcher, diag)) return kExitError;
     if (f.once || now - last_health >= interval || g_signal.load()) {
       const auto [pending, sent, rejected] = outbox_totals(outbox);
       const auto& t = watcher.totals();
@@ -372,12 +370,7 @@ int run_watch(const WatchFlags& f) {
       std::fprintf(stderr, "rootguard: watch: stopped; nothing of the file being filed was kept, it is scanned again on restart\n");
       return kExitError;
     }
-    if (f.once) {
-      if (Status st = deliver_all_due(watcher, diag); !st.ok()) {
-        std::fprintf(stderr, "rootguard: error: %s\n", st.error().str().c_str());
-        return kExitError;
-      }
-    }
+    if (f.once && !deliver_all_due(watcher, diag)) return kExitError;
     if (diag.error_count() > errors_before) last_error = "see the error lines above";
     const auto& t = watcher.totals();
     if (f.once || now - last_health >= *interval || g_signal.load()) {

@@ -77,11 +77,16 @@ Status CaseBook::log(std::int64_t id, const std::string& who, const std::string&
 }
 
 Result<std::int64_t> CaseBook::file(const Finding& f, const std::string& alert_key, std::int64_t now_ms,
-                                    const std::string& who) {
+                                    const std::string& who, Filed* how) {
+  Filed unused;
+  Filed& said = how ? *how : unused;
+  said = Filed::Below;
   if (f.severity < policy_.min_severity) return std::int64_t{0};
   auto existing = store_.case_of_alert(alert_key);
   if (!existing.ok()) return existing.error();
+  said = Filed::Before;
   if (existing->has_value()) return **existing;
+  said = Filed::Now;
 
   auto cases = store_.list_cases();
   if (!cases.ok()) return cases.error();

@@ -64,9 +64,11 @@ class CaseBook {
  public:
   CaseBook(Store& store, CasePolicy policy) : store_(store), policy_(policy) {}
 
-  // Opens or joins a case for f; returns its id, or 0 when f is below the threshold.
+  // Opens or joins a case for f; returns its id, or 0 when f is below the threshold. `how`,
+  // when given, says which it was: filed now, filed before (the alert key is known), below.
+  enum class Filed { Now, Before, Below };
   Result<std::int64_t> file(const Finding& f, const std::string& alert_key, std::int64_t now_ms,
-                            const std::string& who = "rootguard");
+                            const std::string& who = "rootguard", Filed* how = nullptr);
 
   Result<CaseView> view(std::int64_t id);
   Result<std::vector<CaseRecord>> list() { return store_.list_cases(); }
