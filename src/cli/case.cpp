@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/state_flags.h"
 #include "core/diagnostics.h"
+#include "core/strings.h"
 #include "respond/alert.h"
 #include "respond/cases.h"
 
@@ -103,7 +104,7 @@ int run_case(const std::string& verb, const CaseFlags& f) {
     if (bad > kShown)
       diag.errors(bad - kShown, ErrorKind::Corrupt, f.file,
                   Diagnostics::more_errors(bad - kShown, kShown, "the other lines were filed"));
-    std::printf("%d findings filed into cases (%d filed before, %d below %s)\n", filed, known, below,
+    std::printf("%s filed into cases (%d filed before, %d below %s)\n", counted(static_cast<unsigned>(filed), "finding").c_str(), known, below,
                 std::string(to_string(policy.min_severity)).c_str());
     return diag.error_count() ? kExitError : kExitClean;
   }

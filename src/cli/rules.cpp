@@ -15,6 +15,7 @@
 #include "sigma/rule_tests.h"
 #include "sigma/sql.h"
 #include "cli/time_flags.h"
+#include "core/strings.h"
 #include "core/time.h"
 #include "sigma/ruleset.h"
 
@@ -74,7 +75,7 @@ int run_lint(const RulesFlags& f) {
     std::cout << i.str() << "\n";
     (i.error ? errors : warnings)++;
   }
-  std::cout << errors << " errors, " << warnings << " warnings\n" << std::flush;
+  std::cout << counted(errors, "error") << ", " << counted(warnings, "warning") << "\n" << std::flush;
   return errors || diag.error_count() ? kExitError : kExitClean;
 }
 

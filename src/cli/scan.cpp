@@ -20,6 +20,7 @@
 #include "core/cpu.h"
 #include "cli/rule_flags.h"
 #include "core/severity.h"
+#include "core/strings.h"
 #include "cli/time_flags.h"
 #include "core/time.h"
 #include "io/source.h"
@@ -88,13 +89,12 @@ std::string human_bytes(double b) {
 }
 
 std::string summary(const scan::Report& r) {
-  std::string s = "rootguard: scanned " + std::to_string(r.files) + (r.files == 1 ? " file, " : " files, ") +
-                  std::to_string(r.records) + " events (" + human_bytes(static_cast<double>(r.bytes_in)) + " read, " +
+  std::string s = "rootguard: scanned " + counted(r.files, "file") + ", " + counted(r.records, "event") + " (" + human_bytes(static_cast<double>(r.bytes_in)) + " read, " +
                   human_bytes(static_cast<double>(r.bytes_out)) + " decoded) in ";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f s (%.0f MB/s): ", r.elapsed_s, r.throughput_mb_s());
   s += buf;
-  s += std::to_string(r.findings) + (r.findings == 1 ? " finding" : " findings");
+  s += counted(r.findings, "finding");
   std::string parts;
   for (int i = 4; i >= 0; --i) {
     if (!r.by_severity[static_cast<std::size_t>(i)]) continue;
@@ -102,7 +102,7 @@ std::string summary(const scan::Report& r) {
     parts += std::to_string(r.by_severity[static_cast<std::size_t>(i)]) + " " + std::string(to_string(static_cast<Severity>(i)));
   }
   if (!parts.empty()) s += " (" + parts + ")";
-  s += ", " + std::to_string(r.errors) + (r.errors == 1 ? " error" : " errors");
+  s += ", " + counted(r.errors, "error");
   return s;
 }
 
@@ -212,8 +212,8 @@ int run_scan(const ScanFlags& f) {
   // findings unseen.
   for (std::size_t i = 0; i < rules.filter_count(); ++i) {
     const std::uint64_t n = rules.filter_left_out(i);
-    diag.note(rules.filter(i).file, "Sigma filter '" + rules.filter(i).id + "' left out " + std::to_string(n) +
-                                        (n == 1 ? " match" : " matches") + " of the rules it names");
+    diag.note(rules.filter(i).file, "Sigma filter '" + rules.filter(i).id + "' left out " +
+                                        counted(n, "match", "matches") + " of the rules it names");
   }
   std::fprintf(stderr, "%s\n", summary(report).c_str());
 

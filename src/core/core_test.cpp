@@ -215,6 +215,14 @@ TEST(Strings, JsonEscapeEscapesEveryByteThatNeedsItWhereverItIs) {
   EXPECT_EQ(appended, "{a\\\"b");  // appended after what was there
 }
 
+TEST(Strings, CountedUsesTheSingularForOneOnly) {
+  EXPECT_EQ(rg::counted(1, "event"), "1 event");
+  EXPECT_EQ(rg::counted(0, "event"), "0 events");
+  EXPECT_EQ(rg::counted(2, "match", "matches"), "2 matches");
+  EXPECT_EQ(rg::counted(1, "match", "matches"), "1 match");
+  EXPECT_EQ(rg::counted(18446744073709551615ULL, "file"), "18446744073709551615 files");
+}
+
 TEST(Strings, HtmlEscapeMakesMarkupText) {
   EXPECT_EQ(rg::html_escape("<script>alert('x' & \"y\")</script>"),
             "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");

@@ -147,4 +147,15 @@ std::string html_escape(std::string_view s) {
   return o;
 }
 
+std::string counted(unsigned long long n, std::string_view one, std::string_view many) {
+  std::string o = std::to_string(n) + ' ';
+  if (n == 1)
+    o += one;
+  else if (!many.empty())
+    o += many;
+  else
+    (o += one) += 's';
+  return o;
+}
+
 }  // namespace rg

@@ -29,5 +29,8 @@ std::string json_escape(std::string_view s);
 void append_json_escaped(std::string& out, std::string_view s);
 // HTML text and attribute escaping: & < > " and ' become entities, everything else is copied.
 std::string html_escape(std::string_view s);
+// A count and its noun, singular for one: counted(1, "event") is "1 event", counted(3, "event")
+// "3 events"; `many` for a noun whose plural is not the singular and an s.
+std::string counted(unsigned long long n, std::string_view one, std::string_view many = {});
 
 }  // namespace rg

@@ -329,7 +329,7 @@ std::string render_text(const EmailPlan& plan) {
   }
   std::size_t changes = 0;
   for (const auto& p : plan.accounts) changes += p.change_needed ? 1 : 0;
-  out += "\n" + std::to_string(plan.accounts.size()) + " accounts, " + std::to_string(changes) + " to change.\n";
+  out += "\n" + counted(plan.accounts.size(), "account") + ", " + std::to_string(changes) + " to change.\n";
   if (changes == 0) return out;
   out += "\nBefore you start:\n";
   for (const auto& s : plan.prerequisites) out += "  " + s + "\n";

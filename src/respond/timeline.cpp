@@ -272,8 +272,8 @@ namespace {
 std::string session_header(const TimelineSession& s) {
   std::string h = "Session " + (s.access_key.empty() ? "(no key) source " + s.source_ip : s.access_key + " from " + s.source_ip);
   h += "  account " + (s.account.empty() ? "-" : s.account) + "  by " + s.principal;
-  h += "\n  " + format_iso8601(s.first_ms) + " .. " + format_iso8601(s.last_ms) + "  " + std::to_string(s.events.size()) +
-       " events: " + std::to_string(s.reads) + " read, " + std::to_string(s.creates) + " create, " +
+  h += "\n  " + format_iso8601(s.first_ms) + " .. " + format_iso8601(s.last_ms) + "  " + counted(s.events.size(), "event") +
+       ": " + std::to_string(s.reads) + " read, " + std::to_string(s.creates) + " create, " +
        std::to_string(s.changes) + " change, " + std::to_string(s.deletes) + " delete, " + std::to_string(s.signins) +
        " sign-in, " + std::to_string(s.failures) + " failed";
   if (!s.user_agent.empty()) h += "\n  user agent " + s.user_agent;

@@ -475,11 +475,11 @@ void leave_out_foreign(std::vector<std::string>& ids, std::map<std::string, std:
     if (by.size() > 5) list += ", ...";
     std::string corr;
     if (other_correlations)
-      corr = " and " + std::to_string(other_correlations) + (other_correlations == 1 ? " correlation" : " correlations") +
+      corr = " and " + counted(other_correlations, "correlation") +
              " over them";
     std::string what;
     if (total)
-      what = std::to_string(total) + (total == 1 ? " rule" : " rules") + " for other log sources (" + list + ")" + corr;
+      what = counted(total, "rule") + " for other log sources (" + list + ")" + corr;
     if (not_rules)
       what += (what.empty() ? "" : " and ") + std::to_string(not_rules) +
               (not_rules == 1 ? " YAML file that is not a Sigma rule" : " YAML files that are not Sigma rules");

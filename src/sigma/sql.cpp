@@ -438,8 +438,8 @@ SqlQuery rules_to_sql(const RuleSet& rules, const SqlOptions& opts) {
     }
   }
   const char* dialect = opts.dialect == SqlDialect::Athena ? "athena" : opts.dialect == SqlDialect::Trino ? "trino" : "duckdb";
-  std::string head = "-- rootguard rules sql --dialect " + std::string(dialect) + ": " + std::to_string(q.rules.size()) +
-                     " rules over " + opts.table + " (the CloudTrail table AWS documents for Athena)\n";
+  std::string head = "-- rootguard rules sql --dialect " + std::string(dialect) + ": " + counted(q.rules.size(), "rule") +
+                     " over " + opts.table + " (the CloudTrail table AWS documents for Athena)\n";
   if (!q.skipped.empty()) {
     head += "-- not expressible in SQL (rootguard scan and watch run them):\n";
     for (const SqlSkipped& s : q.skipped) head += "--   " + s.id + " (" + s.file + "): " + comment_safe(s.reason) + "\n";

@@ -205,7 +205,7 @@ level: low
 )");
   auto r = run_rootguard({"rules", "sql", "--no-builtin", "--dialect", "duckdb", t.path().string()});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("-- rootguard rules sql --dialect duckdb: 1 rules over cloudtrail_logs"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-- rootguard rules sql --dialect duckdb: 1 rule over cloudtrail_logs"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("keyword search (no field) needs the raw record"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("IPv6 CIDR"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("field 'managementEvent' is not a column of the CloudTrail table"), std::string::npos) << r.out;
