@@ -69,6 +69,43 @@ TEST(AwsProtocol, JsonTimestampsAndErrors) {
             std::make_pair(std::string("ReportInProgress"), std::string("m")));
 }
 
+// Whatever answers at --endpoint-url may send anything: an answer nested past any AWS answer
+// is refused (it used to exhaust the stack), one with many members converts whole (each
+// member used to be looked for among all the members before it), repeated keys keep the
+// last value where the key first stood.
+TEST(AwsProtocol, HostileAnswersAreRefusedOrConvertedWhole) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<a>";
+  for (int i = 0; i < 100000; ++i) deep += "</a>";
+  auto refused = query_xml_to_json("<R><GetAccountSummaryResult>" + deep + "</GetAccountSummaryResult></R>",
+                                   "GetAccountSummary");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().what.find("deeper than 100 levels"), std::string::npos) << refused.error().what;
+  EXPECT_EQ(parse_error("<E>" + deep + "</E>", "").first, "");
+
+  std::string wide = "<R><GetAccountSummaryResult><SummaryMap>";
+  for (int i = 0; i < 60000; ++i) wide += "<entry><key>K" + std::to_string(i) + "</key><value>" + std::to_string(i) + "</value></entry>";
+  wide += "<entry><key>K7</key><value>70</value></entry></SummaryMap>";
+  for (int i = 0; i < 60000; ++i) wide += "<M" + std::to_string(i) + ">x</M" + std::to_string(i) + ">";
+  wide += "</GetAccountSummaryResult></R>";
+  auto many = query_xml_to_json(wide, "GetAccountSummary");
+  ASSERT_TRUE(many.ok());
+  ASSERT_EQ(many->members().size(), 60001u);
+  const auto& map = many->find("SummaryMap")->members();
+  ASSERT_EQ(map.size(), 60000u);
+  EXPECT_EQ(map[7].first, "K7");
+  EXPECT_EQ(map[7].second.as_int(), 70);
+  EXPECT_EQ(map[59999].second.as_int(), 59999);
+
+  std::string obj = "{";
+  for (int i = 0; i < 60000; ++i) obj += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  obj += "\"k3\":-3}";
+  auto j = json_protocol_to_cli(obj);
+  ASSERT_TRUE(j.ok());
+  ASSERT_EQ(j->members().size(), 60000u);
+  EXPECT_EQ(j->members()[3].second.as_int(), -3);
+}
+
 TEST(AwsClient, RetriesThrottlingHonouringRetryAfterThenSucceeds) {
   std::atomic<int> n{0};
   LoopbackServer server([&](const HttpCapture&) {

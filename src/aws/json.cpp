@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include <simdjson.h>
 
@@ -30,6 +31,20 @@ Json* Json::find(std::string_view key) {
 void Json::set(std::string key, Json v) {
   if (Json* existing = find(key)) *existing = std::move(v);
   else members_.emplace_back(std::move(key), std::move(v));
+}
+void Json::set_all(std::vector<std::pair<std::string, Json>> pairs) {
+  // Views of the keys in members_, which the reserve keeps where they are.
+  members_.reserve(members_.size() + pairs.size());
+  std::unordered_map<std::string_view, std::size_t> at;
+  for (std::size_t i = 0; i < members_.size(); ++i) at.emplace(members_[i].first, i);
+  for (auto& [k, v] : pairs) {
+    if (auto it = at.find(k); it != at.end()) {
+      members_[it->second].second = std::move(v);
+    } else {
+      members_.emplace_back(std::move(k), std::move(v));
+      at.emplace(members_.back().first, members_.size() - 1);
+    }
+  }
 }
 void Json::erase(std::string_view key) {
   for (auto it = members_.begin(); it != members_.end(); ++it)
@@ -67,8 +82,10 @@ Json from_dom(simdjson::dom::element e) {
     }
     case simdjson::dom::element_type::OBJECT: {
       Json o = Json::object();
+      std::vector<std::pair<std::string, Json>> members;
       simdjson::dom::object obj = e.get_object().value_unsafe();
-      for (auto field : obj) o.set(std::string(field.key), from_dom(field.value));
+      for (auto field : obj) members.emplace_back(std::string(field.key), from_dom(field.value));
+      o.set_all(std::move(members));
       return o;
     }
     case simdjson::dom::element_type::INT64: return Json::integer(e.get_int64().value_unsafe());

@@ -47,6 +47,9 @@ class Json {
   const Json* find(std::string_view key) const;
   Json* find(std::string_view key);
   void set(std::string key, Json v);  // replaces an existing key in place
+  // set() for each pair in turn, in time linear in their number (set() alone is linear in the
+  // object's size, which an answer with many members would make quadratic).
+  void set_all(std::vector<std::pair<std::string, Json>> pairs);
   void erase(std::string_view key);
 
   std::string dump() const;  // as the CLI prints it, with a final newline

@@ -74,6 +74,24 @@ Json scalar(const std::string& name, const std::string& text) {
   return Json::string(text);
 }
 
+// AWS's answers nest a dozen elements at most; convert() recurses once a level, so a deeper
+// answer (from whatever answers at --endpoint-url) is refused before it can exhaust the stack.
+constexpr int kMaxAnswerDepth = 100;
+
+bool deeper_than(pugi::xml_document& doc, int limit) {
+  struct Walker : pugi::xml_tree_walker {
+    int limit;
+    bool deep = false;
+    explicit Walker(int l) : limit(l) {}
+    bool for_each(pugi::xml_node&) override {
+      deep = depth() >= limit;
+      return !deep;
+    }
+  } w(limit);
+  doc.traverse(w);
+  return w.deep;
+}
+
 Json convert(pugi::xml_node node, const std::string& name) {
   std::vector<pugi::xml_node> kids;
   for (pugi::xml_node c : node.children())
@@ -85,19 +103,23 @@ Json convert(pugi::xml_node node, const std::string& name) {
   }
   if (all_entries || (kids.empty() && (int_maps().count(name) || name == "Attributes"))) {
     Json o = Json::object();
+    std::vector<std::pair<std::string, Json>> members;
+    members.reserve(kids.size());
     for (pugi::xml_node e : kids) {
       std::string key = e.child_value("key");
       pugi::xml_node v = e.child("value");
       if (int_maps().count(name)) {
         try {
-          o.set(key, Json::integer(std::stoll(v.child_value())));
+          members.emplace_back(std::move(key), Json::integer(std::stoll(v.child_value())));
         } catch (...) {
-          o.set(key, Json::string(v.child_value()));
+          members.emplace_back(std::move(key), Json::string(v.child_value()));
         }
       } else {
-        o.set(key, v.first_child().type() == pugi::node_element ? convert(v, key) : Json::string(v.child_value()));
+        Json value = v.first_child().type() == pugi::node_element ? convert(v, key) : Json::string(v.child_value());
+        members.emplace_back(std::move(key), std::move(value));
       }
     }
+    o.set_all(std::move(members));
     return o;
   }
   if (all_members || (kids.empty() && lists().count(name))) {
@@ -107,7 +129,10 @@ Json convert(pugi::xml_node node, const std::string& name) {
   }
   if (!kids.empty()) {
     Json o = Json::object();
-    for (pugi::xml_node c : kids) o.set(c.name(), convert(c, c.name()));
+    std::vector<std::pair<std::string, Json>> members;
+    members.reserve(kids.size());
+    for (pugi::xml_node c : kids) members.emplace_back(c.name(), convert(c, c.name()));
+    o.set_all(std::move(members));
     return o;
   }
   return scalar(name, node.child_value());
@@ -154,6 +179,9 @@ Result<Json> query_xml_to_json(const std::string& body, const std::string& opera
   pugi::xml_document doc;
   if (!doc.load_buffer(body.data(), body.size()))
     return make_error(ErrorKind::Corrupt, operation, "the answer is not XML");
+  if (deeper_than(doc, kMaxAnswerDepth))
+    return make_error(ErrorKind::Corrupt, operation,
+                      "the answer nests elements deeper than " + std::to_string(kMaxAnswerDepth) + " levels");
   pugi::xml_node root = doc.document_element();
   pugi::xml_node result = root.child((operation + "Result").c_str());
   if (!result) return Json::object();
