@@ -125,9 +125,9 @@ RawResult Client::send(const ServiceInfo& s, const std::string& region, HttpRequ
     bool retry = false;
     long wait_hint = -1;
     if (!resp.ok()) {
-      out.error_code = "ConnectionError";
+      retry = resp.error().kind == ErrorKind::Io;
+      out.error_code = retry ? "ConnectionError" : "AnswerTooLarge";
       out.error_message = resp.error().str();
-      retry = true;
     } else if (resp->status >= 200 && resp->status < 300) {
       out.ok = true;
       out.response = std::move(*resp);

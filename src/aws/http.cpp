@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "core/redact.h"
@@ -34,6 +35,7 @@ struct Sink {
   HttpResponse* resp;
   CURL* curl;
   bool aborted = false;
+  bool too_big = false;
 };
 
 size_t on_write(char* data, size_t size, size_t n, void* user) {
@@ -52,6 +54,10 @@ size_t on_write(char* data, size_t size, size_t n, void* user) {
       return 0;
     }
     return len;
+  }
+  if (len > s->req->max_body - std::min(s->req->max_body, s->resp->body.size())) {
+    s->too_big = true;
+    return 0;
   }
   s->resp->body.append(data, len);
   return len;
@@ -134,6 +140,9 @@ Result<HttpResponse> http_perform(const HttpRequest& request) {
   if (rc != CURLE_OK) {
     std::string what = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     if (sink.aborted) what = "transfer stopped by the reader";
+    if (sink.too_big)
+      return make_error(ErrorKind::Corrupt, rg::redact_url(request.url),
+                        "the answer is larger than " + std::to_string(request.max_body >> 20) + " MiB; not read further");
     return make_error(ErrorKind::Io, rg::redact_url(request.url), rg::redact_secrets(what));
   }
   return resp;

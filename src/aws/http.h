@@ -32,6 +32,10 @@ struct HttpRequest {
   std::string body;
   long timeout_ms = 30000;      // whole exchange
   long connect_timeout_ms = 5000;
+  // A body kept in memory (every answer but a 2xx one handed to on_body) larger than this
+  // ends the exchange with an error: AWS's largest answers are a few MB, and an endpoint
+  // that sends without end must not take all the memory there is.
+  std::size_t max_body = std::size_t{256} << 20;
   std::optional<SigV4Key> sign;
   // When set, the body of a 2xx response is handed over piece by piece instead of kept
   // (other statuses are kept in body as usual); returning false aborts the transfer.
@@ -50,7 +54,8 @@ struct HttpResponse {
 };
 
 // Performs the exchange. An HTTP error status is a response, not an error; connection
-// failures, timeouts and TLS failures are ErrorKind::Io errors naming the (redacted) URL.
+// failures, timeouts and TLS failures are ErrorKind::Io errors naming the (redacted) URL, an
+// answer over max_body an ErrorKind::Corrupt one (sending again would bring the same).
 Result<HttpResponse> http_perform(const HttpRequest& request);
 
 }  // namespace rg::aws

@@ -112,3 +112,20 @@ TEST(Http, StreamingBodyAndDroppedConnection) {
   req.url = server.url() + "/drop";
   EXPECT_FALSE(http_perform(req).ok());
 }
+
+// An answer kept in memory stops at max_body: an endpoint that sends without end cannot take
+// all the memory, and the error says why the answer was not read.
+TEST(Http, AnAnswerLargerThanTheLimitIsAnError) {
+  LoopbackServer server([](const HttpCapture&) { return HttpReply{200, {}, std::string(300000, 'x')}; });
+  HttpRequest req;
+  req.url = server.url() + "/big";
+  req.max_body = 200000;
+  auto refused = http_perform(req);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, rg::ErrorKind::Corrupt);
+  EXPECT_NE(refused.error().what.find("larger than"), std::string::npos) << refused.error().what;
+  req.max_body = 300000;
+  auto kept = http_perform(req);
+  ASSERT_TRUE(kept.ok()) << kept.error().str();
+  EXPECT_EQ(kept->body.size(), 300000u);
+}
