@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "core/yaml_error.h"
 #include "io/whole_file.h"
 
 namespace rg::posture {
@@ -150,7 +151,7 @@ Config parse_config(const std::string& text, const std::string& shown, Diagnosti
     Loader{shown, diag, cfg}.load(root);
   } catch (const YAML::Exception& e) {
     std::string where = e.mark.line >= 0 ? shown + ":" + std::to_string(e.mark.line + 1) : shown;
-    diag.error(ErrorKind::Corrupt, where, "invalid YAML: " + e.msg);
+    diag.error(ErrorKind::Corrupt, where, yaml_error_text(e));
   } catch (const std::exception& e) {
     diag.error(ErrorKind::Corrupt, shown, std::string("invalid config: ") + e.what());
   }

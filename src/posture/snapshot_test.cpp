@@ -121,6 +121,11 @@ TEST(Config, UnknownKeyAndBadCidrNameFileAndLine) {
   Collect d;
   parse_config("a: [unclosed\n", "bad.yaml", d.diag);
   EXPECT_EQ(d.diag.error_count(), 1u);
+  Collect deep;
+  parse_config("trusted_source_ips: " + std::string(50000, '[') + std::string(50000, ']') + "\n", "deep.yaml",
+               deep.diag);
+  ASSERT_EQ(deep.lines.size(), 1u);
+  EXPECT_NE(deep.lines[0].find("deep.yaml:1: invalid YAML: nested too deeply"), std::string::npos) << deep.lines[0];
 }
 
 }  // namespace

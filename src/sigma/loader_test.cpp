@@ -97,6 +97,12 @@ TEST(LoadRules, InvalidYaml) {
   expect_one_error("title: [unclosed\nlevel: high\n", "b_bad.yml:2:", "invalid YAML");
 }
 
+// yaml-cpp's guard against deep nesting reports a "bad file"; the error says what it is.
+TEST(LoadRules, YamlNestedTooDeeply) {
+  expect_one_error("title: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "b_bad.yml:1:",
+                   "invalid YAML: nested too deeply");
+}
+
 TEST(LoadRules, UnknownModifier) {
   expect_one_error(bad("    sel:\n        eventName|contians: x\n    condition: sel\n"),
                    "b_bad.yml:9:9:", "unknown modifier 'contians'");

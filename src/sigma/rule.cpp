@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "core/yaml_error.h"
 #include "sigma/yaml_tree.h"
 
 namespace rg::sigma {
@@ -512,7 +513,7 @@ Result<Rule> parse_rule(std::string_view text, std::string_view file, bool trust
     return f.error;
   } catch (const YAML::Exception& e) {
     Mark m = e.mark.is_null() ? Mark{} : Mark{e.mark.line + 1, e.mark.column + 1};
-    return Error{ErrorKind::Corrupt, where(file, m), "invalid YAML: " + e.msg};
+    return Error{ErrorKind::Corrupt, where(file, m), yaml_error_text(e)};
   } catch (const std::exception& e) {
     return Error{ErrorKind::Invalid, std::string(file), std::string("cannot read rule: ") + e.what()};
   }

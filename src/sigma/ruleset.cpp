@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/strings.h"
+#include "core/yaml_error.h"
 #include "io/whole_file.h"
 #include "sigma/builtin.h"
 #include "sigma/correlation.h"
@@ -385,7 +386,7 @@ Result<Correlation> parse_correlation_source(const RuleSource& src) {
     return parse_correlation(doc, src.file);
   } catch (const YAML::Exception& e) {
     Mark m = e.mark.is_null() ? Mark{} : Mark{e.mark.line + 1, e.mark.column + 1};
-    return Error{ErrorKind::Corrupt, where(src.file, m), "invalid YAML: " + e.msg};
+    return Error{ErrorKind::Corrupt, where(src.file, m), yaml_error_text(e)};
   } catch (const std::exception& e) {
     return Error{ErrorKind::Invalid, src.file, std::string("cannot read correlation rule: ") + e.what()};
   }
