@@ -33,6 +33,23 @@ inline void one_value_per_flag(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) one_value_per_flag(*sub);
 }
 
+// --account: an AWS account id, as CloudTrail and the APIs write it (12 digits) or as the
+// console shows it (1111-2222-3333, read as 111122223333). Anything else is a usage error, not
+// a filter that silently matches nothing.
+inline CLI::Validator account_id() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        std::string digits;
+        for (char c : s)
+          if (c != '-') digits += c;
+        if (digits.size() != 12 || digits.find_first_not_of("0123456789") != std::string::npos)
+          return "not an AWS account id (12 digits, or 1111-2222-3333): " + s;
+        s = digits;
+        return {};
+      },
+      "ACCOUNT-ID");
+}
+
 // One registrar per subcommand; the explicit list is in main.cpp.
 Command register_scan(CLI::App& root);
 Command register_rules(CLI::App& root);

@@ -110,7 +110,7 @@ Command register_harden(CLI::App& root) {
   a->add_option("document", f->what, "cloudformation | terraform | scp | eventbridge");
   a->add_option("--from-audit", f->from_audit, "Audit report (rootguard audit --format json): generate only what it found missing");
   a->add_option("--format", f->format, "With --from-audit: cloudformation | terraform");
-  a->add_option("--account", f->account, "With --from-audit: only this account's findings");
+  a->add_option("--account", f->account, "With --from-audit: only this account's findings")->transform(account_id());
   a->add_option("--sns-email", f->opts.sns_email, "Address subscribed to the alarm topic");
   a->add_option("--log-group", f->opts.log_group, "The trail's CloudWatch Logs group (default CloudTrail/DefaultLogGroup)");
   a->add_option("--kms-key", f->opts.kms_key_arn, "KMS key ARN for the topic, trail and log group");

@@ -45,6 +45,18 @@ int main(int argc, char** argv) {
   for (Registrar r : registrars) commands.push_back(r(app));
   one_value_per_flag(app);
 
+  // A usage error is one line, as every other error is, naming where the help is.
+  app.failure_message([](const CLI::App* root, const CLI::Error& e) {
+    std::string cmd = "rootguard";
+    for (const CLI::App* a = root; a;) {
+      const CLI::App* next = nullptr;
+      for (const CLI::App* sub : a->get_subcommands())
+        if (sub->parsed()) next = sub;
+      if (next) cmd += " " + next->get_name();
+      a = next;
+    }
+    return "rootguard: error: " + std::string(e.what()) + " (" + cmd + " --help)\n";
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -138,7 +138,7 @@ Command register_rules(CLI::App& root) {
       ->check(CLI::IsMember({"none", "region-date", "timestamp"}));
   sql->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + "; prunes partitions)");
   sql->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + "; prunes partitions)");
-  sql->add_option("--account", flags->accounts, "Only this account id (repeatable)");
+  sql->add_option("--account", flags->accounts, "Only this account id (repeatable)")->transform(account_id());
   sql->add_option("--region", flags->regions, "Only this region (repeatable; prunes the region partition)");
   sql->callback([which] { *which = "sql"; });
 

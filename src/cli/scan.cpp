@@ -235,7 +235,7 @@ Command register_scan(CLI::App& root) {
   app->add_option("--format", flags->format, "Output: text, jsonl or ocsf")->check(CLI::IsMember({"text", "jsonl", "ocsf"}));
   app->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + ")");
   app->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + ")");
-  app->add_option("--account", flags->accounts, "Only this account id (repeatable)");
+  app->add_option("--account", flags->accounts, "Only this account id (repeatable)")->transform(account_id());
   app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical");
   app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)");
   app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU); a thread left over inflates a gzip file ahead");

@@ -50,7 +50,7 @@ Command register_timeline(CLI::App& root) {
   Command c;
   c.app = root.add_subcommand("timeline", "Forensic timeline of a root session or an account, grouped by session");
   c.app->add_option("PATH", f->paths, "CloudTrail files or directories (.json, .json.gz, JSON lines, '-')")->required();
-  c.app->add_option("--account", f->account, "Only this account");
+  c.app->add_option("--account", f->account, "Only this account")->transform(account_id());
   c.app->add_option("--from", f->from, std::string("From this time, inclusive (") + kTimeFlagForms + ")");
   c.app->add_option("--to", f->to, std::string("To this time, exclusive (") + kTimeFlagForms + ")");
   c.app->add_option("--session", f->session, "Only this session: access key id or source IP");

@@ -269,6 +269,17 @@ TEST(ScanCli, Filters) {
   auto none = run_rootguard({"scan", "--account", "000000000000", examples().string()});
   EXPECT_EQ(none.status, 0);
   EXPECT_EQ(none.out, "");
+  // The console's way of writing an account id is the same account; what is no account id at
+  // all is a usage error, not a filter that matches nothing.
+  auto dashed = run_rootguard({"scan", "--format", "jsonl", "--account", "4444-5555-6666", examples().string()});
+  EXPECT_EQ(dashed.out, acct.out);
+  for (const char* bad : {"44445555666", "4444555566667", "44445555666x", "alice"}) {
+    auto r = run_rootguard({"scan", "--account", bad, examples().string()});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(r.out, "") << bad;
+    EXPECT_EQ(r.err, std::string("rootguard: error: --account: not an AWS account id (12 digits, or 1111-2222-3333): ") +
+                         bad + " (rootguard scan --help)\n");
+  }
   EXPECT_EQ(run_rootguard({"scan", "--since", "yesterday", examples().string()}).status, 2);
   // A duration back from now: the examples are of 2026-11-20 and 21.
   const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
