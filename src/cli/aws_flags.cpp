@@ -13,13 +13,16 @@ namespace rg::cli {
 
 void add_aws_flags(CLI::App* app, AwsFlags& f, bool org_flags) {
   app->add_option("--profile", f.profile, "AWS CLI profile (default: AWS_PROFILE, else default)");
-  app->add_option("--region", f.region, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)");
+  app->add_option("--region", f.region, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)")
+      ->check(region_name());
   app->add_option("--endpoint-url", f.endpoint_url, "Send every call to this URL instead of AWS's endpoints");
   if (!org_flags) return;
   app->add_flag("--org", f.org, "Collect the whole Organization: its data and every member account");
   app->add_option("--role", f.role, "Role assumed in each member account (with --org)");
   app->add_option("--concurrency", f.concurrency, "Member accounts collected at once (default 16)")->check(CLI::Range(1, 256));
-  app->add_option("--regions", f.regions, "More regions to look at, besides the ones found from the trails")->delimiter(',');
+  app->add_option("--regions", f.regions, "More regions to look at, besides the ones found from the trails")
+      ->delimiter(',')
+      ->check(region_name());
 }
 
 namespace {

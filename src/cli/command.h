@@ -50,6 +50,30 @@ inline CLI::Validator account_id() {
       "ACCOUNT-ID");
 }
 
+// --region and the like: an AWS region's name (us-east-1, eu-central-2, us-gov-west-1,
+// cn-north-1, us-isob-east-1): a typo (us-east1) is a usage error, not a filter that matches no
+// log or a host name that does not resolve.
+inline CLI::Validator region_name() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        // Letters in two or more dash-separated parts, then a number: [a-z]+(-[a-z]+)+-[0-9]+
+        std::size_t parts = 0, i = 0;
+        bool ok = !s.empty();
+        while (ok && i < s.size() && s[i] >= 'a' && s[i] <= 'z') {
+          std::size_t start = i;
+          while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
+          ok = i > start && i < s.size() && s[i] == '-';
+          ++i;
+          ++parts;
+        }
+        const std::size_t digits_at = i;
+        while (ok && i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (ok && parts >= 2 && i == s.size() && i > digits_at && i - digits_at <= 2) return {};
+        return "not an AWS region name (such as us-east-1): " + s;
+      },
+      "REGION");
+}
+
 // One registrar per subcommand; the explicit list is in main.cpp.
 Command register_scan(CLI::App& root);
 Command register_rules(CLI::App& root);

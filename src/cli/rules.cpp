@@ -139,7 +139,8 @@ Command register_rules(CLI::App& root) {
   sql->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + "; prunes partitions)");
   sql->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + "; prunes partitions)");
   sql->add_option("--account", flags->accounts, "Only this account id (repeatable)")->transform(account_id());
-  sql->add_option("--region", flags->regions, "Only this region (repeatable; prunes the region partition)");
+  sql->add_option("--region", flags->regions, "Only this region (repeatable; prunes the region partition)")
+      ->check(region_name());
   sql->callback([which] { *which = "sql"; });
 
   c.run = [flags, which] {

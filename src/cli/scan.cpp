@@ -241,9 +241,11 @@ Command register_scan(CLI::App& root) {
   app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU); a thread left over inflates a gzip file ahead");
   app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");
-  app->add_option("--region", flags->regions, "Only logs of this trail region (repeatable), by the key layout of s3:// listings and of copies of a trail bucket on disk");
+  app->add_option("--region", flags->regions, "Only logs of this trail region (repeatable), by the key layout of s3:// listings and of copies of a trail bucket on disk")
+      ->check(region_name());
   app->add_option("--profile", flags->aws.profile, "s3://: AWS CLI profile (default: AWS_PROFILE, else default)");
-  app->add_option("--bucket-region", flags->aws.region, "s3://: the bucket's region (default: AWS_REGION, the profile's)");
+  app->add_option("--bucket-region", flags->aws.region, "s3://: the bucket's region (default: AWS_REGION, the profile's)")
+      ->check(region_name());
   app->add_option("--endpoint-url", flags->aws.endpoint_url, "s3://: send requests to this URL instead of AWS's");
   c.run = [flags] { return run_scan(*flags); };
   return c;

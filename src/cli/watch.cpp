@@ -435,7 +435,7 @@ Command register_watch(CLI::App& root) {
   c.app->add_option("--case-min-severity", f->case_min, "Findings at or above this open or join a case (default high)");
   c.app->add_flag("--once", f->once, "One pass (scan what is settled, deliver every alert that is due), then exit");
   c.app->add_option("--profile", f->aws.profile, "s3:// and sns: AWS CLI profile");
-  c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)");
+  c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)")->check(region_name());
   c.run = [f] { return run_watch(*f); };
   return c;
 }

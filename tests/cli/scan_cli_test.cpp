@@ -280,6 +280,14 @@ TEST(ScanCli, Filters) {
     EXPECT_EQ(r.err, std::string("rootguard: error: --account: not an AWS account id (12 digits, or 1111-2222-3333): ") +
                          bad + " (rootguard scan --help)\n");
   }
+  for (const char* bad : {"us-east1", "us-east-1a", "US-EAST-1", "east"}) {
+    auto r = run_rootguard({"scan", "--region", bad, examples().string()});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(r.err, std::string("rootguard: error: --region: not an AWS region name (such as us-east-1): ") + bad +
+                         " (rootguard scan --help)\n");
+  }
+  for (const char* good : {"us-gov-west-1", "cn-northwest-1", "us-isob-east-1", "eu-central-2"})
+    EXPECT_EQ(run_rootguard({"scan", "--region", good, examples().string()}).status, 1) << good;
   EXPECT_EQ(run_rootguard({"scan", "--since", "yesterday", examples().string()}).status, 2);
   // A duration back from now: the examples are of 2026-11-20 and 21.
   const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
