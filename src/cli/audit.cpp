@@ -21,6 +21,7 @@
 #include "core/time.h"
 #include "io/env.h"
 #include "posture/audit.h"
+#include "posture/catalog.h"
 #include "posture/config.h"
 #include "posture/report/report.h"
 
@@ -70,6 +71,11 @@ int run_audit(const AuditFlags& f) {
       if (!trim(id).empty()) {
         std::string u(trim(id));
         for (auto& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (!posture::find_check(u)) {  // a typo: no report of no checks
+          std::cerr << "rootguard: error: --check: unknown check id '" << std::string(trim(id)) << "' (known: "
+                    << posture::catalog().front()->meta.id << "-" << posture::catalog().back()->meta.id << ")\n";
+          return kExitError;
+        }
         opt.only_checks.push_back(u);
       }
   if (!f.now.empty()) {

@@ -77,7 +77,8 @@ std::vector<const Check*> select_checks(const AuditOptions& options, Diagnostics
   if (options.only_checks.empty()) return catalog();
   std::set<std::string> want;
   for (const auto& id : options.only_checks) {
-    if (!find_check(id)) diag.error(ErrorKind::Invalid, "--check", "unknown check id '" + id + "' (known: R01-R18)");
+    if (!find_check(id)) diag.error(ErrorKind::Invalid, "--check", "unknown check id '" + id + "' (known: " + catalog().front()->meta.id + "-" +
+                                                   catalog().back()->meta.id + ")");
     want.insert(id);
   }
   std::vector<const Check*> out;

@@ -40,7 +40,11 @@ TEST(AuditCli, FailOnThreshold) {
   EXPECT_EQ(run_rootguard({"audit", example(), "--check", "R08", "--fail-on", "medium"}).status, 1);
   EXPECT_EQ(run_rootguard({"audit", example(), "--fail-on", "severe"}).status, 2);
   EXPECT_EQ(run_rootguard({"audit", example(), "--format", "yaml"}).status, 2);
-  EXPECT_EQ(run_rootguard({"audit", example(), "--check", "R99"}).status, 2);
+  // A check id that does not exist is a typo: one line, and no report of the checks left.
+  auto typo = run_rootguard({"audit", example(), "--check", "R01,R99"});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_EQ(typo.err, "rootguard: error: --check: unknown check id 'R99' (known: R01-R18)\n");
 }
 
 TEST(AuditCli, NotASnapshotAndMissingDirExitTwoRestStillAudited) {
