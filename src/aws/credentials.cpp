@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -147,13 +149,28 @@ Result<Credentials> run_credential_process(const std::string& command) {
     close(p[0]);
     return cred_error(where, "cannot run " + argv[0]);
   }
+  // Credentials are a few hundred bytes of JSON: a process that prints on and on (a wrong
+  // command, `yes`) is stopped at 1 MiB rather than read until memory runs out.
+  constexpr std::size_t kMaxOutput = std::size_t{1} << 20;
   std::string out;
   char buf[4096];
-  ssize_t n;
-  while ((n = read(p[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  bool too_much = false;
+  for (;;) {
+    ssize_t n = read(p[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > kMaxOutput) {
+      too_much = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+  }
   close(p[0]);
   int st = 0;
-  waitpid(pid, &st, 0);
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (too_much) return make_error(ErrorKind::Corrupt, where, argv[0] + " printed more than 1 MiB; it was stopped");
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
     return cred_error(where, argv[0] + " failed (exit status " + std::to_string(WIFEXITED(st) ? WEXITSTATUS(st) : -1) + ")");
   simdjson::dom::parser parser;

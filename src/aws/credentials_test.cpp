@@ -199,6 +199,15 @@ TEST(AwsCredentials, CredentialProcessRunsWithoutShellAndParsesVersion1) {
   EXPECT_NE(bad.error().str().find("profile bad"), std::string::npos);
 }
 
+// A credential_process that prints without end (a wrong command) is stopped, not read until
+// memory runs out.
+TEST(AwsCredentials, CredentialProcessThatPrintsWithoutEndIsStopped) {
+  Fixture f("[profile loud]\ncredential_process = yes\n", "");
+  auto c = resolve_credentials(f.settings({"loud", "", ""}), {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().str().find("yes printed more than 1 MiB; it was stopped"), std::string::npos) << c.error().str();
+}
+
 TEST(AwsCredentials, ContainerEndpointWithAuthorizationTokenFile) {
   LoopbackServer server([](const HttpCapture& c) {
     if (c.header("Authorization") != "tok-123") return HttpReply{401, {}, "{}"};
