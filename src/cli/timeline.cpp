@@ -36,10 +36,10 @@ int run_timeline(const TimelineFlags& f) {
   prune.until_ms = o.to_ms;
   io::Walk sources(f.paths, io::Env::posix(), diag, &prune);  // walked as it is read
   respond::Timeline t = respond::build_timeline(sources, o, diag);
-  std::string out = f.format == "jsonl" ? respond::timeline_jsonl(t)
-                    : f.format == "html" ? respond::timeline_html(t)
-                                         : respond::timeline_text(t);
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  const auto write = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
+  if (f.format == "jsonl") respond::timeline_jsonl(t, write);
+  else if (f.format == "html") respond::timeline_html(t, write);
+  else respond::timeline_text(t, write);
   return diag.error_count() ? kExitError : kExitClean;
 }
 

@@ -204,33 +204,54 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
   for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(work, j);
   work(0);
   for (std::thread& th : threads) th.join();
-  std::vector<TimelineEvent> all;
-  for (auto& part : found) std::move(part.begin(), part.end(), std::back_inserter(all));
+  // Each worker's events onto the first's, each part let go once moved.
+  std::size_t total = 0;
+  for (const auto& part : found) total += part.size();
+  std::vector<TimelineEvent> all = std::move(found[0]);
+  all.reserve(total);
+  for (std::size_t j = 1; j < found.size(); ++j) {
+    std::move(found[j].begin(), found[j].end(), std::back_inserter(all));
+    std::vector<TimelineEvent>().swap(found[j]);
+  }
   found.clear();
   const auto in_order = [](const TimelineEvent& a, const TimelineEvent& b) {
     return std::tie(a.time_ms, a.event_id, a.input) < std::tie(b.time_ms, b.event_id, b.input);
   };
   std::sort(all.begin(), all.end(), in_order);
-  // AssumeRoot issuances: issued key -> the call.
-  std::map<std::string, const TimelineEvent*> issued;
+  // AssumeRoot issuances: issued key -> what a session it began says of the call.
+  struct Issuance {
+    std::string principal, account, event_id, task_policy;
+  };
+  std::map<std::string, Issuance> issued;
   for (const auto& ev : all)
-    if (!ev.issued_key.empty()) issued[ev.issued_key] = &ev;
+    if (!ev.issued_key.empty()) issued[ev.issued_key] = Issuance{ev.principal, ev.account, ev.event_id, ev.task_policy};
 
-  Timeline t;
+  // Which events are shown: the wanted ones, and the AssumeRoot call behind a shown
+  // member-account session, even from another account's trail. The others are dropped from
+  // `all` in place, so the shown ones are held once, not twice.
+  std::vector<bool> show(all.size());
   std::set<std::string> keep_assume;  // AssumeRoot calls whose member-account session is shown
-  std::set<std::string> shown_ids;  // of the events shown
-  for (const auto& ev : all) {
-    if (!wanted(ev, opts)) continue;
-    t.events.push_back(ev);
-    shown_ids.insert(ev.event_id);
-    auto it = issued.find(ev.access_key);
-    if (it != issued.end()) keep_assume.insert(it->second->event_id);
+  std::set<std::string> shown_ids;    // of the events shown
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!wanted(all[i], opts)) continue;
+    show[i] = true;
+    shown_ids.insert(all[i].event_id);
+    auto it = issued.find(all[i].access_key);
+    if (it != issued.end()) keep_assume.insert(it->second.event_id);
   }
-  // Bring in the AssumeRoot call behind a shown member-account session, even from another account's trail.
-  for (const auto& ev : all)
-    if (!ev.issued_key.empty() && keep_assume.count(ev.event_id) && shown_ids.insert(ev.event_id).second)
-      t.events.push_back(ev);
-  std::sort(t.events.begin(), t.events.end(), in_order);
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (!show[i] && !all[i].issued_key.empty() && keep_assume.count(all[i].event_id) &&
+        shown_ids.insert(all[i].event_id).second)
+      show[i] = true;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (show[i]) {
+      if (kept != i) all[kept] = std::move(all[i]);
+      ++kept;
+    }
+  all.erase(all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
+  Timeline t;
+  t.events = std::move(all);
   std::map<std::string, std::size_t> by_key;
   for (std::size_t i = 0; i < t.events.size(); ++i) {
     const TimelineEvent& ev = t.events[i];
@@ -247,10 +268,10 @@ Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, 
       s.first_ms = ev.time_ms;
       auto it = issued.find(ev.access_key);
       if (!ev.access_key.empty() && it != issued.end()) {
-        s.assumed_by = it->second->principal;
-        s.assumed_from_account = it->second->account;
-        s.assume_event_id = it->second->event_id;
-        s.task_policy = it->second->task_policy;
+        s.assumed_by = it->second.principal;
+        s.assumed_from_account = it->second.account;
+        s.assume_event_id = it->second.event_id;
+        s.task_policy = it->second.task_policy;
       }
       t.sessions.push_back(std::move(s));
     }
@@ -285,11 +306,11 @@ std::string session_header(const TimelineSession& s) {
 
 }  // namespace
 
-std::string timeline_text(const Timeline& t) {
+void timeline_text(const Timeline& t, const TimelineEmit& emit) {
+  if (t.events.empty()) return emit("no events\n");
   std::string o;
-  if (t.events.empty()) return "no events\n";
   for (const TimelineSession& s : t.sessions) {
-    o += session_header(s) + "\n";
+    o = session_header(s) + "\n";
     for (std::size_t i : s.events) {
       const TimelineEvent& e = t.events[i];
       std::string action = e.action;
@@ -301,14 +322,15 @@ std::string timeline_text(const Timeline& t) {
       o += "\n";
     }
     o += "\n";
+    emit(o);
   }
-  return o;
 }
 
-std::string timeline_jsonl(const Timeline& t) {
+void timeline_jsonl(const Timeline& t, const TimelineEmit& emit) {
   std::string o;
   for (std::size_t si = 0; si < t.sessions.size(); ++si) {
     const TimelineSession& s = t.sessions[si];
+    o.clear();
     for (std::size_t i : s.events) {
       const TimelineEvent& e = t.events[i];
       JsonOut j;
@@ -321,11 +343,11 @@ std::string timeline_jsonl(const Timeline& t) {
       j.kv("input", e.input).end();
       o += j.take() + "\n";
     }
+    emit(o);
   }
-  return o;
 }
 
-std::string timeline_html(const Timeline& t) {
+void timeline_html(const Timeline& t, const TimelineEmit& emit) {
   std::string o =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rootguard timeline</title>\n<style>"
       "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:.5em 0 2em}"
@@ -333,8 +355,9 @@ std::string timeline_html(const Timeline& t) {
       ".a-delete{color:#b00020}.a-create{color:#2b8a3e}.a-change{color:#d9480f}pre{margin:0}</style></head><body>\n"
       "<h1>rootguard timeline</h1>\n";
   if (t.events.empty()) o += "<p>No events.</p>\n";
+  emit(o);
   for (const TimelineSession& s : t.sessions) {
-    o += "<h2>" + html_escape(s.access_key.empty() ? "source " + s.source_ip : s.access_key) + "</h2>\n<pre>" +
+    o = "<h2>" + html_escape(s.access_key.empty() ? "source " + s.source_ip : s.access_key) + "</h2>\n<pre>" +
          html_escape(session_header(s)) + "</pre>\n<table><tr><th>Time</th><th>Action</th><th>Event</th><th>Region</th>"
          "<th>Result</th></tr>\n";
     for (std::size_t i : s.events) {
@@ -346,9 +369,9 @@ std::string timeline_html(const Timeline& t) {
            (e.failed ? "<span class=\"failed\">FAILED " + html_escape(e.error) + "</span>" : std::string("ok")) + "</td></tr>\n";
     }
     o += "</table>\n";
+    emit(o);
   }
-  o += "</body></html>\n";
-  return o;
+  emit("</body></html>\n");
 }
 
 }  // namespace rg::respond

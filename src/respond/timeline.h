@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -65,8 +67,11 @@ std::string classify_action(std::string_view event_source, std::string_view even
 // whole).
 Timeline build_timeline(io::SourceStream& sources, const TimelineOptions& opts, Diagnostics& diag);
 
-std::string timeline_text(const Timeline& t);
-std::string timeline_jsonl(const Timeline& t);
-std::string timeline_html(const Timeline& t);  // self-contained
+// The renderings, handed to `emit` a session at a time (a timeline of many events is never
+// held a second time as text).
+using TimelineEmit = std::function<void(std::string_view)>;
+void timeline_text(const Timeline& t, const TimelineEmit& emit);
+void timeline_jsonl(const Timeline& t, const TimelineEmit& emit);
+void timeline_html(const Timeline& t, const TimelineEmit& emit);  // self-contained
 
 }  // namespace rg::respond
