@@ -24,6 +24,7 @@ namespace {
 
 struct RulesFlags {
   std::vector<std::string> dirs;
+  std::vector<std::string> rules_flag;  // --rules, as scan and watch take them
   bool no_builtin = false;
   std::string config;
   // rules sql
@@ -34,11 +35,13 @@ struct RulesFlags {
 
 sigma::LoadOptions load_options(const RulesFlags& f, Diagnostics& diag) {
   RuleFlags r{f.dirs, f.no_builtin, f.config};
+  r.dirs.insert(r.dirs.end(), f.rules_flag.begin(), f.rules_flag.end());
   return rule_load_options(r, diag);
 }
 
 void add_common(CLI::App* app, RulesFlags& f) {
   app->add_option("DIR", f.dirs, "Rule files or directories to load (*.yml, *.yaml, recursively)");
+  app->add_option("--rules", f.rules_flag, "The same as DIR, as scan and watch take it (repeatable)");
   app->add_flag("--no-builtin", f.no_builtin, "Leave out the built-in rules");
   app->add_option("--config", f.config, "rootguard.yaml: values of rule placeholders (%trusted_source_ips%)");
 }

@@ -37,6 +37,10 @@ TEST(RulesCli, ListJsonWithUserRules) {
   EXPECT_EQ(only.status, 0);
   EXPECT_EQ(only.out.find("D01"), std::string::npos) << only.out;
   EXPECT_NE(only.out.find("Root lists buckets"), std::string::npos);
+  // --rules, as scan takes it, is the same as naming the directory.
+  auto flag = run_rootguard({"rules", "list", "--no-builtin", "--rules", dir.path().string()});
+  EXPECT_EQ(flag.status, 0) << flag.err;
+  EXPECT_EQ(flag.out, only.out);
 }
 
 TEST(RulesCli, DocsRulesMdIsTheGeneratedList) {
