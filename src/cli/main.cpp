@@ -57,6 +57,20 @@ int main(int argc, char** argv) {
     }
     return "rootguard: error: " + std::string(e.what()) + " (" + cmd + " --help)\n";
   });
+  // A word that names no command (a typo, `rootguard scna`): CLI11 would say a subcommand is
+  // required, as if none had been given.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->check_name(argv[1]);
+    }
+    if (!known) {
+      std::fprintf(stderr, "rootguard: error: unknown command '%s'; one of: %s (rootguard --help)\n", argv[1], names.c_str());
+      return kExitError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

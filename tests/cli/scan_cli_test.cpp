@@ -255,6 +255,23 @@ TEST(ScanCli, OcsfDetectionFindings) {
   }
 }
 
+// A usage error is one line naming the help to read; a command name with a typo says so
+// rather than that a command is missing.
+TEST(ScanCli, UsageErrorsAreOneLineNamingTheHelp) {
+  auto typo = run_rootguard({"scna", examples().string()});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_EQ(typo.err, "rootguard: error: unknown command 'scna'; one of: scan, rules, audit, harden, password, emails, "
+                      "collect, case, timeline, watch (rootguard --help)\n");
+  auto no_path = run_rootguard({"scan"});
+  EXPECT_EQ(no_path.status, 2);
+  EXPECT_EQ(no_path.err, "rootguard: error: PATH is required (rootguard scan --help)\n");
+  auto bad_flag = run_rootguard({"rules", "sql", "--dialect", "oracle"});
+  EXPECT_EQ(bad_flag.status, 2);
+  EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1) << bad_flag.err;
+  EXPECT_NE(bad_flag.err.find("(rootguard rules sql --help)"), std::string::npos) << bad_flag.err;
+}
+
 TEST(ScanCli, Filters) {
   auto all = lines_of(run_rootguard({"scan", "--format", "jsonl", examples().string()}).out);
   auto since = run_rootguard({"scan", "--format", "jsonl", "--since", "2026-11-20T12:00:00Z", "--until", "2026-11-20T13:00Z", examples().string()});
