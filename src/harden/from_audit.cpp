@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include "core/strings.h"
+
 namespace rg::harden {
 
 Result<std::vector<AuditFinding>> read_audit_report(std::string_view json, const std::string& where, Diagnostics& diag) {
@@ -72,7 +74,7 @@ const Manual kManual[] = {
     {"R02", "enable MFA on the root user, preferably a hardware key (Security credentials > Assign MFA device)"},
     {"R03", "replace the root user's virtual MFA device with a hardware or FIDO key"},
     {"R04", "delete the root user's X.509 signing certificates"},
-    {"R05", "find out who used root and why: rootguard scan <trail logs> --principal root"},
+    {"R05", "find out who used root and why: rootguard timeline <trail logs> --root --account <account>"},
     {"R08", "set the SECURITY alternate contact: aws account put-alternate-contact --alternate-contact-type SECURITY "
             "--name <team> --title <title> --email-address <shared mailbox> --phone-number <shared line>"},
     {"R09", "complete the primary contact: aws account put-contact-information --contact-information file://contact.json"},
@@ -93,9 +95,17 @@ const char* manual_step(const std::string& id) {
   return "see the audit report's remediation for this check";
 }
 
+// The accounts a check failed in, the first ten named: a plan for an Organization of
+// thousands stays readable (the audit report lists every one).
 std::string accounts_list(const std::set<std::string>& s) {
+  constexpr std::size_t kNamed = 10;
   std::string out;
-  for (const auto& a : s) out += (out.empty() ? "" : ", ") + (a.empty() ? std::string("(unknown account)") : a);
+  std::size_t n = 0;
+  for (const auto& a : s) {
+    if (n++ == kNamed) break;
+    out += (out.empty() ? "" : ", ") + (a.empty() ? std::string("(unknown account)") : a);
+  }
+  if (s.size() > kNamed) out += " and " + counted(s.size() - kNamed, "other account") + " (the audit report names them)";
   return out;
 }
 

@@ -45,6 +45,22 @@ TEST(FromAudit, OnlyTheMissingAlarmChainOnTheAuditedLogGroup) {
   EXPECT_NE(plan.text.find("org-trail-logs"), std::string::npos);
 }
 
+// An Organization of thousands: each step names ten accounts and counts the rest, and the
+// root-use step points at a command that exists (timeline --root --account).
+TEST(FromAudit, ManyAccountsAreCountedNotAllListed) {
+  std::vector<AuditFinding> f;
+  for (int i = 0; i < 2000; ++i) f.push_back(AuditFinding{std::to_string(100000000000LL + i), "R05", "FAIL", "r", {}});
+  const FixPlan plan = plan_fixes(f, TemplateFormat::CloudFormation, "");
+  EXPECT_NE(plan.text.find("R05 failed in 100000000000, 100000000001, 100000000002, 100000000003, 100000000004, "
+                           "100000000005, 100000000006, 100000000007, 100000000008, 100000000009 and 1990 other "
+                           "accounts (the audit report names them): find out who used root and why: rootguard "
+                           "timeline <trail logs> --root --account <account>"),
+            std::string::npos)
+      << plan.text;
+  EXPECT_EQ(plan.text.find("100000000010"), std::string::npos) << plan.text;
+  EXPECT_LT(plan.text.size(), 2000u);
+}
+
 TEST(FromAudit, TrailAndChainTogetherWhenBothFail) {
   Diagnostics diag(Diagnostics::silent());
   const FixPlan plan =
