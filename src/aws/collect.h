@@ -37,7 +37,8 @@ struct CollectReport {
   int accounts = 0;         // account snapshots written
   int accounts_failed = 0;  // members that could not be entered (AssumeRole refused...)
   int calls = 0;
-  int calls_failed = 0;     // kept as {"Error": ...}
+  int calls_failed = 0;     // kept as {"Error": ...}, each warned of
+  int not_set = 0;          // answers that something is not set (an alternate contact), kept as errors are, not warned of
   bool fatal = false;       // nothing could be collected (no credentials, no Organization)
 };
 

@@ -8,6 +8,7 @@
 #include "aws/env.h"
 #include "aws/sts.h"
 #include "cli/command.h"
+#include "core/strings.h"
 
 namespace rg::cli {
 
@@ -66,9 +67,10 @@ int run_collect(const AwsFlags& f, const std::filesystem::path& out, Diagnostics
   o.regions = f.regions;
   aws::CollectReport r = aws::collect(*settings, [source] { return source->get(); }, {}, o, diag);
   if (nothing) *nothing = r.fatal;
-  std::fprintf(stderr, "rootguard: collected %d account(s) into %s: %d calls, %d kept as errors%s\n", r.accounts,
+  std::fprintf(stderr, "rootguard: collected %d account(s) into %s: %d calls, %d kept as errors%s%s\n", r.accounts,
                out.string().c_str(), r.calls, r.calls_failed,
-               r.accounts_failed ? (", " + std::to_string(r.accounts_failed) + " account(s) not entered").c_str() : "");
+               r.accounts_failed ? (", " + std::to_string(r.accounts_failed) + " account(s) not entered").c_str() : "",
+               r.not_set ? ("; " + counted(static_cast<unsigned>(r.not_set), "alternate contact") + " not set").c_str() : "");
   return (r.fatal || r.accounts_failed > 0) ? kExitError : kExitClean;
 }
 
