@@ -2,8 +2,8 @@
 # make bench-files: scan a copy of a trail bucket holding many small files (default 200,000:
 # a year of one account-region is about 105,000) and report wall time and peak memory beside
 # `find` walking the same tree. The scan takes its inputs a batch at a time as the walk finds
-# them, so its memory must not grow with the number of files. A benchmark, not a test: never
-# run in CI.
+# them, so its memory must not grow with the number of files. Then `watch --once` over the
+# same tree once, from an empty state. A benchmark, not a test: never run in CI.
 #
 # usage: bash bench/files.sh [BUILD_DIR]     environment: RG_FILES (200000), RG_FILES_REPS (3)
 set -euo pipefail
@@ -47,3 +47,9 @@ for i in $(seq "$REPS"); do
   done
 done
 "$RG" scan -j2 "$TREE" 2>&1 >/dev/null | grep '^rootguard: scanned' || true
+# watch --once over the same tree from an empty state: each file scanned, then committed to the
+# state store in a transaction of its own (fsync'd), the cost of never losing a file on a kill.
+STATE="$(mktemp -d)"
+/usr/bin/time -f "rootguard watch --once (empty state):  %e s wall, %U s user, %S s sys, peak RSS %M KB" \
+  "$RG" watch --once --settle 0s --state "$STATE" --sink file:/dev/null "$TREE" 2>&1 >/dev/null | grep -v '^rootguard: watch' || true
+rm -rf "$STATE"

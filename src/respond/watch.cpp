@@ -64,6 +64,7 @@ Result<Watcher::Outcome> Watcher::process(const io::Source& src, bool settle, st
   so.jobs = 1;
   so.progress = nullptr;
   so.correlator = &correlator_;
+  so.reuse = &reuse_;
   std::optional<Outcome> not_done;
   std::uint64_t queued = 0, findings = 0;
   // Everything happens inside one transaction: the correlation groups the file touches are

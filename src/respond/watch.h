@@ -57,7 +57,13 @@ struct PassReport {
 class Watcher {
  public:
   Watcher(Store& store, Outbox& outbox, CaseBook& cases, const sigma::RuleSet& rules, WatchOptions options)
-      : store_(store), outbox_(outbox), cases_(cases), rules_(rules), opts_(std::move(options)), correlator_(rules) {}
+      : store_(store),
+        outbox_(outbox),
+        cases_(cases),
+        rules_(rules),
+        opts_(std::move(options)),
+        correlator_(rules),
+        reuse_(opts_.scan.whole_file_budget) {}
 
   // One pass (see above). An Error means the store failed (the caller stops: a disk that is
   // full or a database that went bad must not be papered over); bad log files are reported
@@ -90,6 +96,8 @@ class Watcher {
   // first touches it, and saved in the same transaction as the file's alerts, so a kill
   // leaves it matching the files marked done and several workers on one store agree.
   scan::Correlator correlator_;
+  // The scan's buffers, kept from file to file (a fresh set per file cost more than the file).
+  scan::Reuse reuse_;
   bool fetch_set_ = false;
 };
 

@@ -235,6 +235,7 @@ struct Shared {
   std::shared_ptr<const Prefilter> prefilter;
   const FindingSink* ahead = nullptr;  // the sink, when it renders findings ahead (on the workers)
   std::size_t whole_limit = 0;  // per worker (Options::whole_file_budget / workers)
+  Reuse* reuse = nullptr;       // the caller's buffers, for a run with one worker (Options::reuse)
   bool read_ahead = false;      // more threads than files: a streamed gzip file is inflated on one of its own
 
   // Files are taken one at a time from the window, which is refilled from the stream when
@@ -327,7 +328,9 @@ class Worker {
         found_(*sh.found[index]),
         observed_(*sh.observed[index]),
         smallest_first_(smallest_first),
-        whole_(sh.whole_limit),
+        own_whole_(sh.reuse ? 0 : sh.whole_limit),
+        whole_(sh.reuse ? &sh.reuse->whole : &own_whole_),
+        frame_buffer_(sh.reuse ? &sh.reuse->frames : &own_frames_),
         scratch_(sh.prefilter->make_scratch()),
         probe_(sh.prefilter->probe()) {}
 
@@ -340,9 +343,9 @@ class Worker {
       rep.shape = Shape::Invalid;
       return;
     }
-    io::Decoder dec(std::move(*raw), src.name, &whole_);
+    io::Decoder dec(std::move(*raw), src.name, whole_);
     CountingReader counted(dec, sh_);
-    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, &frame_buffer_);
+    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, frame_buffer_);
     framer.set_probe(probe_);
 
     bool first = true, digest = false, first_multiline = false;
@@ -517,8 +520,10 @@ class Worker {
   ObservedSpiller& observed_;
   bool smallest_first_ = false;
   cloudtrail::RecordParser parser_;
-  cloudtrail::FrameBuffer frame_buffer_;
-  io::WholeFile whole_;
+  io::WholeFile own_whole_;  // unused when the run has the caller's Reuse
+  cloudtrail::FrameBuffer own_frames_;
+  io::WholeFile* whole_;
+  cloudtrail::FrameBuffer* frame_buffer_;
   std::unique_ptr<Prefilter::Scratch> scratch_;
   KeyProbe probe_;  // the prefilter's, for the framer
   std::vector<sigma::Match> matches_, feed_;
@@ -565,6 +570,7 @@ Report run_on(io::SourceStream* stream, const std::vector<io::Source>* list, con
     jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, files)));
   }
   sh.whole_limit = opts.whole_file_budget / jobs;
+  if (opts.reuse && jobs == 1) sh.reuse = opts.reuse;
   // Half of the findings' budget is the workers' (their findings and the matches correlations
   // count, shared out evenly), half the correlations' findings'.
   spill::Place place(opts.temp_dir, diag);

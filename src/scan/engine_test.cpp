@@ -697,6 +697,36 @@ TEST(Scan, WholeFileDecodingChangesNothing) {
   }
 }
 
+// A caller that scans one file a run (watch) keeps one worker's buffers across runs: each
+// file, big after small and small after big, damaged or not, gives what a run with buffers of
+// its own gives; nothing of one file shows through in the next.
+TEST(Scan, BuffersKeptAcrossRunsChangeNothing) {
+  test::TempDir dir;
+  std::vector<std::string> files;
+  for (const auto& [name, bytes] : gzip_and_damaged(3000)) {
+    test::write_file(dir / name, bytes);
+    files.push_back((dir / name).string());
+  }
+  test::write_file(dir / "small.json.gz", test::gzip("{\"Records\":[" + std::string(kRootKey) + "]}"));
+  test::write_file(dir / "lines.jsonl", std::string(kUserCall) + "\n" + kRootLogin + "\n");
+  for (const char* f : {"small.json.gz", "lines.jsonl"}) files.insert(files.begin() + 1, (dir / f).string());
+  files.push_back((dir / "small.json.gz").string());
+  Options kept;
+  kept.jobs = 1;
+  Reuse reuse(kept.whole_file_budget);
+  kept.reuse = &reuse;
+  for (const std::string& f : files) {
+    Options own;
+    own.jobs = 1;
+    const ScanRun a = scan_paths({f}, kept), b = scan_paths({f}, own);
+    EXPECT_EQ(keys(a.findings), keys(b.findings)) << f;
+    EXPECT_EQ(a.lines, b.lines) << f;
+    ASSERT_EQ(a.report.per_file.size(), 1u) << f;
+    EXPECT_EQ(a.report.per_file[0].records, b.report.per_file[0].records) << f;
+    EXPECT_EQ(a.report.per_file[0].bytes_out, b.report.per_file[0].bytes_out) << f;
+  }
+}
+
 // One streamed file and a spare thread: the file is inflated on that thread, ahead of the
 // framing (io::ReadAhead). The same findings, counts and error lines as on one thread,
 // damaged or not, and the same bytes counted.

@@ -26,10 +26,21 @@
 #include "core/diagnostics.h"
 #include "core/severity.h"
 #include "core/sink.h"
+#include "cloudtrail/framing.h"
+#include "io/gzip.h"
 #include "io/source.h"
 #include "sigma/ruleset.h"
 
 namespace rg::scan {
+
+// One worker's buffers, kept by a caller that runs many scans of one file each (watch): the
+// whole-file gzip buffers are 2 MiB huge pages the kernel zeroes when first touched, and a
+// run that made its own each time spent more on that than on the file.
+struct Reuse {
+  explicit Reuse(std::size_t whole_file_budget) : whole(whole_file_budget) {}
+  io::WholeFile whole;
+  cloudtrail::FrameBuffer frames;
+};
 
 class Correlator;  // scan/correlate.h
 
@@ -63,6 +74,10 @@ struct Options {
   std::size_t stream_batch = 4096;
   // Correlation state to continue (watch keeps one across files); null: a fresh one per run.
   Correlator* correlator = nullptr;
+  // Buffers kept across runs, used by a run with one worker (the caller's own; never shared by
+  // two runs at once). Null: the worker makes its own. With it, whole_file_budget gives way to
+  // the budget the Reuse was made with.
+  Reuse* reuse = nullptr;
   // Called about every 250 ms from a monitor thread while the scan runs (optional).
   std::function<void(const Progress&)> progress;
 };
