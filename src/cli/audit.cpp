@@ -59,13 +59,7 @@ class PrivateTempDir {
 int run_audit(const AuditFlags& f) {
   Diagnostics diag;
   posture::AuditOptions opt;
-  auto sev = parse_severity(f.fail_on);
-  if (!sev) {
-    std::cerr << "rootguard: error: --fail-on: unknown severity '" << f.fail_on
-              << "' (info, low, medium, high, critical)\n";
-    return kExitError;
-  }
-  opt.fail_on = *sev;
+  opt.fail_on = *parse_severity(f.fail_on);  // checked as the flag was read
   if (!f.checks.empty())
     for (auto& id : split(f.checks, ','))
       if (!trim(id).empty()) {
@@ -156,7 +150,9 @@ Command register_audit(CLI::App& root) {
   c.app->add_option("--config", flags->config, "rootguard.yaml: shared root mailboxes, phone, attestations");
   c.app->add_option("--format", flags->format, "text, json, csv, ocsf, asff, sarif or html")->default_str("text");
   c.app->add_option("-o,--output", flags->output, "Write the report to FILE instead of standard output");
-  c.app->add_option("--fail-on", flags->fail_on, "Exit 1 when a check at or above this severity FAILs")->default_str("high");
+  c.app->add_option("--fail-on", flags->fail_on, "Exit 1 when a check at or above this severity FAILs")
+      ->default_str("high")
+      ->check(severity_name());
   c.app->add_option("--check", flags->checks, "Run only these checks (comma-separated ids, e.g. R01,R02)");
   c.app->add_option("--now", flags->now, "Reference time for 'recent' root use (default: each credential report's GeneratedTime)");
   c.run = [flags] { return run_audit(*flags); };

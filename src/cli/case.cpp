@@ -35,8 +35,7 @@ int run_case(const std::string& verb, const CaseFlags& f) {
   auto store = respond::open_store(f.state.spec());
   if (!store.ok()) return fail(store.error());
   respond::CasePolicy policy;
-  if (auto sev = parse_severity(f.min_severity)) policy.min_severity = *sev;
-  else return fail(make_error(ErrorKind::Invalid, "--min-severity", "unknown severity '" + f.min_severity + "'"));
+  policy.min_severity = *parse_severity(f.min_severity);  // checked as the flag was read
   respond::CaseBook book(**store, policy);
   const std::string who = f.who.empty() ? current_user() : f.who;
   const std::int64_t now = wall_ms();
@@ -168,7 +167,8 @@ Command register_case(CLI::App& root) {
   s->add_option("-o,--out", flags->out, "Write to FILE instead of stdout");
   s = sub("import", "File the findings of an alerts jsonl file (file sink output) into cases");
   s->add_option("FILE", flags->file, "Alerts, .jsonl")->required();
-  s->add_option("--min-severity", flags->min_severity, "Open cases from this severity up (default high)");
+  s->add_option("--min-severity", flags->min_severity, "Open cases from this severity up (default high)")
+      ->check(severity_name());
   c.run = [flags, verb] { return run_case(*verb, *flags); };
   return c;
 }

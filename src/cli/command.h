@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/severity.h"
+
 namespace rg::cli {
 
 // Exit status everywhere (DESIGN.md): 0 nothing at or above the threshold, 1 found
@@ -72,6 +74,17 @@ inline CLI::Validator region_name() {
         return "not an AWS region name (such as us-east-1): " + s;
       },
       "REGION");
+}
+
+// --min-severity, --fail-on, --case-min-severity: a severity's name, in any case. Checked as
+// the flags are read, so that nothing (a state store, a scan) is begun on a typo; the commands
+// then read it with parse_severity.
+inline CLI::Validator severity_name() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        return parse_severity(s) ? std::string() : "'" + s + "' is not a severity (info, low, medium, high, critical)";
+      },
+      "SEVERITY");
 }
 
 // One registrar per subcommand; the explicit list is in main.cpp.

@@ -122,11 +122,8 @@ int run_scan(const ScanFlags& f) {
   opts.temp_dir = io::temp_dir();  // findings past the memory budget are spilled there
   if (!read_time_range("--since", f.since, "--until", f.until, opts.since_ms, opts.until_ms))
     return kExitError;
-  auto min = parse_severity(f.min_severity);
-  if (!min) return usage("--min-severity: unknown severity " + f.min_severity);
-  opts.min_severity = *min;
-  auto fail_on = parse_severity(f.fail_on);
-  if (!fail_on) return usage("--fail-on: unknown severity " + f.fail_on);
+  opts.min_severity = *parse_severity(f.min_severity);  // both checked as the flags were read
+  const Severity fail_on = *parse_severity(f.fail_on);
 
   const bool err_tty = ::isatty(STDERR_FILENO) == 1;
   bool progress_shown = false;
@@ -218,7 +215,7 @@ int run_scan(const ScanFlags& f) {
   std::fprintf(stderr, "%s\n", summary(report).c_str());
 
   if (diag.error_count()) return kExitError;
-  for (int s = static_cast<int>(*fail_on); s <= static_cast<int>(Severity::Critical); ++s)
+  for (int s = static_cast<int>(fail_on); s <= static_cast<int>(Severity::Critical); ++s)
     if (report.by_severity[static_cast<std::size_t>(s)]) return kExitFound;
   return kExitClean;
 }
@@ -236,8 +233,10 @@ Command register_scan(CLI::App& root) {
   app->add_option("--since", flags->since, std::string("Only events at or after this time (") + kTimeFlagForms + ")");
   app->add_option("--until", flags->until, std::string("Only events before this time (") + kTimeFlagForms + ")");
   app->add_option("--account", flags->accounts, "Only this account id (repeatable)")->transform(account_id());
-  app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical");
-  app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)");
+  app->add_option("--min-severity", flags->min_severity, "Drop findings below: info, low, medium, high, critical")
+      ->check(severity_name());
+  app->add_option("--fail-on", flags->fail_on, "Exit 1 when a finding is at least this severity (default: any)")
+      ->check(severity_name());
   app->add_option("-j,--jobs", flags->jobs, "Files scanned in parallel (default: one per CPU); a thread left over inflates a gzip file ahead");
   app->add_option("--color", flags->color, "Colour: auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   app->add_flag("--no-prefilter", flags->no_prefilter, "Parse every record (slower; for checking the prefilter)");

@@ -257,8 +257,7 @@ int run_watch(const WatchFlags& f) {
   auto settle = parse_duration_ms(f.settle);
   if (!settle) return fail("--settle '" + f.settle + "': use e.g. 5s");
   respond::CasePolicy policy;
-  if (auto sev = parse_severity(f.case_min)) policy.min_severity = *sev;
-  else return fail("--case-min-severity: unknown severity '" + f.case_min + "'");
+  policy.min_severity = *parse_severity(f.case_min);  // checked as the flag was read
   const bool s3 = f.dir.rfind("s3://", 0) == 0;
   const bool sqs = f.dir.rfind("sqs://", 0) == 0;
   std::string queue_url;
@@ -432,7 +431,8 @@ Command register_watch(CLI::App& root) {
   add_rule_flags(c.app, f->rules);
   c.app->add_option("--interval", f->interval, "Rescan and health-line interval (default 60s)");
   c.app->add_option("--settle", f->settle, "A file unchanged this long is complete (default 5s)");
-  c.app->add_option("--case-min-severity", f->case_min, "Findings at or above this open or join a case (default high)");
+  c.app->add_option("--case-min-severity", f->case_min, "Findings at or above this open or join a case (default high)")
+      ->check(severity_name());
   c.app->add_flag("--once", f->once, "One pass (scan what is settled, deliver every alert that is due), then exit");
   c.app->add_option("--profile", f->aws.profile, "s3:// and sns: AWS CLI profile");
   c.app->add_option("--region", f->aws.region, "s3:// and sns: AWS region (the bucket's, for s3://)")->check(region_name());

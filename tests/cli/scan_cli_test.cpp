@@ -270,6 +270,20 @@ TEST(ScanCli, UsageErrorsAreOneLineNamingTheHelp) {
   EXPECT_EQ(bad_flag.status, 2);
   EXPECT_EQ(std::count(bad_flag.err.begin(), bad_flag.err.end(), '\n'), 1) << bad_flag.err;
   EXPECT_NE(bad_flag.err.find("(rootguard rules sql --help)"), std::string::npos) << bad_flag.err;
+  // A severity is checked as the flag is read, the same way by every command, and nothing is
+  // begun on a typo: case import makes no state store.
+  auto sev = run_rootguard({"scan", "--min-severity", "hgh", examples().string()});
+  EXPECT_EQ(sev.status, 2);
+  EXPECT_EQ(sev.err,
+            "rootguard: error: --min-severity: 'hgh' is not a severity (info, low, medium, high, critical) "
+            "(rootguard scan --help)\n");
+  rg::test::TempDir t;
+  auto imp = run_rootguard({"case", "--state", (t / "state").string(), "import", "--min-severity", "hgh", "x.jsonl"});
+  EXPECT_EQ(imp.status, 2);
+  EXPECT_NE(imp.err.find("'hgh' is not a severity"), std::string::npos) << imp.err;
+  EXPECT_FALSE(std::filesystem::exists(t / "state"));
+  EXPECT_EQ(run_rootguard({"audit", "--fail-on", "severe", examples().string()}).status, 2);
+  EXPECT_EQ(run_rootguard({"scan", "--min-severity", "HIGH", examples().string()}).status, 1);
 }
 
 TEST(ScanCli, Filters) {
