@@ -65,14 +65,6 @@ std::string safe_name(std::string s) {
   return s;
 }
 
-// The answer that something is not set, which the checks read as such: GetAlternateContact's
-// ResourceNotFoundException (no contact of that type). Most accounts have no BILLING or
-// OPERATIONS contact, so it is counted, not warned of: an Organization of a thousand accounts
-// would otherwise print two thousand warnings about nothing wrong.
-bool not_set_answer(const std::string& rel, const CallResult& r) {
-  return r.error_code == "ResourceNotFoundException" && rel.starts_with("account.GetAlternateContact.");
-}
-
 class AccountCollector {
  public:
   AccountCollector(Client& client, fs::path dir, const CollectOptions& o, Diagnostics& diag, CollectReport& report,
@@ -83,7 +75,8 @@ class AccountCollector {
   // credentials, the region or the endpoint do not work and every other call would fail too
   // (each after its retries).
   bool run() {
-    CallResult who = save("sts.GetCallerIdentity.json", client_.call(Request{"sts", "GetCallerIdentity"}), false);
+    CallResult who =
+        save("sts.GetCallerIdentity.json", client_.call(Request{"sts", "GetCallerIdentity"}), OnFailure::Quiet);
     if (!who.ok) {
       diag_.error(ErrorKind::Remote, o_.org ? dir_.filename().string() + ": sts GetCallerIdentity" : "sts GetCallerIdentity",
                   who.error_code + ": " + who.error_message +
@@ -105,7 +98,11 @@ class AccountCollector {
       Request alt{"account", "GetAlternateContact"};
       alt.path = "/getAlternateContact";
       alt.body.set("AlternateContactType", Json::string(type));
-      save(std::string("account.GetAlternateContact.") + type + ".json", client_.call(alt));
+      // ResourceNotFoundException is the answer that no contact of this type is set, which
+      // the checks read as such. Most accounts set no BILLING or OPERATIONS contact, so it is
+      // counted, not warned of: an Organization of a thousand accounts would otherwise print
+      // two thousand warnings about nothing wrong.
+      save(std::string("account.GetAlternateContact.") + type + ".json", client_.call(alt), OnFailure::NotFoundIsNotSet);
     }
     regional();
     write_metadata();
@@ -115,18 +112,21 @@ class AccountCollector {
   const std::string& account() const { return account_; }
 
  private:
-  CallResult save(const std::string& rel, CallResult r, bool warn = true) {
+  // What a failed call is: a warning line (the default), nothing said (the caller says it),
+  // or, for ResourceNotFoundException, an answer that something is not set (counted).
+  enum class OnFailure { Warn, Quiet, NotFoundIsNotSet };
+  CallResult save(const std::string& rel, CallResult r, OnFailure on_failure = OnFailure::Warn) {
     Status st = write_private_file(dir_ / rel, r.response.dump());
     std::lock_guard<std::mutex> lock(report_mu_);
     ++report_.calls;
     ++calls_;
     if (!r.ok) {
       ++failed_;  // in the snapshot's metadata: every answer kept as {"Error": ...}
-      if (not_set_answer(rel, r)) {
+      if (on_failure == OnFailure::NotFoundIsNotSet && r.error_code == "ResourceNotFoundException") {
         ++report_.not_set;
       } else {
         ++report_.calls_failed;
-        if (warn) diag_.warning((dir_ / rel).string(), r.error_code + ": " + r.error_message);
+        if (on_failure != OnFailure::Quiet) diag_.warning((dir_ / rel).string(), r.error_code + ": " + r.error_message);
       }
     }
     if (!st.ok()) diag_.error(st.error());

@@ -32,19 +32,20 @@ void Json::set(std::string key, Json v) {
   if (Json* existing = find(key)) *existing = std::move(v);
   else members_.emplace_back(std::move(key), std::move(v));
 }
-void Json::set_all(std::vector<std::pair<std::string, Json>> pairs) {
+Json Json::object(std::vector<std::pair<std::string, Json>> members) {
+  Json o = object();
   // Views of the keys in members_, which the reserve keeps where they are.
-  members_.reserve(members_.size() + pairs.size());
+  o.members_.reserve(members.size());
   std::unordered_map<std::string_view, std::size_t> at;
-  for (std::size_t i = 0; i < members_.size(); ++i) at.emplace(members_[i].first, i);
-  for (auto& [k, v] : pairs) {
+  for (auto& [k, v] : members) {
     if (auto it = at.find(k); it != at.end()) {
-      members_[it->second].second = std::move(v);
+      o.members_[it->second].second = std::move(v);
     } else {
-      members_.emplace_back(std::move(k), std::move(v));
-      at.emplace(members_.back().first, members_.size() - 1);
+      o.members_.emplace_back(std::move(k), std::move(v));
+      at.emplace(o.members_.back().first, o.members_.size() - 1);
     }
   }
+  return o;
 }
 void Json::erase(std::string_view key) {
   for (auto it = members_.begin(); it != members_.end(); ++it)
@@ -81,12 +82,10 @@ Json from_dom(simdjson::dom::element e) {
       return a;
     }
     case simdjson::dom::element_type::OBJECT: {
-      Json o = Json::object();
       std::vector<std::pair<std::string, Json>> members;
       simdjson::dom::object obj = e.get_object().value_unsafe();
       for (auto field : obj) members.emplace_back(std::string(field.key), from_dom(field.value));
-      o.set_all(std::move(members));
-      return o;
+      return Json::object(std::move(members));
     }
     case simdjson::dom::element_type::INT64: return Json::integer(e.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64: return Json::number(static_cast<double>(e.get_uint64().value_unsafe()));

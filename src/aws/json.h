@@ -27,6 +27,9 @@ class Json {
   static Json string(std::string s);
   static Json array();
   static Json object();
+  // An object of these members, each set() in turn (a repeated key keeps its first place and
+  // its last value), in time linear in their number.
+  static Json object(std::vector<std::pair<std::string, Json>> members);
 
   Kind kind() const { return kind_; }
   bool is_object() const { return kind_ == Kind::Object; }
@@ -46,10 +49,7 @@ class Json {
   const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
   const Json* find(std::string_view key) const;
   Json* find(std::string_view key);
-  void set(std::string key, Json v);  // replaces an existing key in place
-  // set() for each pair in turn, in time linear in their number (set() alone is linear in the
-  // object's size, which an answer with many members would make quadratic).
-  void set_all(std::vector<std::pair<std::string, Json>> pairs);
+  void set(std::string key, Json v);  // replaces an existing key in place (linear in the object's size)
   void erase(std::string_view key);
 
   std::string dump() const;  // as the CLI prints it, with a final newline

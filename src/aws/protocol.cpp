@@ -102,7 +102,6 @@ Json convert(pugi::xml_node node, const std::string& name) {
     all_entries &= std::string_view(c.name()) == "entry";
   }
   if (all_entries || (kids.empty() && (int_maps().count(name) || name == "Attributes"))) {
-    Json o = Json::object();
     std::vector<std::pair<std::string, Json>> members;
     members.reserve(kids.size());
     for (pugi::xml_node e : kids) {
@@ -119,8 +118,7 @@ Json convert(pugi::xml_node node, const std::string& name) {
         members.emplace_back(std::move(key), std::move(value));
       }
     }
-    o.set_all(std::move(members));
-    return o;
+    return Json::object(std::move(members));
   }
   if (all_members || (kids.empty() && lists().count(name))) {
     Json a = Json::array();
@@ -128,12 +126,10 @@ Json convert(pugi::xml_node node, const std::string& name) {
     return a;
   }
   if (!kids.empty()) {
-    Json o = Json::object();
     std::vector<std::pair<std::string, Json>> members;
     members.reserve(kids.size());
     for (pugi::xml_node c : kids) members.emplace_back(c.name(), convert(c, c.name()));
-    o.set_all(std::move(members));
-    return o;
+    return Json::object(std::move(members));
   }
   return scalar(name, node.child_value());
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <regex>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -58,20 +59,8 @@ inline CLI::Validator account_id() {
 inline CLI::Validator region_name() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        // Letters in two or more dash-separated parts, then a number: [a-z]+(-[a-z]+)+-[0-9]+
-        std::size_t parts = 0, i = 0;
-        bool ok = !s.empty();
-        while (ok && i < s.size() && s[i] >= 'a' && s[i] <= 'z') {
-          std::size_t start = i;
-          while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
-          ok = i > start && i < s.size() && s[i] == '-';
-          ++i;
-          ++parts;
-        }
-        const std::size_t digits_at = i;
-        while (ok && i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        if (ok && parts >= 2 && i == s.size() && i > digits_at && i - digits_at <= 2) return {};
-        return "not an AWS region name (such as us-east-1): " + s;
+        static const std::regex name("[a-z]+(-[a-z]+)+-[0-9]{1,2}");
+        return std::regex_match(s, name) ? std::string() : "not an AWS region name (such as us-east-1): " + s;
       },
       "REGION");
 }

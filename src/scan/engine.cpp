@@ -328,9 +328,8 @@ class Worker {
         found_(*sh.found[index]),
         observed_(*sh.observed[index]),
         smallest_first_(smallest_first),
-        own_whole_(sh.reuse ? 0 : sh.whole_limit),
-        whole_(sh.reuse ? &sh.reuse->whole : &own_whole_),
-        frame_buffer_(sh.reuse ? &sh.reuse->frames : &own_frames_),
+        own_(sh.reuse ? nullptr : std::make_unique<Reuse>(sh.whole_limit)),
+        bufs_(sh.reuse ? *sh.reuse : *own_),
         scratch_(sh.prefilter->make_scratch()),
         probe_(sh.prefilter->probe()) {}
 
@@ -343,9 +342,9 @@ class Worker {
       rep.shape = Shape::Invalid;
       return;
     }
-    io::Decoder dec(std::move(*raw), src.name, whole_);
+    io::Decoder dec(std::move(*raw), src.name, &bufs_.whole);
     CountingReader counted(dec, sh_);
-    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, frame_buffer_);
+    cloudtrail::Framer framer(src.name, sh_.diag, sh_.opts.framing, &bufs_.frames);
     framer.set_probe(probe_);
 
     bool first = true, digest = false, first_multiline = false;
@@ -520,10 +519,8 @@ class Worker {
   ObservedSpiller& observed_;
   bool smallest_first_ = false;
   cloudtrail::RecordParser parser_;
-  io::WholeFile own_whole_;  // unused when the run has the caller's Reuse
-  cloudtrail::FrameBuffer own_frames_;
-  io::WholeFile* whole_;
-  cloudtrail::FrameBuffer* frame_buffer_;
+  std::unique_ptr<Reuse> own_;  // none when the run has the caller's
+  Reuse& bufs_;                  // the buffers files are decoded and framed in
   std::unique_ptr<Prefilter::Scratch> scratch_;
   KeyProbe probe_;  // the prefilter's, for the framer
   std::vector<sigma::Match> matches_, feed_;
