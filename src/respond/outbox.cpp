@@ -30,46 +30,118 @@ Result<int> Outbox::enqueue(const Alert& a, std::int64_t now_ms) {
   return added;
 }
 
+// Records what the sink answered for one claimed alert: false when the sink is to be left
+// alone until its backoff ends (a Retry), the rest of its queue with it.
+Result<bool> Outbox::settle(Entry& e, const OutboxItem& it, const Delivery& d, std::int64_t now_ms, Diagnostics& diag,
+                            DeliveryReport& rep) {
+  const int attempts = it.attempts + 1;
+  if (d.outcome == Outcome::Accepted) {
+    if (Status s = store_.mark_sent(it.id, now_ms); !s.ok()) return s.error();
+    if (!e.last_error.empty()) diag.note(e.sink->name(), "delivering again");
+    e.last_error.clear();
+    ++rep.sent;
+    return true;
+  }
+  if (d.outcome == Outcome::Rejected) {
+    if (Status s = store_.mark_rejected(it.id, attempts, now_ms, d.detail); !s.ok()) return s.error();
+    diag.warning(e.sink->name(), "alert " + it.alert_key + " rejected: " + d.detail +
+                                     " (kept in the outbox as rejected, not retried)");
+    ++rep.rejected;
+    return true;
+  }
+  // Retry: this alert waits, and so does the rest of this sink's queue.
+  std::int64_t next = now_ms + backoff_ms(policy_, attempts, rng_);
+  if (Status s = store_.mark_retry(it.id, attempts, next, d.detail); !s.ok()) return s.error();
+  if (e.last_error != d.detail) diag.warning(e.sink->name(), d.detail + " (alert kept; retrying with backoff)");
+  e.last_error = d.detail;
+  e.paused_until = next;
+  ++rep.retried;
+  return false;
+}
+
+namespace {
+Delivery unreadable(const Error& e) { return {Outcome::Rejected, "stored alert is unreadable: " + e.what}; }
+}  // namespace
+
+// One at a time: claim, deliver, mark. A kill between the delivery and its mark repeats
+// that one alert, which a receiver drops by its key.
+Status Outbox::deliver_each(Entry& e, const std::vector<OutboxItem>& due, std::int64_t now_ms, Diagnostics& diag,
+                            DeliveryReport& rep) {
+  for (const OutboxItem& it : due) {
+    // Claim it first: another worker on a shared store may be looking at the same row.
+    auto claimed = store_.claim(it.id, now_ms, now_ms + policy_.claim_ms);
+    if (!claimed.ok()) return claimed.error();
+    if (!*claimed) continue;
+    auto alert = alert_from_json(it.payload);
+    auto go_on = settle(e, it, alert.ok() ? e.sink->deliver(*alert) : unreadable(alert.error()), now_ms, diag, rep);
+    if (!go_on.ok()) return go_on.error();
+    if (!*go_on) break;
+  }
+  return ok_status();
+}
+
+// An idempotent sink takes the batch whole: one transaction claims it, one call delivers it
+// (the file sink: one write, one fsync), one transaction marks it. Where a flood of alerts
+// cost two commits and an fsync each, it costs three for the batch.
+Status Outbox::deliver_whole(Entry& e, const std::vector<OutboxItem>& due, std::int64_t now_ms, Diagnostics& diag,
+                             DeliveryReport& rep) {
+  std::vector<const OutboxItem*> taken;
+  Status st = store_.transaction([&]() -> Status {
+    for (const OutboxItem& it : due) {
+      auto claimed = store_.claim(it.id, now_ms, now_ms + policy_.claim_ms);
+      if (!claimed.ok()) return claimed.error();
+      if (*claimed) taken.push_back(&it);
+    }
+    return ok_status();
+  });
+  if (!st.ok()) return st;
+  std::vector<Delivery> answers(taken.size());
+  std::vector<Alert> alerts;
+  std::vector<std::size_t> offered;  // index in `taken` of each alert in `alerts`
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    auto alert = alert_from_json(taken[i]->payload);
+    if (!alert.ok()) {
+      answers[i] = unreadable(alert.error());
+      continue;
+    }
+    alerts.push_back(std::move(*alert));
+    offered.push_back(i);
+  }
+  if (!alerts.empty()) {
+    std::vector<Delivery> got = e.sink->deliver_batch(alerts);
+    for (std::size_t j = 0; j < offered.size() && j < got.size(); ++j) answers[offered[j]] = std::move(got[j]);
+  }
+  DeliveryReport batch;
+  st = store_.transaction([&]() -> Status {
+    batch = {};
+    std::size_t i = 0;
+    for (; i < taken.size(); ++i) {
+      auto go_on = settle(e, *taken[i], answers[i], now_ms, diag, batch);
+      if (!go_on.ok()) return go_on.error();
+      if (!*go_on) break;
+    }
+    // After a Retry the rest were not tried: they are given back as they were.
+    for (++i; i < taken.size(); ++i) {
+      const OutboxItem& it = *taken[i];
+      if (Status s = store_.mark_retry(it.id, it.attempts, it.next_at_ms, it.last_error); !s.ok()) return s;
+    }
+    return ok_status();
+  });
+  if (!st.ok()) return st;
+  rep.sent += batch.sent;
+  rep.retried += batch.retried;
+  rep.rejected += batch.rejected;
+  return ok_status();
+}
+
 Result<DeliveryReport> Outbox::deliver_due(std::int64_t now_ms, Diagnostics& diag) {
   DeliveryReport rep;
   for (Entry& e : sinks_) {
     if (e.paused_until > now_ms) continue;
     auto due = store_.due(e.id, now_ms, policy_.batch);
     if (!due.ok()) return due.error();
-    for (const OutboxItem& it : *due) {
-      // Claim it first: another worker on a shared store may be looking at the same row.
-      auto claimed = store_.claim(it.id, now_ms, now_ms + policy_.claim_ms);
-      if (!claimed.ok()) return claimed.error();
-      if (!*claimed) continue;
-      auto alert = alert_from_json(it.payload);
-      Delivery d;
-      if (!alert.ok()) d = {Outcome::Rejected, "stored alert is unreadable: " + alert.error().what};
-      else d = e.sink->deliver(*alert);
-      const int attempts = it.attempts + 1;
-      if (d.outcome == Outcome::Accepted) {
-        if (Status s = store_.mark_sent(it.id, now_ms); !s.ok()) return s.error();
-        if (!e.last_error.empty()) diag.note(e.sink->name(), "delivering again");
-        e.last_error.clear();
-        ++rep.sent;
-        continue;
-      }
-      if (d.outcome == Outcome::Rejected) {
-        if (Status s = store_.mark_rejected(it.id, attempts, now_ms, d.detail); !s.ok()) return s.error();
-        diag.warning(e.sink->name(), "alert " + it.alert_key + " rejected: " + d.detail +
-                                         " (kept in the outbox as rejected, not retried)");
-        ++rep.rejected;
-        continue;
-      }
-      // Retry: this alert waits, and so does the rest of this sink's queue.
-      std::int64_t next = now_ms + backoff_ms(policy_, attempts, rng_);
-      if (Status s = store_.mark_retry(it.id, attempts, next, d.detail); !s.ok()) return s.error();
-      if (e.last_error != d.detail)
-        diag.warning(e.sink->name(), d.detail + " (alert kept; retrying with backoff)");
-      e.last_error = d.detail;
-      e.paused_until = next;
-      ++rep.retried;
-      break;
-    }
+    Status st = e.sink->idempotent() ? deliver_whole(e, *due, now_ms, diag, rep) : deliver_each(e, *due, now_ms, diag, rep);
+    if (!st.ok()) return st.error();
   }
   return rep;
 }

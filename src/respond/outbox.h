@@ -12,7 +12,9 @@
 // Exactly once: an alert is marked sent right after its sink accepts it. A kill between the
 // two can repeat it once for network sinks, which therefore carry the alert key
 // (X-Rootguard-Alert-Key, syslog key=, e-mail header) for the receiver to drop it; the
-// file sink checks the keys already in its file and never repeats.
+// file sink checks the keys already in its file and never repeats. Such an idempotent sink
+// (Sink::idempotent) is offered its due alerts a batch at a time instead: one transaction
+// claims them, one call delivers them, one transaction marks them.
 //
 // Threads: one thread; the clock is passed in (now_ms), as is the jitter seed.
 #pragma once
@@ -78,6 +80,12 @@ class Outbox {
     std::int64_t paused_until = 0;
     std::string last_error;
   };
+  Result<bool> settle(Entry& e, const OutboxItem& it, const Delivery& d, std::int64_t now_ms, Diagnostics& diag,
+                      DeliveryReport& rep);
+  Status deliver_each(Entry& e, const std::vector<OutboxItem>& due, std::int64_t now_ms, Diagnostics& diag,
+                      DeliveryReport& rep);
+  Status deliver_whole(Entry& e, const std::vector<OutboxItem>& due, std::int64_t now_ms, Diagnostics& diag,
+                       DeliveryReport& rep);
   Store& store_;
   RetryPolicy policy_;
   std::mt19937_64 rng_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "respond/fixtures.h"
 #include "respond/sink_test_server.h"
@@ -152,6 +153,113 @@ TEST(Outbox, FullDiskFileSinkKeepsTheAlertPending) {
   EXPECT_EQ(st[0].counts.pending, 1u);
   EXPECT_NE(st[0].last_error.find("No space left"), std::string::npos);
   EXPECT_EQ(diag.warning_count(), 1u);
+}
+
+// An idempotent sink that records each batch it is offered, accepting the first `accept`
+// alerts of each and answering Retry for the rest.
+class BatchSink final : public Sink {
+ public:
+  std::string name() const override { return "batch"; }
+  bool idempotent() const override { return true; }
+  Delivery deliver(const Alert&) override {
+    ADD_FAILURE() << "an idempotent sink is offered batches";
+    return {Outcome::Retry, "wrong path"};
+  }
+  std::vector<Delivery> deliver_batch(const std::vector<Alert>& alerts) override {
+    batches.push_back(alerts.size());
+    std::vector<Delivery> out;
+    for (const Alert& a : alerts) {
+      if (out.size() < accept) {
+        ++got[a.key];
+        out.push_back({Outcome::Accepted, ""});
+      } else {
+        out.push_back({Outcome::Retry, "HTTP 503"});
+      }
+    }
+    return out;
+  }
+  std::size_t accept = SIZE_MAX;
+  std::vector<std::size_t> batches;
+  std::map<std::string, int> got;
+};
+
+TEST(Outbox, AnIdempotentSinkIsOfferedTheDueAlertsABatchAtATime) {
+  rg::test::TempDir d;
+  auto store = open_tmp(d);
+  Diagnostics diag(Diagnostics::silent());
+  Outbox box(*store, RetryPolicy{.batch = 200});
+  auto owned = std::make_unique<BatchSink>();
+  BatchSink& sink = *owned;
+  box.add_sink("batch", std::move(owned));
+  for (int i = 0; i < 450; ++i) ASSERT_EQ(*box.enqueue(make_alert(rg::test::root_login_finding(i)), 0), 1);
+  std::uint64_t sent = 0;
+  for (int pass = 0; pass < 3; ++pass) sent += box.deliver_due(0, diag)->sent;
+  EXPECT_EQ(sent, 450u);
+  EXPECT_EQ(sink.batches, (std::vector<std::size_t>{200, 200, 50}));
+  EXPECT_EQ(sink.got.size(), 450u);
+  EXPECT_EQ(box.status()->at(0).counts.sent, 450u);
+  EXPECT_FALSE(box.next_due_ms()->has_value());
+}
+
+TEST(Outbox, ARetryInABatchPausesTheSinkAndGivesBackTheAlertsNotTried) {
+  rg::test::TempDir d;
+  auto store = open_tmp(d);
+  std::vector<std::string> lines;
+  Diagnostics diag([&](Diagnostics::Level, const std::string& l) { lines.push_back(l); });
+  Outbox box(*store, RetryPolicy{.base_ms = 1000, .max_ms = 1000});
+  auto owned = std::make_unique<BatchSink>();
+  BatchSink& sink = *owned;
+  sink.accept = 3;
+  box.add_sink("batch", std::move(owned));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(box.enqueue(make_alert(rg::test::root_login_finding(i)), 0).ok());
+  auto rep = box.deliver_due(0, diag);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->sent, 3u);
+  EXPECT_EQ(rep->retried, 1u);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("HTTP 503 (alert kept; retrying with backoff)"), std::string::npos) << lines[0];
+  auto pending = *store->outbox_items(sink_id("batch"), OutboxState::Pending);
+  ASSERT_EQ(pending.size(), 7u);
+  EXPECT_EQ(pending[0].attempts, 1) << "the alert that failed counts a try";
+  EXPECT_GE(pending[0].next_at_ms, 500);
+  for (std::size_t i = 1; i < pending.size(); ++i) {
+    EXPECT_EQ(pending[i].attempts, 0) << "not tried";
+    EXPECT_EQ(pending[i].next_at_ms, 0) << "given back, not left claimed";
+  }
+  EXPECT_EQ(box.deliver_due(100, diag)->sent, 0u) << "the sink is paused until its backoff ends";
+  EXPECT_EQ(sink.batches.size(), 1u);
+  sink.accept = SIZE_MAX;
+  EXPECT_EQ(box.deliver_due(1000, diag)->sent, 7u);
+  EXPECT_EQ(sink.got.size(), 10u);
+  for (const auto& [key, n] : sink.got) EXPECT_EQ(n, 1) << key;
+}
+
+// A kill after the file sink wrote a batch and before the outbox marked it: the next run offers
+// the batch again and the file keeps one line per alert.
+TEST(Outbox, AFileSinkBatchCutShortByAKillIsNotWrittenTwice) {
+  rg::test::TempDir d;
+  auto store = open_tmp(d);
+  Diagnostics diag(Diagnostics::silent());
+  const std::string spec = "file:" + (d / "alerts.jsonl").string();
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 20; ++i) alerts.push_back(make_alert(rg::test::root_login_finding(i)));
+  {
+    auto before_kill = make_sink(spec, {});
+    ASSERT_TRUE(before_kill.ok());
+    ASSERT_TRUE((*before_kill)->idempotent());
+    std::vector<Alert> first(alerts.begin(), alerts.begin() + 12);
+    for (const Delivery& dl : (*before_kill)->deliver_batch(first)) EXPECT_EQ(dl.outcome, Outcome::Accepted);
+  }
+  Outbox box(*store, RetryPolicy{});
+  box.add_sink(spec, std::move(make_sink(spec, {}).value()));
+  for (const Alert& a : alerts) ASSERT_TRUE(box.enqueue(a, 0).ok());
+  EXPECT_EQ(box.deliver_due(0, diag)->sent, 20u);
+  std::istringstream file(rg::test::read_file(d / "alerts.jsonl"));
+  std::set<std::string> keys;
+  int lines = 0;
+  for (std::string l; std::getline(file, l); ++lines) keys.insert(alert_from_json(l)->key);
+  EXPECT_EQ(lines, 20);
+  EXPECT_EQ(keys.size(), 20u);
 }
 
 }  // namespace

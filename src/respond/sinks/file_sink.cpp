@@ -1,4 +1,5 @@
-// file:PATH: alerts as JSON lines (alert.h JSON), appended, fsync'ed, mode 0600.
+// file:PATH: alerts as JSON lines (alert.h JSON), appended, fsync'ed, mode 0600. The outbox
+// offers it its due alerts a batch at a time: one write and one fsync for the batch.
 //
 // Idempotent across crashes and processes: it knows the keys already in the file (read on
 // open, then whatever others appended since, under an exclusive lock held while it checks and
@@ -13,7 +14,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -67,27 +70,46 @@ class FileSink final : public Sink {
     return ok_status();
   }
 
-  Delivery deliver(const Alert& a) override {
+  bool idempotent() const override { return regular_; }
+
+  Delivery deliver(const Alert& a) override { return append({&a}); }
+
+  std::vector<Delivery> deliver_batch(const std::vector<Alert>& alerts) override {
+    std::vector<const Alert*> all;
+    all.reserve(alerts.size());
+    for (const Alert& a : alerts) all.push_back(&a);
+    return std::vector<Delivery>(alerts.size(), append(all));
+  }
+
+ private:
+  // Appends the alerts that are not in the file yet with one write and one fsync: all of them
+  // or, on a failure, none.
+  Delivery append(const std::vector<const Alert*>& alerts) {
     Lock lock(regular_ ? fd_ : -1);
     if (regular_)
       if (Status s = catch_up(false); !s.ok()) return {Outcome::Retry, s.error().what};
-    if (keys_.count(a.key)) return {Outcome::Accepted, "already in the file"};
-    std::string line = to_json(a) + "\n";
+    std::string text;
+    std::unordered_set<std::string_view> adding;
+    for (const Alert* a : alerts) {
+      if (keys_.count(a->key) || !adding.insert(a->key).second) continue;
+      text += to_json(*a);
+      text += '\n';
+    }
+    if (text.empty()) return {Outcome::Accepted, "already in the file"};
     off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : 0;
     size_t done = 0;
-    while (done < line.size()) {
-      ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    while (done < text.size()) {
+      ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return undo(before, errno ? errno : EIO);
       done += static_cast<size_t>(n);
     }
     if (regular_ && fsync(fd_) != 0) return undo(before, errno);
-    keys_.insert(a.key);
+    for (std::string_view k : adding) keys_.emplace(k);
     if (regular_) read_upto_ = lseek(fd_, 0, SEEK_END);
     return {Outcome::Accepted, ""};
   }
 
- private:
   // An exclusive lock on the file (advisory, between rootguard processes), released on scope exit.
   struct Lock {
     explicit Lock(int fd) : fd_(fd) {

@@ -37,6 +37,23 @@ class Sink {
   virtual ~Sink() = default;
   virtual std::string name() const = 0;
   virtual Delivery deliver(const Alert& a) = 0;
+
+  // A sink that never repeats an alert it already holds (the file sink knows the keys in its
+  // file) takes the outbox's due alerts a batch at a time: one deliver_batch() call (the file
+  // sink: one write and one fsync), and one transaction marking them. A kill before the marks
+  // offers the batch again, which such a sink absorbs. Answers one Delivery per alert, in
+  // order; after a Retry the rest are not tried (the outbox keeps them as they were).
+  virtual bool idempotent() const { return false; }
+  virtual std::vector<Delivery> deliver_batch(const std::vector<Alert>& alerts) {
+    std::vector<Delivery> out;
+    out.reserve(alerts.size());
+    for (const Alert& a : alerts) {
+      out.push_back(deliver(a));
+      if (out.back().outcome == Outcome::Retry) break;
+    }
+    out.resize(alerts.size(), out.empty() ? Delivery{} : out.back());
+    return out;
+  }
 };
 
 // What sinks need besides their spec; cli/ fills it (from flags, files and the environment).
