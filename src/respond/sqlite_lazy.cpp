@@ -25,6 +25,9 @@ RG_SQLITE_FN(int, sqlite3_prepare_v2,
              (db, sql, nbyte, stmt, tail))
 RG_SQLITE_FN(int, sqlite3_step, (sqlite3_stmt * stmt), (stmt))
 RG_SQLITE_FN(int, sqlite3_finalize, (sqlite3_stmt * stmt), (stmt))
+RG_SQLITE_FN(int, sqlite3_reset, (sqlite3_stmt * stmt), (stmt))
+RG_SQLITE_FN(int, sqlite3_clear_bindings, (sqlite3_stmt * stmt), (stmt))
+RG_SQLITE_FN(const char*, sqlite3_sql, (sqlite3_stmt * stmt), (stmt))
 RG_SQLITE_FN(int, sqlite3_bind_int64, (sqlite3_stmt * stmt, int i, sqlite3_int64 v), (stmt, i, v))
 RG_SQLITE_FN(int, sqlite3_bind_text, (sqlite3_stmt * stmt, int i, const char* v, int n, void (*destroy)(void*)),
              (stmt, i, v, n, destroy))

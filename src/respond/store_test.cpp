@@ -37,18 +37,25 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     if (!s.ok()) ADD_FAILURE() << s.error().str();
     return s.ok() ? std::move(s.value()) : nullptr;
   }
-  // Sets the recorded schema version behind the store's back.
-  void set_version(const std::string& spec, int v) {
+  // Runs SQL on the database behind the store's back.
+  void raw(const std::string& spec, const std::string& sql) {
     if (GetParam() == "sqlite") {
       sqlite3* db = nullptr;
       ASSERT_EQ(sqlite3_open((spec + "/rootguard.db").c_str(), &db), SQLITE_OK);
-      sqlite3_exec(db, ("PRAGMA user_version=" + std::to_string(v)).c_str(), nullptr, nullptr, nullptr);
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
       sqlite3_close(db);
     } else {
       PGconn* c = PQconnectdb(spec.c_str());
-      PQclear(PQexec(c, ("UPDATE rootguard_schema SET version=" + std::to_string(v)).c_str()));
+      PGresult* r = PQexec(c, sql.c_str());
+      EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+      PQclear(r);
       PQfinish(c);
     }
+  }
+  // Sets the recorded schema version behind the store's back.
+  void set_version(const std::string& spec, int v) {
+    raw(spec, GetParam() == "sqlite" ? "PRAGMA user_version=" + std::to_string(v)
+                                     : "UPDATE rootguard_schema SET version=" + std::to_string(v));
   }
   TempDir dir_;
   int n_ = 0;
@@ -65,7 +72,7 @@ TEST_P(StoreContract, KeepsDataAcrossReopenAndQueuesEachAlertOncePerSink) {
   {
     auto st = open(spec);
     ASSERT_TRUE(st);
-    EXPECT_EQ(st->schema_version(), 1);
+    EXPECT_EQ(st->schema_version(), 2);
     ASSERT_TRUE(st->mark_file_done({"trail/a.json.gz", 10, 5, 2}).ok());
     ASSERT_TRUE(st->mark_file_done({"trail/a.json.gz", 11, 6, 2}).ok()) << "marking again is not an error";
     ASSERT_TRUE(*st->enqueue("sink1", "D02:ev1", "{}", 100));
@@ -87,6 +94,29 @@ TEST_P(StoreContract, RefusesANewerSchema) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().kind, ErrorKind::Unsupported);
   EXPECT_NE(st.error().what.find("newer"), std::string::npos);
+}
+
+// A database written by the first schema (before the outbox's queue index) is brought up to
+// date on open, with what it holds.
+TEST_P(StoreContract, AnOlderSchemaIsMigratedKeepingItsData) {
+  FRESH(spec);
+  {
+    auto st = open(spec);
+    ASSERT_TRUE(st);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(*st->enqueue("s", "D02:ev" + std::to_string(i), "{}", 100));
+    ASSERT_TRUE(st->mark_file_done({"f1", 1, 1, 1}).ok());
+  }
+  raw(spec, "DROP INDEX outbox_queue");
+  set_version(spec, 1);
+  auto st = open(spec);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->schema_version(), 2);
+  EXPECT_TRUE(*st->file_done("f1"));
+  auto due = st->due("s", 100, 3);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 3u);
+  EXPECT_EQ((*due)[0].alert_key, "D02:ev0");
+  EXPECT_EQ((*due)[2].alert_key, "D02:ev2") << "in queue order";
 }
 
 TEST_P(StoreContract, FailedTransactionLeavesNothing) {
@@ -230,7 +260,7 @@ TEST_F(PgStore, WorkersOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 8; ++i)
     ts.emplace_back([&] {
       auto s = open_store(db_.uri);
-      if (s.ok() && (*s)->schema_version() == 1) ++ok;
+      if (s.ok() && (*s)->schema_version() == 2) ++ok;
     });
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 8);
