@@ -14,29 +14,41 @@ bench_setup "$BUILD" needs-time
 FILES="${RG_FILES:-200000}"
 REPS="${RG_FILES_REPS:-3}"
 
-TREE="bench/corpus/files-$FILES"
-if [ ! -d "$TREE" ]; then
-  rm -rf "$TREE.partial"
-  # One small delivery file per 5 minutes, day after day, as CloudTrail writes them.
-  python3 - "$TREE.partial" "$FILES" <<'PY'
+# make_tree DIR N ROOT: N small delivery files, one per 5 minutes, day after day, as CloudTrail
+# writes them; each holds one IAM user's GetObject (ROOT=0) or five root ListBuckets calls from
+# five addresses (ROOT=1: a flood of alerts).
+make_tree() {
+  [ -d "$1" ] && return
+  rm -rf "$1.partial"
+  python3 - "$1.partial" "$2" "$3" <<'PY'
 import datetime, os, sys
-root, n = sys.argv[1], int(sys.argv[2])
+root, n, flood = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 t = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+def event(i, k, when):
+    if flood:
+        who = ('{"type":"Root","principalId":"111122223333","accountId":"111122223333",'
+               '"arn":"arn:aws:iam::111122223333:root"}')
+        name, ip = "ListBuckets", ',"sourceIPAddress":"198.51.100.%d"' % (k + 1)
+    else:
+        who = '{"type":"IAMUser","accountId":"111122223333","arn":"arn:aws:iam::111122223333:user/ci"}'
+        name, ip = "GetObject", ""
+    return ('{"eventVersion":"1.09","userIdentity":%s,"eventTime":"%s","eventSource":"s3.amazonaws.com",'
+            '"eventName":"%s","awsRegion":"us-east-1"%s,"eventID":"e-%d%s","recipientAccountId":"111122223333"}'
+            % (who, when.strftime("%Y-%m-%dT%H:%M:%SZ"), name, ip, i, "-%d" % k if flood else ""))
 for i in range(n):
     d = os.path.join(root, "AWSLogs/111122223333/CloudTrail/us-east-1", t.strftime("%Y/%m/%d"))
     if t.hour == 0 and t.minute == 0 or i == 0:
         os.makedirs(d, exist_ok=True)
     stamp = t.strftime("%Y%m%dT%H%MZ")
-    event = ('{"Records":[{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","accountId":"111122223333",'
-             '"arn":"arn:aws:iam::111122223333:user/ci"},"eventTime":"%s","eventSource":"s3.amazonaws.com",'
-             '"eventName":"GetObject","awsRegion":"us-east-1","eventID":"e-%d","recipientAccountId":"111122223333"}]}'
-             % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), i))
+    records = [event(i, k, t + datetime.timedelta(seconds=k)) for k in range(5 if flood else 1)]
     with open(os.path.join(d, "111122223333_CloudTrail_us-east-1_%s_%08d.json" % (stamp, i)), "w") as f:
-        f.write(event)
+        f.write('{"Records":[' + ",".join(records) + ']}')
     t += datetime.timedelta(minutes=5)
 PY
-  mv "$TREE.partial" "$TREE"
-fi
+  mv "$1.partial" "$1"
+}
+TREE="bench/corpus/files-$FILES"
+make_tree "$TREE" "$FILES" 0
 echo "files benchmark: $FILES files in $(find "$TREE" -type d | wc -l) directories, $(du -sh "$TREE" | cut -f1) on disk"
 find "$TREE" -type f | wc -l >/dev/null  # warm the cache
 for i in $(seq "$REPS"); do
@@ -52,4 +64,13 @@ done
 STATE="$(mktemp -d)"
 /usr/bin/time -f "rootguard watch --once (empty state):  %e s wall, %U s user, %S s sys, peak RSS %M KB" \
   "$RG" watch --once --settle 0s --state "$STATE" --sink file:/dev/null "$TREE" 2>&1 >/dev/null | grep -v '^rootguard: watch' || true
+rm -rf "$STATE"
+# The same number of files, each with five root calls: a flood of alerts (5 a file) filed into
+# cases and queued for a file sink, each fsync'd there before it counts as sent.
+FLOOD="bench/corpus/files-root-$FILES"
+make_tree "$FLOOD" "$FILES" 1
+STATE="$(mktemp -d)"
+/usr/bin/time -f "rootguard watch --once, 5 root events a file (empty state):  %e s wall, %U s user, %S s sys, peak RSS %M KB" \
+  "$RG" watch --once --settle 0s --state "$STATE" --sink "file:$STATE/alerts.jsonl" "$FLOOD" 2>&1 >/dev/null | grep -v '^rootguard: watch' || true
+echo "alerts in the file sink: $(wc -l < "$STATE/alerts.jsonl")"
 rm -rf "$STATE"
