@@ -223,6 +223,18 @@ TEST(Strings, CountedUsesTheSingularForOneOnly) {
   EXPECT_EQ(rg::counted(18446744073709551615ULL, "file"), "18446744073709551615 files");
 }
 
+TEST(Strings, Utf8PrefixNeverCutsACharacter) {
+  EXPECT_EQ(rg::utf8_prefix("abc", 5), "abc");
+  EXPECT_EQ(rg::utf8_prefix("abcdef", 3), "abc");
+  const std::string s = "ab\xC3\xA9z";  // "abéz": é is two bytes
+  EXPECT_EQ(rg::utf8_prefix(s, 3), "ab") << "é would be cut in two";
+  EXPECT_EQ(rg::utf8_prefix(s, 4), "ab\xC3\xA9");
+  const std::string emoji = "x\xF0\x9F\x94\x91y";  // a four-byte character
+  for (std::size_t n = 1; n < 5; ++n) EXPECT_EQ(rg::utf8_prefix(emoji, n), "x") << n;
+  EXPECT_EQ(rg::utf8_prefix(emoji, 5), "x\xF0\x9F\x94\x91");
+  EXPECT_EQ(rg::utf8_prefix(emoji, 0), "");
+}
+
 TEST(Strings, HtmlEscapeMakesMarkupText) {
   EXPECT_EQ(rg::html_escape("<script>alert('x' & \"y\")</script>"),
             "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");

@@ -147,6 +147,15 @@ std::string html_escape(std::string_view s) {
   return o;
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t n = max_bytes;
+  // Back off over continuation bytes (10xxxxxx) to the first byte of the character that
+  // does not fit, and cut before it.
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 std::string counted(unsigned long long n, std::string_view one, std::string_view many) {
   std::string o = std::to_string(n) + ' ';
   if (n == 1)

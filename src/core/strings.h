@@ -32,5 +32,9 @@ std::string html_escape(std::string_view s);
 // A count and its noun, singular for one: counted(1, "event") is "1 event", counted(3, "event")
 // "3 events"; `many` for a noun whose plural is not the singular and an s.
 std::string counted(unsigned long long n, std::string_view one, std::string_view many = {});
+// The longest prefix of s of at most max_bytes that does not end inside a UTF-8 character: for
+// fields a receiver limits in bytes (Security Hub, Slack, syslog over UDP), which refuse a
+// message whose text is cut in the middle of a character.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 }  // namespace rg

@@ -2,6 +2,7 @@
 // title, fields for account, who, from where, MFA and case number, the reason, and the next
 // step. `text` carries the same in one line for notifications.
 #include "core/redact.h"
+#include "core/strings.h"
 #include "respond/json_out.h"
 #include "respond/render.h"
 #include "respond/sinks/http.h"
@@ -46,7 +47,7 @@ std::string slack_payload(const Alert& a) {
   JsonOut j;
   j.obj().kv("text", alert_line(a)).key("blocks").arr();
   std::string header = std::string(emoji(f.severity)) + " " + alert_subject(a).substr(12);
-  if (header.size() > 150) header.resize(150);  // Block Kit's header limit
+  header = std::string(utf8_prefix(header, 150));  // Block Kit's header limit
   j.obj().kv("type", "header").key("text").obj().kv("type", "plain_text").kv("text", header).key("emoji").boolean(true).end().end();
   j.obj().kv("type", "section").key("fields").arr();
   field(j, "Severity", to_string(f.severity));

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/strings.h"
 #include "core/time.h"
 #include "respond/render.h"
 #include "respond/sinks/kinds.h"
@@ -59,7 +60,7 @@ class SyslogSink final : public Sink {
   Delivery deliver(const Alert& a) override {
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     std::string msg = syslog_message(a, o_.hostname, now.count(), static_cast<int>(getpid()));
-    if (!tcp_ && msg.size() > 2048) msg.resize(2048);
+    if (!tcp_) msg = std::string(utf8_prefix(msg, 2048));
     if (fd_ < 0) {
       if (std::string err = connect_fd(); !err.empty()) return {Outcome::Retry, err};
     }
