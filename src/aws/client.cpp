@@ -24,6 +24,7 @@ const ServiceInfo* find_service(std::string_view name) {
       {"account", "ACCOUNT", "account", "account", Protocol::RestJson, "", "", true, 4},
       {"s3", "S3", "s3", "s3", Protocol::RestXml, "", "", false, 64},
       {"sqs", "SQS", "sqs", "sqs", Protocol::Json10, "", "AmazonSQS", false, 16},
+      {"securityhub", "SECURITYHUB", "securityhub", "securityhub", Protocol::RestJson, "", "", false, 8},
   };
   for (const ServiceInfo& s : services)
     if (s.name == name) return &s;

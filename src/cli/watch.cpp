@@ -299,7 +299,10 @@ int run_watch(const WatchFlags& f) {
   char host[256] = {0};
   if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
   std::shared_ptr<aws::Client> aws_client;
-  if (s3 || sqs || std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) { return s.rfind("sns:", 0) == 0; })) {
+  const bool aws_sink = std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) {
+    return s.rfind("sns:", 0) == 0 || s.rfind("securityhub:", 0) == 0;
+  });
+  if (s3 || sqs || aws_sink) {
     auto c = make_client(f.aws);
     if (!c.ok()) return fail(c.error().str());
     aws_client = *c;
@@ -423,11 +426,11 @@ Command register_watch(CLI::App& root) {
                     "sqs://: how long a message stays invisible to other workers, renewed while it is worked on (default 5m)");
   c.app->add_option("--max-receives", f->max_receives,
                     "sqs://: after this many failed tries a message is left to the queue's redrive policy (default 5)");
-  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs:// and sns: send AWS requests to this URL");
+  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs://, sns: and securityhub: send AWS requests to this URL");
   f->state.add_to(c.app);
   c.app->add_option("--sink", f->sinks,
                     "Where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "
-                    "smtp://..., sns:TOPIC_ARN");
+                    "smtp://..., sns:TOPIC_ARN, securityhub:REGION:ACCOUNT");
   add_rule_flags(c.app, f->rules);
   c.app->add_option("--interval", f->interval, "Rescan and health-line interval (default 60s)");
   c.app->add_option("--settle", f->settle, "A file unchanged this long is complete (default 5s)");

@@ -42,4 +42,15 @@ const char* ocsf_severity_caption(Severity s) {
   return "Unknown";
 }
 
+const char* asff_severity_label(Severity s) {
+  switch (s) {
+    case Severity::Info: return "INFORMATIONAL";
+    case Severity::Low: return "LOW";
+    case Severity::Medium: return "MEDIUM";
+    case Severity::High: return "HIGH";
+    case Severity::Critical: return "CRITICAL";
+  }
+  return "INFORMATIONAL";
+}
+
 }  // namespace rg

@@ -19,5 +19,7 @@ Severity raise(Severity s);
 // "Medium", "High", "Critical"), as every OCSF finding class spells them.
 int ocsf_severity_id(Severity s);
 const char* ocsf_severity_caption(Severity s);
+// The AWS Security Finding Format's Severity.Label: "INFORMATIONAL", "LOW" .. "CRITICAL".
+const char* asff_severity_label(Severity s);
 
 }  // namespace rg

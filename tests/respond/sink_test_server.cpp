@@ -123,6 +123,7 @@ void SinkTestServer::serve_http(int fd) {
     Request r;
     std::string head = buf.substr(0, hend);
     size_t pos = head.find("\r\n");
+    r.line = head.substr(0, pos);
     while (pos != std::string::npos) {
       size_t next = head.find("\r\n", pos + 2);
       std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);

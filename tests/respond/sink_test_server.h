@@ -19,6 +19,7 @@ class SinkTestServer {
  public:
   enum class Mode { Http, Smtp, RawTcp };
   struct Request {
+    std::string line;                            // HTTP request line: "POST /hook HTTP/1.1"
     std::map<std::string, std::string> headers;  // lower-case names (HTTP); "mail from"/"rcpt to" (SMTP)
     std::string body;                            // HTTP body, SMTP DATA, or raw bytes
     int status = 0;                              // HTTP status answered

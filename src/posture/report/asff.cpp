@@ -1,22 +1,12 @@
 // --format asff: AWS Security Finding Format 2018-10-08, a JSON array ready for
 // `aws securityhub batch-import-findings --findings file://audit.asff.json` (at most 100 per
 // call: split larger arrays, e.g. with jq). Findings of one account import into that account.
+#include "core/strings.h"
 #include "core/time.h"
 #include "posture/report/report.h"
 
 namespace rg::posture::report {
 namespace {
-
-const char* label(Severity s) {
-  switch (s) {
-    case Severity::Info: return "INFORMATIONAL";
-    case Severity::Low: return "LOW";
-    case Severity::Medium: return "MEDIUM";
-    case Severity::High: return "HIGH";
-    case Severity::Critical: return "CRITICAL";
-  }
-  return "INFORMATIONAL";
-}
 
 const char* compliance(FindingStatus s) {
   switch (s) {
@@ -46,15 +36,15 @@ class AsffReport : public AuditReport {
       }
       related += "]";
       std::string remediation = m && !m->cli.empty() ? m->cli.front() : f.next_step;
-      if (remediation.size() > 512) remediation.resize(512);
+      remediation = std::string(utf8_prefix(remediation, 512));
       out_ << (first_ ? "\n" : ",\n") << "{\"SchemaVersion\": \"2018-10-08\", \"Id\": "
            << q("rootguard/" + acct + "/" + f.id + (f.resource.empty() ? "" : "/" + f.resource))
            << ", \"ProductArn\": " << q("arn:" + partition + ":securityhub:" + region + ":" + acct + ":product/" + acct + "/default")
            << ", \"GeneratorId\": " << q("rootguard-" + f.id) << ", \"AwsAccountId\": " << q(acct)
            << ", \"Types\": [\"Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark\"]"
            << ", \"CreatedAt\": " << q(when) << ", \"UpdatedAt\": " << q(when)
-           << ", \"Severity\": {\"Label\": \"" << label(f.severity) << "\"}"
-           << ", \"Title\": " << q(f.id + " " + f.title) << ", \"Description\": " << q(f.reason.substr(0, 1024))
+           << ", \"Severity\": {\"Label\": \"" << asff_severity_label(f.severity) << "\"}"
+           << ", \"Title\": " << q(f.id + " " + f.title) << ", \"Description\": " << q(std::string(utf8_prefix(f.reason, 1024)))
            << ", \"Remediation\": {\"Recommendation\": {\"Text\": " << q(remediation) << "}}"
            << ", \"ProductFields\": {\"ProviderName\": \"rootguard\", \"ProviderVersion\": " << q(RG_VERSION)
            << ", \"rootguard/Status\": " << q(to_string(f.status)) << "}"

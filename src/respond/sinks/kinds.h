@@ -16,6 +16,7 @@ Result<std::unique_ptr<Sink>> make_slack_sink(const std::string& rest, const Sin
 Result<std::unique_ptr<Sink>> make_syslog_sink(const std::string& rest, const SinkOptions& o);
 Result<std::unique_ptr<Sink>> make_smtp_sink(const std::string& rest, const SinkOptions& o);
 Result<std::unique_ptr<Sink>> make_sns_sink(const std::string& rest, const SinkOptions& o);
+Result<std::unique_ptr<Sink>> make_securityhub_sink(const std::string& rest, const SinkOptions& o);
 
 // HMAC-SHA256 of body under key, lower-case hex.
 std::string hmac_sha256_hex(const std::string& key, const std::string& body);

@@ -30,6 +30,9 @@ const std::vector<Row>& table() {
        make_smtp_sink},
       {{"sns:", "sns:TOPIC_ARN", "Amazon SNS Publish (text for e-mail/SMS, alert JSON for queues and functions)"},
        make_sns_sink},
+      {{"securityhub:", "securityhub:REGION:ACCOUNT | securityhub:PRODUCT_ARN",
+        "AWS Security Hub BatchImportFindings (ASFF), in the security account that runs rootguard"},
+       make_securityhub_sink},
   };
   return rows;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/strings.h"
+#include "core/time.h"
 #include "respond/alert.h"
 #include "respond/fixtures.h"
 #include "respond/sink_test_server.h"
@@ -258,6 +259,133 @@ TEST(SnsSink, PublishesToTheTopicRegionWithTextAndJson) {
   EXPECT_EQ(reqs[0].body.find("canary-secret"), std::string::npos);
   EXPECT_FALSE(make_sink("sns:arn:aws:sqs:us-east-1:1:q", o).ok());
   EXPECT_FALSE(make_sink("sns:arn:aws:sns:us-east-1:1:t", SinkOptions{}).ok());
+}
+
+// A Security Hub sink over a client pointed at the loopback server.
+std::unique_ptr<Sink> securityhub(SinkTestServer& srv, const std::string& spec) {
+  aws::Settings settings;
+  settings.endpoint_flag = "http://127.0.0.1:" + std::to_string(srv.port());
+  settings.region = "eu-west-1";
+  aws::ClientOptions co;
+  co.max_attempts = 1;
+  auto client = std::make_shared<aws::Client>(
+      [] { return rg::Result<aws::Credentials>(aws::Credentials{"AKIDEXAMPLE", "canary-secret", "", std::nullopt, "test"}); },
+      settings, co);
+  SinkOptions o;
+  o.aws_call = [client](const aws::Request& r) { return client->call(r); };
+  auto s = make_sink(spec, o);
+  EXPECT_TRUE(s.ok()) << s.error().str();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+TEST(SecurityHubSink, ImportsAlertsAsAsffFindingsOfTheCallingAccountAHundredACall) {
+  SinkTestServer srv;
+  srv.set_body(R"({"FailedCount": 0, "SuccessCount": 100, "FailedFindings": []})");
+  auto sink = securityhub(srv, "securityhub:us-east-1:999988887777");
+  ASSERT_TRUE(sink);
+  EXPECT_TRUE(sink->idempotent()) << "a finding imported again is updated, not repeated";
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 150; ++i) alerts.push_back(make_alert(rg::test::root_login_finding(i, i % 2 ? "111122223333" : "444455556666"), 7));
+  std::vector<Delivery> got = sink->deliver_batch(alerts);
+  ASSERT_EQ(got.size(), 150u);
+  for (const Delivery& d : got) EXPECT_EQ(d.outcome, Outcome::Accepted) << d.detail;
+  auto reqs = srv.requests();
+  ASSERT_EQ(reqs.size(), 2u) << "at most 100 findings a call";
+  EXPECT_EQ(reqs[0].line, "POST /findings/import HTTP/1.1");
+  EXPECT_NE(reqs[0].headers["authorization"].find("/us-east-1/securityhub/aws4_request"), std::string::npos)
+      << "signed for the product's region";
+  EXPECT_EQ(reqs[0].body.find("canary-secret"), std::string::npos);
+  simdjson::dom::parser p;
+  std::size_t findings = 0;
+  for (const auto& r : reqs) {
+    simdjson::dom::element body;
+    ASSERT_EQ(p.parse(r.body).get(body), simdjson::SUCCESS) << r.body.substr(0, 200);
+    simdjson::dom::array list = body["Findings"].get_array().value();
+    for (simdjson::dom::element f : list) {
+      const Alert& a = alerts[findings++];
+      EXPECT_EQ(std::string_view(f["SchemaVersion"].get_string().value()), "2018-10-08");
+      EXPECT_EQ(std::string(f["Id"].get_string().value()), "rootguard/" + a.key);
+      EXPECT_EQ(std::string_view(f["ProductArn"].get_string().value()),
+                "arn:aws:securityhub:us-east-1:999988887777:product/999988887777/default");
+      EXPECT_EQ(std::string_view(f["AwsAccountId"].get_string().value()), "999988887777")
+          << "Security Hub takes findings only from the account they name";
+      EXPECT_EQ(std::string(f["Resources"].at(0)["Id"].get_string().value()), "AWS::::Account:" + a.finding.account)
+          << "the account the alert is about";
+      EXPECT_EQ(std::string_view(f["Severity"]["Label"].get_string().value()), "CRITICAL");
+      EXPECT_EQ(std::string_view(f["Title"].get_string().value()), "D03 Root login without MFA");
+      EXPECT_EQ(std::string(f["CreatedAt"].get_string().value()), format_iso8601(a.finding.event.time_ms))
+          << "the event's time: an import again changes nothing";
+      EXPECT_EQ(std::string_view(f["Action"]["AwsApiCallAction"]["RemoteIpDetails"]["IpAddressV4"].get_string().value()),
+                "203.0.113.7");
+      EXPECT_EQ(std::string_view(f["ProductFields"]["rootguard/Case"].get_string().value()), "7");
+      EXPECT_EQ(std::string_view(f["ProductFields"]["rootguard/MFA"].get_string().value()), "no");
+    }
+  }
+  EXPECT_EQ(findings, 150u);
+}
+
+TEST(SecurityHubSink, AFindingSecurityHubRefusesIsRejectedAndTheOthersAccepted) {
+  SinkTestServer srv;
+  std::vector<Alert> alerts = {sample(1), sample(2), sample(3)};
+  srv.set_body(R"({"FailedCount": 2, "SuccessCount": 1, "FailedFindings": [)"
+               R"({"Id": "rootguard/)" + alerts[1].key + R"(", "ErrorCode": "InvalidInput", "ErrorMessage": "Title too long"},)"
+               R"({"Id": "rootguard/)" + alerts[2].key + R"(", "ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}]})");
+  auto sink = securityhub(srv, "securityhub:arn:aws:securityhub:eu-central-1:999988887777:product/999988887777/default");
+  ASSERT_TRUE(sink);
+  std::vector<Delivery> got = sink->deliver_batch(alerts);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].outcome, Outcome::Accepted);
+  EXPECT_EQ(got[1].outcome, Outcome::Rejected);
+  EXPECT_EQ(got[1].detail, "Security Hub refused the finding: InvalidInput: Title too long");
+  EXPECT_EQ(got[2].outcome, Outcome::Retry) << "throttling passes";
+  EXPECT_NE(srv.requests()[0].headers["authorization"].find("/eu-central-1/securityhub/"), std::string::npos);
+}
+
+TEST(SecurityHubSink, SecurityHubNotEnabledOrNotAllowedKeepsTheAlertsForLater) {
+  SinkTestServer srv;
+  srv.set_status(403);
+  srv.set_body(R"({"__type": "InvalidAccessException", "message": "Account 999988887777 is not subscribed to AWS Security Hub"})");
+  auto sink = securityhub(srv, "securityhub:us-east-1:999988887777");
+  ASSERT_TRUE(sink);
+  std::vector<Delivery> got = sink->deliver_batch({sample(1), sample(2)});
+  ASSERT_EQ(got.size(), 2u);
+  for (const Delivery& d : got) {
+    EXPECT_EQ(d.outcome, Outcome::Retry);
+    EXPECT_EQ(d.detail, "Security Hub InvalidAccessException: Account 999988887777 is not subscribed to AWS Security Hub");
+  }
+  srv.set_status(400);
+  srv.set_body(R"({"__type": "InvalidInputException", "message": "bad request"})");
+  EXPECT_EQ(sink->deliver(sample(3)).outcome, Outcome::Rejected) << "a request Security Hub calls invalid will not pass later";
+}
+
+TEST(SecurityHubSink, LongTextIsCutOnCharacterBoundariesAndBadSpecsAreRefused) {
+  SinkTestServer srv;
+  srv.set_body(R"({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []})");
+  auto sink = securityhub(srv, "securityhub:us-gov-west-1:999988887777");
+  ASSERT_TRUE(sink);
+  Alert a = sample(1);
+  a.finding.reason = "a";
+  for (int i = 0; i < 600; ++i) a.finding.reason += "\xC3\xA9";  // then 1,200 bytes of two-byte characters
+  a.finding.title = std::string(300, 'x');
+  EXPECT_EQ(sink->deliver(a).outcome, Outcome::Accepted);
+  simdjson::dom::parser p;
+  simdjson::dom::element body;
+  ASSERT_EQ(p.parse(srv.requests()[0].body).get(body), simdjson::SUCCESS) << "valid UTF-8 JSON";
+  simdjson::dom::element f = body["Findings"].at(0);
+  EXPECT_EQ(f["Description"].get_string().value().size(), 1023u) << "the 1,024th byte begins a character";
+  EXPECT_EQ(f["Title"].get_string().value().size(), 256u);
+  EXPECT_EQ(std::string_view(f["ProductArn"].get_string().value()),
+            "arn:aws-us-gov:securityhub:us-gov-west-1:999988887777:product/999988887777/default");
+
+  SinkOptions with_aws;
+  with_aws.aws_call = [](const aws::Request&) { return aws::CallResult{}; };
+  for (const char* bad : {"securityhub:us-east-1", "securityhub:us-east-1:12345", "securityhub:useast1:999988887777",
+                          "securityhub:arn:aws:securityhub:us-east-1:999988887777:product/111122223333/default"}) {
+    auto s = make_sink(bad, with_aws);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.error().what.find("securityhub needs REGION:ACCOUNT"), std::string::npos) << s.error().what;
+  }
+  EXPECT_FALSE(make_sink("securityhub:us-east-1:999988887777", SinkOptions{}).ok()) << "needs an AWS client";
 }
 
 }  // namespace
