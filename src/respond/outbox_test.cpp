@@ -176,8 +176,10 @@ class BatchSink final : public Sink {
         out.push_back({Outcome::Retry, "HTTP 503"});
       }
     }
+    out.resize(std::min(out.size(), answers));
     return out;
   }
+  std::size_t answers = SIZE_MAX;  // a faulty sink answers for fewer alerts than it was offered
   std::size_t accept = SIZE_MAX;
   std::vector<std::size_t> batches;
   std::map<std::string, int> got;
@@ -232,6 +234,22 @@ TEST(Outbox, ARetryInABatchPausesTheSinkAndGivesBackTheAlertsNotTried) {
   EXPECT_EQ(box.deliver_due(1000, diag)->sent, 7u);
   EXPECT_EQ(sink.got.size(), 10u);
   for (const auto& [key, n] : sink.got) EXPECT_EQ(n, 1) << key;
+}
+
+TEST(Outbox, AnAlertASinkGaveNoAnswerForIsKeptNotMarkedSent) {
+  rg::test::TempDir d;
+  auto store = open_tmp(d);
+  Diagnostics diag(Diagnostics::silent());
+  Outbox box(*store, RetryPolicy{});
+  auto owned = std::make_unique<BatchSink>();
+  owned->answers = 2;
+  box.add_sink("batch", std::move(owned));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(box.enqueue(make_alert(rg::test::root_login_finding(i)), 0).ok());
+  auto rep = box.deliver_due(0, diag);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->sent, 2u);
+  EXPECT_EQ(rep->retried, 1u);
+  EXPECT_EQ(box.status()->at(0).counts.pending, 3u);
 }
 
 // A kill after the file sink wrote a batch and before the outbox marked it: the next run offers
