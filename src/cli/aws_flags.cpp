@@ -16,7 +16,8 @@ void add_aws_flags(CLI::App* app, AwsFlags& f, bool org_flags) {
   app->add_option("--profile", f.profile, "AWS CLI profile (default: AWS_PROFILE, else default)");
   app->add_option("--region", f.region, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)")
       ->check(region_name());
-  app->add_option("--endpoint-url", f.endpoint_url, "Send every call to this URL instead of AWS's endpoints");
+  app->add_option("--endpoint-url", f.endpoint_url, "Send every call to this URL instead of AWS's endpoints")
+      ->check(endpoint_url());
   if (!org_flags) return;
   app->add_flag("--org", f.org, "Collect the whole Organization: its data and every member account");
   app->add_option("--role", f.role, "Role assumed in each member account (with --org)");

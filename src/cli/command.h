@@ -3,12 +3,14 @@
 // Subcommands only parse flags, call the library and print: no logic lives in cli/.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <regex>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "core/redact.h"
 #include "core/severity.h"
 
 namespace rg::cli {
@@ -63,6 +65,28 @@ inline CLI::Validator region_name() {
         return std::regex_match(s, name) ? std::string() : "not an AWS region name (such as us-east-1): " + s;
       },
       "REGION");
+}
+
+// --endpoint-url: http:// or https:// and a host, as the AWS CLI asks ("localhost:4566" is a
+// usage error, not a request to nowhere). Plain http:// to a host other than this machine is
+// allowed (a test endpoint on the network) with a warning: the requests, and a session token
+// with them, then cross the network unencrypted.
+inline CLI::Validator endpoint_url() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        static const std::regex form(R"((https?)://(\[[0-9A-Fa-f:.]+\]|[^/:?#\[\]@]+)(:[0-9]{1,5})?([/?#].*)?)");
+        std::smatch m;
+        if (!std::regex_match(s, m, form))
+          return "not an endpoint URL (http://HOST[:PORT] or https://HOST[:PORT]): " + redact_url(s);
+        static const std::regex loopback(R"(localhost|127(\.[0-9]{1,3}){3}|\[::1\])");
+        if (m[1] == "http" && !std::regex_match(m[2].str(), loopback))
+          std::fprintf(stderr,
+                       "rootguard: warning: --endpoint-url %s is plain HTTP: the signed requests, and any session "
+                       "token, go over the network unencrypted (use https:// unless this is a test endpoint)\n",
+                       redact_url(s).c_str());
+        return {};
+      },
+      "URL");
 }
 
 // --min-severity, --fail-on, --case-min-severity: a severity's name, in any case. Checked as

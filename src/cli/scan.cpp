@@ -245,7 +245,8 @@ Command register_scan(CLI::App& root) {
   app->add_option("--profile", flags->aws.profile, "s3://: AWS CLI profile (default: AWS_PROFILE, else default)");
   app->add_option("--bucket-region", flags->aws.region, "s3://: the bucket's region (default: AWS_REGION, the profile's)")
       ->check(region_name());
-  app->add_option("--endpoint-url", flags->aws.endpoint_url, "s3://: send requests to this URL instead of AWS's");
+  app->add_option("--endpoint-url", flags->aws.endpoint_url, "s3://: send requests to this URL instead of AWS's")
+      ->check(endpoint_url());
   c.run = [flags] { return run_scan(*flags); };
   return c;
 }

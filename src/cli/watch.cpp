@@ -426,7 +426,8 @@ Command register_watch(CLI::App& root) {
                     "sqs://: how long a message stays invisible to other workers, renewed while it is worked on (default 5m)");
   c.app->add_option("--max-receives", f->max_receives,
                     "sqs://: after this many failed tries a message is left to the queue's redrive policy (default 5)");
-  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs://, sns: and securityhub: send AWS requests to this URL");
+  c.app->add_option("--endpoint-url", f->aws.endpoint_url, "s3://, sqs://, sns: and securityhub: send AWS requests to this URL")
+      ->check(endpoint_url());
   f->state.add_to(c.app);
   c.app->add_option("--sink", f->sinks,
                     "Where alerts go (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog:udp://HOST:PORT, "

@@ -286,6 +286,27 @@ TEST(ScanCli, UsageErrorsAreOneLineNamingTheHelp) {
   EXPECT_EQ(run_rootguard({"scan", "--min-severity", "HIGH", examples().string()}).status, 1);
 }
 
+// --endpoint-url needs a scheme and a host, as the AWS CLI does; plain HTTP off this machine is
+// taken with a warning; a password in the URL is never echoed.
+TEST(ScanCli, EndpointUrlIsCheckedAndPlainHttpOffThisMachineIsWarnedOf) {
+  auto no_scheme = run_rootguard({"scan", "--endpoint-url", "localhost:4566", examples().string()});
+  EXPECT_EQ(no_scheme.status, 2);
+  EXPECT_EQ(no_scheme.err,
+            "rootguard: error: --endpoint-url: not an endpoint URL (http://HOST[:PORT] or https://HOST[:PORT]): "
+            "localhost:4566 (rootguard scan --help)\n");
+  auto secret = run_rootguard({"watch", "--once", "--endpoint-url", "http://admin:hunter2@minio.lan:9000", "."});
+  EXPECT_EQ(secret.status, 2);
+  EXPECT_EQ(secret.err.find("hunter2"), std::string::npos) << secret.err;
+  auto local = run_rootguard({"scan", "--endpoint-url", "http://127.0.0.1:4566", examples().string()});
+  EXPECT_EQ(local.status, 1) << local.err;
+  EXPECT_EQ(local.err.find("warning"), std::string::npos) << "a local test endpoint is not warned of: " << local.err;
+  auto lan = run_rootguard({"scan", "--endpoint-url", "http://minio.lan:9000", examples().string()});
+  EXPECT_EQ(lan.status, 1) << lan.err;
+  EXPECT_NE(lan.err.find("rootguard: warning: --endpoint-url http://minio.lan:9000 is plain HTTP"), std::string::npos)
+      << lan.err;
+  EXPECT_EQ(run_rootguard({"collect", "--endpoint-url", "ftp://x", "-o", "snap"}).status, 2);
+}
+
 TEST(ScanCli, Filters) {
   auto all = lines_of(run_rootguard({"scan", "--format", "jsonl", examples().string()}).out);
   auto since = run_rootguard({"scan", "--format", "jsonl", "--since", "2026-11-20T12:00:00Z", "--until", "2026-11-20T13:00Z", examples().string()});
