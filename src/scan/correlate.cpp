@@ -141,6 +141,10 @@ bool Correlator::Group::counted(std::uint32_t source, const std::string& event_i
 void Correlator::Group::index(const Entry& e) {
   if (!e.event_id.empty()) ++seen_[seen_key(e.source, e.event_id)];
   if (!e.value.empty()) ++values_[e.value];
+  if (auto v = sigma::correlation_number(e.value)) {
+    sum_ += *v;
+    ++numbers_;
+  }
   if (times_.size() <= e.source) times_.resize(e.source + 1);
   times_[e.source].insert(e.time_ms);
 }
@@ -150,6 +154,10 @@ void Correlator::Group::unindex(const Entry& e) {
     if (auto it = seen_.find(seen_key(e.source, e.event_id)); it != seen_.end() && --it->second == 0) seen_.erase(it);
   if (!e.value.empty())
     if (auto it = values_.find(e.value); it != values_.end() && --it->second == 0) values_.erase(it);
+  if (auto v = sigma::correlation_number(e.value)) {
+    sum_ -= *v;
+    if (--numbers_ == 0) sum_ = 0;  // no rounding left over once the last number goes
+  }
   auto& ts = times_[e.source];
   ts.erase(ts.find(e.time_ms));
 }
@@ -174,6 +182,8 @@ void Correlator::Group::clear() {
   seen_.clear();
   values_.clear();
   times_.clear();
+  sum_ = 0;
+  numbers_ = 0;
 }
 
 void Correlator::Group::reindex() {
@@ -181,6 +191,8 @@ void Correlator::Group::reindex() {
   seen_.clear();
   values_.clear();
   times_.clear();
+  sum_ = 0;
+  numbers_ = 0;
   for (const Entry& e : entries) index(e);
 }
 
@@ -354,6 +366,12 @@ void Correlator::feed_one(std::uint32_t c, std::uint32_t position, const Observa
     case CorrelationType::ValueCount:
       fire = def.condition.holds(static_cast<std::int64_t>(g.distinct_values()));
       break;
+    case CorrelationType::ValueSum:
+      fire = g.numbers() > 0 && def.condition.holds_value(g.sum());
+      break;
+    case CorrelationType::ValueAvg:
+      fire = g.numbers() > 0 && def.condition.holds_value(g.sum() / static_cast<double>(g.numbers()));
+      break;
     case CorrelationType::Temporal:
       fire = def.condition.holds(static_cast<std::int64_t>(g.sources_seen()));
       break;
@@ -398,6 +416,7 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
     rules += source_name(rules_, srcs[i]);
   }
   const std::size_t n = used.size();
+  std::optional<std::pair<std::string, std::string>> measured;  // value_sum, value_avg: the figure
   switch (def.type) {
     case CorrelationType::EventCount:
       f.reason = std::to_string(n) + " matches of " + rules + " within " + def.timespan_text + " for " + group +
@@ -411,6 +430,24 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
       for (const std::string& d : distinct) list += (list.empty() ? "" : ", ") + d;
       f.reason = std::to_string(distinct.size()) + " distinct " + def.condition.field + " (" + list + ") in " + rules +
                  " within " + def.timespan_text + " for " + group;
+      break;
+    }
+    case CorrelationType::ValueSum:
+    case CorrelationType::ValueAvg: {
+      long double sum = 0;
+      std::size_t numbers = 0;
+      for (const Entry& x : used)
+        if (auto v = sigma::correlation_number(x.value)) {
+          sum += *v;
+          ++numbers;
+        }
+      const bool avg = def.type == CorrelationType::ValueAvg;
+      const double shown = static_cast<double>(avg && numbers ? sum / numbers : sum);
+      f.reason = std::string(avg ? "average " : "sum ") + def.condition.field + " " + sigma::correlation_number_text(shown) +
+                 " (" + def.condition.describe() + ") over " + std::to_string(numbers) + " of " + std::to_string(n) +
+                 " matches of " + rules + " within " + def.timespan_text + " for " + group + " (from " +
+                 format_iso8601(first_ms) + ")";
+      measured = {avg ? "correlation.average" : "correlation.sum", sigma::correlation_number_text(shown)};
       break;
     }
     case CorrelationType::Temporal:
@@ -436,6 +473,7 @@ Finding Correlator::make(std::uint32_t c, const Observation& o, const Observatio
   std::string ids;
   for (std::size_t i = 0; i < used.size() && i < kListed; ++i) ids += (i ? " " : "") + used[i].event_id;
   f.facets.emplace_back("correlation.events", ids);
+  if (measured) f.facets.push_back(std::move(*measured));
   return f;
 }
 

@@ -8,6 +8,8 @@
 // restarts. Per correlation and group the state is the matches inside the timespan:
 //   event_count       fires when their number meets the condition;
 //   value_count       fires when the number of distinct values of the counted field does;
+//   value_sum         fires when the sum of the numeric field does (kept as a running sum);
+//   value_avg         fires when their average does;
 //   temporal          fires when enough of the referenced rules (default: all) have matched;
 //   temporal_ordered  fires when all of them have matched in the order written;
 //   first_seen        fires when the group has not been seen in the timespan before.
@@ -100,7 +102,7 @@ class Correlator {
     std::int64_t time_ms = 0;
     std::uint32_t source = 0;   // position in the correlation's rules
     std::string event_id;
-    std::string value;          // value_count
+    std::string value;          // value_count, value_sum, value_avg: the field's value
     bool operator==(const Entry&) const = default;
   };
   // The entries are the state (stored, compared); the rest is derived from them, so that
@@ -116,6 +118,9 @@ class Correlator {
     void clear();
     void reindex();                          // after entries were set directly (decode)
     std::size_t distinct_values() const { return values_.size(); }
+    // value_sum, value_avg: the entries whose value is a number, and their sum.
+    std::size_t numbers() const { return numbers_; }
+    double sum() const { return static_cast<double>(sum_); }
     std::size_t sources_seen() const;
     // The latest time of a match of `source` at or before t / the earliest at or after t.
     std::optional<std::int64_t> latest_at_or_before(std::uint32_t source, std::int64_t t) const;
@@ -128,6 +133,8 @@ class Correlator {
     std::unordered_map<std::string, std::uint32_t> seen_;    // source, event id -> entries
     std::unordered_map<std::string, std::uint32_t> values_;  // non-empty value -> entries
     std::vector<std::multiset<std::int64_t>> times_;         // by source
+    long double sum_ = 0;
+    std::size_t numbers_ = 0;
   };
   static std::string encode(const Group& g);
   static Result<Group> decode(const std::string& text);

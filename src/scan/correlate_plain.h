@@ -58,6 +58,16 @@ struct PlainCorrelator {
           for (const E& x : v)
             if (!x.value.empty()) d.insert(x.value);
           fire = def.condition.holds(static_cast<std::int64_t>(d.size()));
+        } else if (def.type == sigma::CorrelationType::ValueSum || def.type == sigma::CorrelationType::ValueAvg) {
+          double sum = 0;
+          std::size_t numbers = 0;
+          for (const E& x : v)
+            if (auto n = sigma::correlation_number(x.value)) {
+              sum += *n;
+              ++numbers;
+            }
+          if (def.type == sigma::CorrelationType::ValueAvg && numbers) sum /= static_cast<double>(numbers);
+          fire = numbers > 0 && def.condition.holds_value(sum);
         } else if (def.type == sigma::CorrelationType::Temporal) {
           std::set<std::uint32_t> d;
           for (const E& x : v) d.insert(x.src);

@@ -210,6 +210,114 @@ TEST(Correlator, ExpiredGroupsAreErasedFromTheStore) {
   EXPECT_TRUE(erased);
 }
 
+// value_sum and value_avg over a numeric field of the events: root downloading a lot from S3
+// in an hour, and an average.
+const char* kValueRules = R"(title: root S3 read
+id: 00000000-0000-4000-8000-0000000000d1
+name: root_get
+logsource: {product: aws, service: cloudtrail}
+detection:
+    sel: {eventName: GetObject, userIdentity.type: Root}
+    condition: sel
+level: low
+---
+title: root downloads a lot
+id: 00000000-0000-4000-8000-0000000000d2
+correlation:
+    type: value_sum
+    rules: [root_get]
+    group-by: [recipientAccountId]
+    timespan: 1h
+    condition: {field: additionalEventData.bytesTransferredOut, gt: 1e9}
+level: high
+---
+title: big average read
+id: 00000000-0000-4000-8000-0000000000d3
+correlation:
+    type: value_avg
+    rules: [root_get]
+    group-by: [recipientAccountId]
+    timespan: 1h
+    condition: {field: additionalEventData.bytesTransferredOut, gte: 5e8}
+level: medium
+)";
+
+std::string get_object(int minute, const std::string& bytes, const std::string& id) {
+  return std::string(R"({"eventName":"GetObject","eventTime":"2026-11-20T10:)") + (minute < 10 ? "0" : "") +
+         std::to_string(minute) + R"(:00Z","userIdentity":{"type":"Root"},"recipientAccountId":"111122223333",)" +
+         R"("additionalEventData":{"bytesTransferredOut":)" + bytes + R"(},"eventID":")" + id + "\"}";
+}
+
+TEST(Correlator, ValueSumAndValueAvgAddUpANumericField) {
+  test::TempDir dir;
+  test::write_file(dir / "r.yml", kValueRules);
+  Fixture f;
+  f.rules = [&] {
+    sigma::LoadOptions o;
+    o.builtin = false;
+    o.dirs = {dir.path()};
+    return sigma::load_rules(o, f.diag);
+  }();
+  ASSERT_EQ(f.diag.error_count(), 0u) << ::testing::PrintToString(f.diag.lines());
+  Correlator c(f.rules, true);
+  const std::string sum_id = "00000000-0000-4000-8000-0000000000d2", avg_id = "00000000-0000-4000-8000-0000000000d3";
+  EXPECT_EQ(f.feed(c, get_object(0, "400000000", "a")), std::vector<std::string>{}) << "sum 4e8, average 4e8";
+  EXPECT_EQ(f.feed(c, get_object(5, R"("n/a")", "b")), std::vector<std::string>{}) << "not a number: left out";
+  EXPECT_EQ(f.feed(c, get_object(10, "600000000", "c")), std::vector<std::string>{avg_id})
+      << "the average is 5e8, at its bound; the sum 1e9, not above it";
+  // The average fired and forgot its matches; the sum goes on: 4e8 + 6e8 + 3e8 > 1e9.
+  simdjson::padded_string padded(get_object(20, R"("300000000")", "d"));
+  std::string json = get_object(20, R"("300000000")", "d");
+  cloudtrail::EventView ev{f.parser.parse(padded).value(), json, "t", 0, 0};
+  std::vector<sigma::Match> out, fed;
+  f.rules.match(ev, out, &fed);
+  std::vector<Finding> fired;
+  for (const sigma::Match& m : fed) c.feed(observe(f.rules, m.rule, ev, make_finding(ev, f.rules.info(m.rule), m.severity)), fired);
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].id, sum_id);
+  EXPECT_EQ(fired[0].reason,
+            "sum additionalEventData.bytesTransferredOut 1300000000 (> 1000000000) over 3 of 4 matches of "
+            "00000000-0000-4000-8000-0000000000d1 within 1h for recipientAccountId=111122223333 (from "
+            "2026-11-20T10:00:00Z)");
+  bool facet = false;
+  for (const auto& [k, v] : fired[0].facets) facet |= k == "correlation.sum" && v == "1300000000";
+  EXPECT_TRUE(facet);
+  // The sum starts again after it fires.
+  EXPECT_EQ(f.feed(c, get_object(25, "100", "e")), std::vector<std::string>{});
+}
+
+TEST(Correlator, ValueSumAndValueAvgConditionsAreCheckedWhenLoaded) {
+  auto load = [](const std::string& corr) {
+    test::TempDir dir;
+    test::write_file(dir / "r.yml", std::string(R"(title: r
+id: 00000000-0000-4000-8000-0000000000e1
+name: r
+logsource: {product: aws, service: cloudtrail}
+detection: {sel: {eventName: A}, condition: sel}
+level: low
+---
+title: c
+name: c
+correlation: {rules: [r], group-by: [recipientAccountId], timespan: 1h, )") + corr + "}\nlevel: high\n");
+    Diagnostics diag{Diagnostics::silent()};
+    sigma::LoadOptions o;
+    o.builtin = false;
+    o.dirs = {dir.path()};
+    sigma::RuleSet rules = sigma::load_rules(o, diag);
+    return diag.error_count() ? diag.lines().at(0) : std::string("ok: ") + rules.correlation(0).condition.describe();
+  };
+  EXPECT_EQ(load("type: value_sum, condition: {field: bytes, gt: 1.5e3}"), "ok: > 1500");
+  EXPECT_EQ(load("type: value_avg, condition: {field: bytes, gte: 2.5, lt: 10}"), "ok: >= 2.5 and < 10");
+  EXPECT_NE(load("type: value_sum, condition: {gt: 5}").find("value_sum needs condition.field"), std::string::npos);
+  EXPECT_NE(load("type: value_avg, condition: {field: bytes, gt: lots}").find("condition.gt must be a number, not 'lots'"),
+            std::string::npos);
+  EXPECT_NE(load("type: value_sum, condition: {field: bytes, gt: 5, lt: 5}").find("can never hold"), std::string::npos);
+  EXPECT_NE(load("type: value_avg, condition: {field: bytes, lt: 5}").find("needs a lower bound"), std::string::npos);
+  const std::string pct = load("type: value_percentile, condition: {field: bytes, lte: 1}");
+  EXPECT_NE(pct.find("unsupported: correlation type value_percentile"), std::string::npos) << pct;
+  EXPECT_NE(pct.find("r.yml"), std::string::npos) << "names the file: " << pct;
+}
+
 // ------------------------------------------------------------------ against a plain model
 //
 // The Correlator keeps each group's matches indexed so that a flood of matches in one group
@@ -257,6 +365,16 @@ title: count
 id: 00000000-0000-4000-8000-0000000000b3
 correlation: {type: event_count, rules: [r0], group-by: [recipientAccountId], timespan: 3m, condition: {gte: 4}}
 level: high
+---
+title: sum
+id: 00000000-0000-4000-8000-0000000000b4
+correlation: {type: value_sum, rules: [r0, r1], group-by: [recipientAccountId], timespan: 5m, condition: {field: bytes, gte: 400.5}}
+level: high
+---
+title: average
+id: 00000000-0000-4000-8000-0000000000b5
+correlation: {type: value_avg, rules: [r2], group-by: [recipientAccountId], timespan: 10m, condition: {field: bytes, gt: 70, lt: 90}}
+level: high
 )";
 
 
@@ -269,9 +387,10 @@ TEST(Correlator, IndexedGroupsFireAsThePlainModelDoes) {
   lo.dirs = {dir.path()};
   sigma::RuleSet rules = sigma::load_rules(lo, diag);
   ASSERT_EQ(diag.error_count(), 0u) << ::testing::PrintToString(diag.lines());
-  ASSERT_EQ(rules.correlation_count(), 4u);
+  ASSERT_EQ(rules.correlation_count(), 6u);
 
   std::size_t fired = 0, long_lists = 0;
+  std::map<std::string, std::size_t> by_title;
   for (std::uint32_t seed = 1; seed <= 30; ++seed) {
     std::mt19937 rng(seed);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -290,8 +409,13 @@ TEST(Correlator, IndexedGroupsFireAsThePlainModelDoes) {
       if (!ids.empty() && pick(12) == 0) o.event_id = ids[static_cast<std::size_t>(pick(static_cast<int>(ids.size())))];
       else o.event_id = ids.emplace_back("e" + std::to_string(i));
       const std::string group = pick(4) == 0 ? "b" : "a";
-      for (std::uint32_t k = 0; k < rules.correlation_count(); ++k)
-        o.keys.push_back(Observation::Key{k, group, pick(6) == 0 ? "" : "ip" + std::to_string(pick(4))});
+      for (std::uint32_t k = 0; k < rules.correlation_count(); ++k) {
+        const auto type = rules.correlation(k).type;
+        std::string value = pick(6) == 0 ? "" : "ip" + std::to_string(pick(4));
+        if (type == sigma::CorrelationType::ValueSum || type == sigma::CorrelationType::ValueAvg)  // halves add up exactly
+          value = pick(8) == 0 ? "n/a" : std::to_string(pick(120)) + (pick(2) ? ".5" : "");
+        o.keys.push_back(Observation::Key{k, group, value});
+      }
       o.finding.event.event_id = o.event_id;
       o.finding.event.time_ms = o.time_ms;
       std::vector<Finding> out;
@@ -304,6 +428,7 @@ TEST(Correlator, IndexedGroupsFireAsThePlainModelDoes) {
           if (k == "correlation.matches") matches = v;
         }
         got.push_back(f.id + " [" + ids_facet + "] " + matches);
+        ++by_title[f.title];
         // a reason names 20 matches at most, and counts the rest
         const bool lists = f.title == "ordered" || f.title == "unordered";
         if (lists && std::stoul(matches) > 20) {
@@ -318,6 +443,8 @@ TEST(Correlator, IndexedGroupsFireAsThePlainModelDoes) {
     }
   }
   EXPECT_GT(fired, 500u);  // the streams do make every kind fire, often
+  for (const char* title : {"ordered", "unordered", "values", "count", "sum", "average"})
+    EXPECT_GT(by_title[title], 20u) << title;
   EXPECT_GT(long_lists, 0u);
 }
 

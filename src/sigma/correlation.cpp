@@ -1,6 +1,10 @@
 #include "sigma/correlation.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "sigma/rule.h"
@@ -53,26 +57,45 @@ std::int64_t count_value(const std::string& file, const YAML::Node& n, const std
   return std::stoll(s);
 }
 
+// value_sum, value_avg: a threshold, with a fraction or an exponent if need be.
+double threshold(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const std::string s = text(file, n, "correlation.condition." + key);
+  char* end = nullptr;
+  errno = 0;
+  const double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v))
+    bad(file, n, "correlation.condition." + key + " must be a number, not '" + s + "'");
+  return v;
+}
+
 void parse_condition(const std::string& file, const YAML::Node& cond, Correlation& r) {
   if (!cond.IsMap()) bad(file, cond, "correlation.condition must be a mapping (e.g. {gte: 5})");
   bool lower = false, upper = false;
+  CorrelationCondition& c = r.condition;
+  c.numeric = r.type == CorrelationType::ValueSum || r.type == CorrelationType::ValueAvg;
   for (const auto& kv : cond) {
     const std::string k = kv.first.Scalar();
     if (k == "field") {
-      r.condition.field = text(file, kv.second, "correlation.condition.field");
+      c.field = text(file, kv.second, "correlation.condition.field");
       continue;
     }
     if (k != "gt" && k != "gte" && k != "lt" && k != "lte" && k != "eq")
       bad(file, kv.first, "correlation.condition." + k + " is not supported (gt, gte, lt, lte, eq, field)");
-    const std::int64_t v = count_value(file, kv.second, k);
     const bool is_lower = k == "gt" || k == "gte" || k == "eq";
     const bool is_upper = k == "lt" || k == "lte" || k == "eq";
     if ((is_lower && lower) || (is_upper && upper))
       bad(file, kv.first, "correlation.condition has two bounds on the same side");
-    if (k == "gt") r.condition.min = v + 1;
-    if (k == "gte" || k == "eq") r.condition.min = v;
-    if (k == "lt") r.condition.max = v - 1;
-    if (k == "lte" || k == "eq") r.condition.max = v;
+    if (c.numeric) {
+      const CorrelationCondition::Bound b{threshold(file, kv.second, k), k == "gt" || k == "lt"};
+      if (is_lower) c.low = b;
+      if (is_upper) c.high = b;
+    } else {
+      const std::int64_t v = count_value(file, kv.second, k);
+      if (k == "gt") c.min = v + 1;
+      if (k == "gte" || k == "eq") c.min = v;
+      if (k == "lt") c.max = v - 1;
+      if (k == "lte" || k == "eq") c.max = v;
+    }
     lower = lower || is_lower;
     upper = upper || is_upper;
   }
@@ -82,9 +105,13 @@ void parse_condition(const std::string& file, const YAML::Node& cond, Correlatio
         "unsupported: a correlation condition with only lt/lte (rootguard evaluates correlations as events "
         "arrive, so it needs a lower bound: gt, gte or eq)",
         ErrorKind::Unsupported);
-  if (r.condition.max && *r.condition.max < r.condition.min)
-    bad(file, cond, "correlation.condition can never hold (its range is empty)");
-  if (r.condition.min < 1) r.condition.min = 1;
+  if (c.numeric) {
+    if (c.high && (c.high->value < c.low.value || (c.high->value == c.low.value && (c.high->strict || c.low.strict))))
+      bad(file, cond, "correlation.condition can never hold (its range is empty)");
+    return;
+  }
+  if (c.max && *c.max < c.min) bad(file, cond, "correlation.condition can never hold (its range is empty)");
+  if (c.min < 1) c.min = 1;
 }
 
 void parse_tests(const std::string& file, const YAML::Node& n, bool must_fire, Correlation& r) {
@@ -131,6 +158,8 @@ const char* to_string(CorrelationType t) {
   switch (t) {
     case CorrelationType::EventCount: return "event_count";
     case CorrelationType::ValueCount: return "value_count";
+    case CorrelationType::ValueSum: return "value_sum";
+    case CorrelationType::ValueAvg: return "value_avg";
     case CorrelationType::Temporal: return "temporal";
     case CorrelationType::TemporalOrdered: return "temporal_ordered";
     case CorrelationType::FirstSeen: return "first_seen";
@@ -138,7 +167,31 @@ const char* to_string(CorrelationType t) {
   return "?";
 }
 
+std::optional<double> correlation_number(std::string_view text) {
+  if (text.empty() || text.size() > 64 || std::isspace(static_cast<unsigned char>(text.front()))) return std::nullopt;
+  char buf[65];
+  text.copy(buf, text.size());
+  buf[text.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(buf, &end);
+  if (end != buf + text.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::string correlation_number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
 std::string CorrelationCondition::describe() const {
+  if (numeric) {
+    const std::string lo = (low.strict ? "> " : ">= ") + correlation_number_text(low.value);
+    if (!high) return lo;
+    if (high->value == low.value) return "== " + correlation_number_text(low.value);
+    return lo + " and " + (high->strict ? "< " : "<= ") + correlation_number_text(high->value);
+  }
   if (!max) return ">= " + std::to_string(min);
   if (*max == min) return "== " + std::to_string(min);
   return "between " + std::to_string(min) + " and " + std::to_string(*max);
@@ -192,12 +245,20 @@ Result<Correlation> parse_correlation(const YAML::Node& doc, const std::string& 
     const std::string type = c["type"] ? text(file, c["type"], "correlation.type") : "";
     if (type == "event_count") r.type = CorrelationType::EventCount;
     else if (type == "value_count") r.type = CorrelationType::ValueCount;
+    else if (type == "value_sum") r.type = CorrelationType::ValueSum;
+    else if (type == "value_avg") r.type = CorrelationType::ValueAvg;
     else if (type == "temporal") r.type = CorrelationType::Temporal;
     else if (type == "temporal_ordered") r.type = CorrelationType::TemporalOrdered;
     else if (type == "first_seen") r.type = CorrelationType::FirstSeen;
+    else if (type == "value_percentile")
+      bad(file, c["type"],
+          "unsupported: correlation type value_percentile (the Sigma specification does not define what it "
+          "computes; use value_count, value_sum or value_avg)",
+          ErrorKind::Unsupported);
     else
       bad(file, c["type"] ? c["type"] : c,
-          "unknown correlation type '" + type + "' (event_count, value_count, temporal, temporal_ordered, first_seen)");
+          "unknown correlation type '" + type +
+              "' (event_count, value_count, value_sum, value_avg, temporal, temporal_ordered, first_seen)");
 
     r.rules = string_list(c["rules"], "rules", file);
     if (r.rules.empty()) bad(file, c, "correlation.rules names no rule");
@@ -228,13 +289,17 @@ Result<Correlation> parse_correlation(const YAML::Node& doc, const std::string& 
     switch (r.type) {
       case CorrelationType::EventCount:
       case CorrelationType::ValueCount:
+      case CorrelationType::ValueSum:
+      case CorrelationType::ValueAvg:
         if (!cond) bad(file, c, "correlation.condition is missing (e.g. {gte: 5})");
         parse_condition(file, cond, r);
         r.has_condition = true;
         if (r.type == CorrelationType::ValueCount && r.condition.field.empty())
           bad(file, cond, "value_count needs condition.field (the field whose distinct values are counted)");
+        if ((r.type == CorrelationType::ValueSum || r.type == CorrelationType::ValueAvg) && r.condition.field.empty())
+          bad(file, cond, std::string(to_string(r.type)) + " needs condition.field (the numeric field)");
         if (r.type == CorrelationType::EventCount && !r.condition.field.empty())
-          bad(file, cond, "condition.field applies to value_count only");
+          bad(file, cond, "condition.field applies to value_count, value_sum and value_avg only");
         break;
       case CorrelationType::Temporal:
       case CorrelationType::TemporalOrdered:

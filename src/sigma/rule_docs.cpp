@@ -59,6 +59,11 @@ std::string correlation_summary(const RuleSet& rules, std::size_t c) {
     case CorrelationType::ValueCount:
       out += ": fires at " + k.condition.describe() + " distinct " + k.condition.field + " within " + k.timespan_text;
       break;
+    case CorrelationType::ValueSum:
+    case CorrelationType::ValueAvg:
+      out += std::string(": fires when the ") + (k.type == CorrelationType::ValueSum ? "sum" : "average") + " of " +
+             k.condition.field + " is " + k.condition.describe() + " within " + k.timespan_text;
+      break;
     case CorrelationType::Temporal:
       out += ": fires when " + k.condition.describe() + " of them match within " + k.timespan_text;
       break;

@@ -397,7 +397,8 @@ SqlQuery rules_to_sql(const RuleSet& rules, const SqlOptions& opts) {
     if (!rules.emitted(SourceRef{true, static_cast<std::uint32_t>(c)})) continue;
     try {
       if (k.type != CorrelationType::FirstSeen)
-        cannot(std::string(to_string(k.type)) + (k.type == CorrelationType::EventCount || k.type == CorrelationType::ValueCount
+        cannot(std::string(to_string(k.type)) + (k.type == CorrelationType::EventCount || k.type == CorrelationType::ValueCount ||
+                                                          k.type == CorrelationType::ValueSum || k.type == CorrelationType::ValueAvg
                                                       ? " restarts its count after each finding (one per burst)"
                                                       : " uses its matches up in each finding (one per sequence)") +
                ", which SQL window functions cannot express");
