@@ -284,6 +284,16 @@ TEST(Correlator, ValueSumAndValueAvgAddUpANumericField) {
   EXPECT_TRUE(facet);
   // The sum starts again after it fires.
   EXPECT_EQ(f.feed(c, get_object(25, "100", "e")), std::vector<std::string>{});
+  // A group read back from the store (watch, after a restart) has its running sum again.
+  Correlator::Group g;
+  for (const char* v : {"5", "n/a", "2.5", ""}) g.add(Correlator::Entry{1, 0, std::string("e") + v, v});
+  auto back = Correlator::decode(Correlator::encode(g));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->numbers(), 2u);
+  EXPECT_DOUBLE_EQ(back->sum(), 7.5);
+  back->drop_before(2);
+  EXPECT_EQ(back->numbers(), 0u);
+  EXPECT_EQ(back->sum(), 0.0);
 }
 
 TEST(Correlator, ValueSumAndValueAvgConditionsAreCheckedWhenLoaded) {
