@@ -232,9 +232,9 @@ TEST(SmtpSink, SendsOneMailPerAlertAndRefusalIsRejected) {
 namespace rg::respond {
 namespace {
 
-TEST(SnsSink, PublishesToTheTopicRegionWithTextAndJson) {
-  SinkTestServer srv;
-  srv.set_body("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>");
+// Sink options whose AWS calls go to the loopback server (one try, fixed credentials), as
+// cli/ gives the sns and securityhub sinks a client.
+SinkOptions aws_options(const SinkTestServer& srv) {
   aws::Settings settings;
   settings.endpoint_flag = "http://127.0.0.1:" + std::to_string(srv.port());
   settings.region = "eu-west-1";
@@ -245,6 +245,13 @@ TEST(SnsSink, PublishesToTheTopicRegionWithTextAndJson) {
       settings, co);
   SinkOptions o;
   o.aws_call = [client](const aws::Request& r) { return client->call(r); };
+  return o;
+}
+
+TEST(SnsSink, PublishesToTheTopicRegionWithTextAndJson) {
+  SinkTestServer srv;
+  srv.set_body("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>");
+  SinkOptions o = aws_options(srv);
   auto s = make_sink("sns:arn:aws:sns:us-east-1:111122223333:root-alerts", o);
   ASSERT_TRUE(s.ok()) << s.error().str();
   Delivery d = (*s)->deliver(sample());
@@ -263,17 +270,7 @@ TEST(SnsSink, PublishesToTheTopicRegionWithTextAndJson) {
 
 // A Security Hub sink over a client pointed at the loopback server.
 std::unique_ptr<Sink> securityhub(SinkTestServer& srv, const std::string& spec) {
-  aws::Settings settings;
-  settings.endpoint_flag = "http://127.0.0.1:" + std::to_string(srv.port());
-  settings.region = "eu-west-1";
-  aws::ClientOptions co;
-  co.max_attempts = 1;
-  auto client = std::make_shared<aws::Client>(
-      [] { return rg::Result<aws::Credentials>(aws::Credentials{"AKIDEXAMPLE", "canary-secret", "", std::nullopt, "test"}); },
-      settings, co);
-  SinkOptions o;
-  o.aws_call = [client](const aws::Request& r) { return client->call(r); };
-  auto s = make_sink(spec, o);
+  auto s = make_sink(spec, aws_options(srv));
   EXPECT_TRUE(s.ok()) << s.error().str();
   return s.ok() ? std::move(*s) : nullptr;
 }
