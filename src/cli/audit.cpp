@@ -15,6 +15,7 @@
 
 #include "cli/aws_flags.h"
 #include "cli/command.h"
+#include "cli/sink_flags.h"
 #include "core/diagnostics.h"
 #include "core/severity.h"
 #include "core/strings.h"
@@ -24,6 +25,7 @@
 #include "posture/catalog.h"
 #include "posture/config.h"
 #include "posture/report/report.h"
+#include "respond/push.h"
 
 namespace rg::cli {
 
@@ -34,7 +36,27 @@ struct AuditFlags {
   std::string config, format = "text", output, fail_on = "high", checks, now;
   bool live = false;
   std::string keep_snapshot;
+  std::vector<std::string> sinks;
   AwsFlags aws;
+};
+
+// Passes everything on to the report, and keeps each account's findings for the sinks.
+class KeepFindings : public posture::AuditReport {
+ public:
+  explicit KeepFindings(posture::AuditReport& report) : report_(report) {}
+  void begin(const std::vector<const posture::Check*>& checks, const std::optional<posture::OrgInfo>& org,
+             Severity fail_on) override {
+    report_.begin(checks, org, fail_on);
+  }
+  void account(const posture::AccountResult& r) override {
+    report_.account(r);
+    findings.insert(findings.end(), r.findings.begin(), r.findings.end());
+  }
+  void end(const posture::AuditSummary& s) override { report_.end(s); }
+  std::vector<Finding> findings;
+
+ private:
+  posture::AuditReport& report_;
 };
 
 // A private (0700) temporary directory, removed with everything in it when this goes.
@@ -109,6 +131,29 @@ int run_audit(const AuditFlags& f) {
     std::cerr << "rootguard: error: --format: unknown format '" << f.format << "' (text, json, csv, ocsf, asff, sarif, html)\n";
     return kExitError;
   }
+  // The sinks are made before anything is collected: a bad spec costs one line, not an audit.
+  std::vector<std::unique_ptr<respond::Sink>> sinks;
+  if (!f.sinks.empty()) {
+    std::shared_ptr<aws::Client> client;
+    if (sinks_call_aws(f.sinks)) {
+      auto c = make_client(f.aws);
+      if (!c.ok()) {
+        std::cerr << "rootguard: error: " << c.error().str() << "\n";
+        return kExitError;
+      }
+      client = *c;
+    }
+    const respond::SinkOptions so = sink_options(client);
+    for (const std::string& spec : f.sinks) {
+      auto s = respond::make_sink(spec, so);
+      if (!s.ok()) {
+        std::cerr << "rootguard: error: " << s.error().str() << "\n";
+        return kExitError;
+      }
+      sinks.push_back(std::move(*s));
+    }
+  }
+  KeepFindings kept(*report);
   std::vector<std::string> dirs = f.dirs;
   std::unique_ptr<PrivateTempDir> tmp;
   int collect_status = kExitClean;
@@ -127,13 +172,14 @@ int run_audit(const AuditFlags& f) {
     if (nothing) return kExitError;  // told in one line; no report of an account nobody could read
     dirs = {where};
   }
-  posture::AuditSummary s = posture::audit(dirs, cfg, opt, *report, diag);
+  posture::AuditSummary s = posture::audit(dirs, cfg, opt, kept, diag);
   out->flush();
+  const respond::PushReport pushed = respond::push_findings(sinks, kept.findings, diag);
   if (!f.output.empty() && !file) {  // standard output is checked at exit, for every command
     std::cerr << "rootguard: error: " << f.output << ": write failed; the report there is incomplete\n";
     return kExitError;
   }
-  if (s.errors || diag.error_count() || collect_status != kExitClean) return kExitError;
+  if (s.errors || diag.error_count() || collect_status != kExitClean || pushed.not_sent) return kExitError;
   return s.failed_at_or_above ? kExitFound : kExitClean;
 }
 
@@ -155,6 +201,9 @@ Command register_audit(CLI::App& root) {
       ->check(severity_name());
   c.app->add_option("--check", flags->checks, "Run only these checks (comma-separated ids, e.g. R01,R02)");
   c.app->add_option("--now", flags->now, "Reference time for 'recent' root use (default: each credential report's GeneratedTime)");
+  c.app->add_option("--sink", flags->sinks,
+                    "Also send the findings (repeatable, as watch --sink): each FAIL; to securityhub:REGION:ACCOUNT "
+                    "the PASSes too, which resolve earlier failures there");
   c.run = [flags] { return run_audit(*flags); };
   return c;
 }

@@ -32,6 +32,7 @@
 #include "cli/command.h"
 #include "core/cpu.h"
 #include "cli/rule_flags.h"
+#include "cli/sink_flags.h"
 #include "cli/state_flags.h"
 #include "core/time.h"
 #include "core/severity.h"
@@ -294,20 +295,13 @@ int run_watch(const WatchFlags& f) {
   auto store = respond::open_store(f.state.spec());
   if (!store.ok()) return fail(store.error().str());
 
-  respond::SinkOptions so;
-  if (const char* s = std::getenv("ROOTGUARD_WEBHOOK_SECRET")) so.hmac_secret = s;
-  char host[256] = {0};
-  if (::gethostname(host, sizeof host - 1) == 0) so.hostname = host;
   std::shared_ptr<aws::Client> aws_client;
-  const bool aws_sink = std::any_of(f.sinks.begin(), f.sinks.end(), [](const std::string& s) {
-    return s.rfind("sns:", 0) == 0 || s.rfind("securityhub:", 0) == 0;
-  });
-  if (s3 || sqs || aws_sink) {
+  if (s3 || sqs || sinks_call_aws(f.sinks)) {
     auto c = make_client(f.aws);
     if (!c.ok()) return fail(c.error().str());
     aws_client = *c;
   }
-  if (aws_client) so.aws_call = [aws_client](const aws::Request& r) { return aws_client->call(r); };
+  const respond::SinkOptions so = sink_options(aws_client);
 
   respond::Outbox outbox(**store, respond::RetryPolicy{});
   for (const std::string& spec : f.sinks) {

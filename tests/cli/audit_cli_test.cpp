@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "respond/sink_test_server.h"
 #include "test_util.h"
 
 namespace {
@@ -241,6 +242,66 @@ TEST(AuditCli, HtmlRendersInHeadlessChromium) {
   std::size_t rows = 0;
   for (std::size_t pos = 0; (pos = d.find("class=\"finding\"", pos)) != std::string::npos; ++pos) ++rows;
   EXPECT_EQ(rows, 72u);  // 4 accounts x 18 checks
+}
+
+// audit --sink: the failures go to every sink; Security Hub, which keeps findings by their Id,
+// also gets the checks that pass (they resolve the failures it holds from an earlier audit). A
+// sink that cannot take them makes the exit status 2, with one line.
+TEST(AuditCli, SinksGetTheFailuresAndSecurityHubThePassesToo) {
+  rg::test::TempDir t;
+  const std::string file = (t / "alerts.jsonl").string();
+  auto r = run_rootguard({"audit", example(), "--config", example_config(), "--sink", "file:" + file});
+  EXPECT_EQ(r.status, 1) << r.err;
+  std::ifstream in(file);
+  std::size_t fails = 0;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_NE(line.find("\"status\":\"FAIL\""), std::string::npos) << line;
+    ++fails;
+  }
+  EXPECT_GT(fails, 0u);
+  EXPECT_EQ(r.err, "rootguard: note: file:" + file + ": " + std::to_string(fails) + " findings sent\n");
+
+  rg::test::SinkTestServer srv;
+  srv.set_body(R"({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []})");
+  rg::test::write_file(t / "credentials", "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = canary-secret\n");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (t / "credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+  const std::vector<std::string> to_hub = {"audit", example(), "--config", example_config(), "--sink",
+                                           "securityhub:us-east-1:999988887777", "--endpoint-url",
+                                           "http://127.0.0.1:" + std::to_string(srv.port())};
+  auto hub = run_rootguard(to_hub);
+  EXPECT_EQ(hub.status, 1) << hub.err;
+  std::size_t failed = 0, passed = 0;
+  simdjson::dom::parser p;
+  for (const auto& req : srv.requests()) {
+    simdjson::dom::element body;
+    ASSERT_EQ(p.parse(req.body).get(body), simdjson::SUCCESS);
+    simdjson::dom::array list = body["Findings"].get_array().value();
+    for (simdjson::dom::element f : list) {
+      std::string_view status = f["Compliance"]["Status"].get_string().value();
+      failed += status == "FAILED";
+      passed += status == "PASSED";
+    }
+  }
+  EXPECT_EQ(failed, fails);
+  EXPECT_GT(passed, 0u);
+
+  srv.set_status(403);
+  srv.set_body(R"({"__type": "InvalidAccessException", "message": "Account 999988887777 is not subscribed to AWS Security Hub"})");
+  auto refused = run_rootguard(to_hub);
+  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+  ::unsetenv("AWS_CONFIG_FILE");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("rootguard: error: securityhub:us-east-1:999988887777: " + std::to_string(failed + passed) +
+                             " findings not sent: Security Hub InvalidAccessException: Account 999988887777 is not "
+                             "subscribed to AWS Security Hub\n"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("canary-secret"), std::string::npos);
+
+  auto bad = run_rootguard({"audit", example(), "--sink", "securityhub:us-east-1"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.out, "") << "no report when a sink is wrong";
 }
 
 }  // namespace

@@ -111,6 +111,7 @@ class SecurityHubSink final : public Sink {
   SecurityHubSink(std::string spec, Target t, SinkOptions o) : spec_(std::move(spec)), t_(std::move(t)), o_(std::move(o)) {}
   std::string name() const override { return spec_; }
   bool idempotent() const override { return true; }
+  bool keeps_findings() const override { return true; }
 
   Delivery deliver(const Alert& a) override { return deliver_batch({a}).front(); }
 

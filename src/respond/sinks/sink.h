@@ -44,6 +44,9 @@ class Sink {
   // offers the batch again, which such a sink absorbs. Answers one Delivery per alert, in
   // order; after a Retry the rest are not tried (the outbox keeps them as they were).
   virtual bool idempotent() const { return false; }
+  // A sink that holds findings and updates them by their key (Security Hub): `audit --sink`
+  // sends it the checks that pass too, which mark the failures it holds from before as fixed.
+  virtual bool keeps_findings() const { return false; }
   virtual std::vector<Delivery> deliver_batch(const std::vector<Alert>& alerts) {
     std::vector<Delivery> out;
     out.reserve(alerts.size());
