@@ -2,6 +2,7 @@
 // once even when watch is killed with SIGKILL at random moments and restarted, a clean stop on
 // SIGTERM, files still being written left until they settle, a damaged state database refused.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "core/strings.h"
 #include "core/time.h"
 #include "pg_test_server.h"
+#include "respond/sink_test_server.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -254,6 +256,58 @@ TEST(WatchCli, OnceDeliversEveryDueAlertNotOneBatch) {
   EXPECT_EQ(down.status, 0) << down.err;
   EXPECT_NE(down.err.find("alerts 0 sent, " + std::to_string(expected.size()) + " pending"), std::string::npos)
       << down.err;
+}
+
+// --sink securityhub: every alert reaches Security Hub once, as an ASFF finding, at most 100 a
+// call; while Security Hub refuses (not enabled) the alerts wait in the outbox, and the next run
+// delivers them.
+TEST(WatchCli, SecurityHubGetsEveryAlertOnceAHundredACall) {
+  TempDir t;
+  fs::path logs = t / "logs";
+  fs::create_directories(logs);
+  for (int n = 0; n < 60; ++n) drop_file(logs, n);
+  const auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  ASSERT_GT(expected.size(), 250u);
+  rg::test::SinkTestServer srv;
+  srv.set_status(403);
+  srv.set_body(R"({"__type": "InvalidAccessException", "message": "Account 999988887777 is not subscribed to AWS Security Hub"})");
+  write_file(t / "credentials", "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = canary-secret\n");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (t / "credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+  const std::vector<std::string> args = {"watch", logs.string(), "--state", (t / "state").string(), "--sink",
+                                         "securityhub:us-east-1:999988887777", "--endpoint-url",
+                                         "http://127.0.0.1:" + std::to_string(srv.port()), "--settle", "0s", "--once"};
+  auto down = run_rootguard(args);
+  EXPECT_EQ(down.status, 0) << down.err;
+  EXPECT_NE(down.err.find("alerts 0 sent, " + std::to_string(expected.size()) + " pending"), std::string::npos)
+      << down.err;
+  EXPECT_NE(down.err.find("Security Hub InvalidAccessException"), std::string::npos) << down.err;
+  EXPECT_EQ(down.err.find("canary-secret"), std::string::npos);
+  const std::size_t refused_calls = srv.count();
+  EXPECT_EQ(refused_calls, 1u) << "a refusal pauses the sink: one call, not one per batch";
+
+  srv.set_status(200);
+  srv.set_body(R"({"FailedCount": 0, "SuccessCount": 100, "FailedFindings": []})");
+  // The alert that was tried waits out its backoff (1-2 s for a first retry); the rest were
+  // given back untried and are due at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto up = run_rootguard(args);
+  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+  ::unsetenv("AWS_CONFIG_FILE");
+  EXPECT_EQ(up.status, 0) << up.err;
+  EXPECT_NE(up.err.find("alerts " + std::to_string(expected.size()) + " sent, 0 pending"), std::string::npos) << up.err;
+  std::map<std::string, int> ids;
+  simdjson::dom::parser p;
+  const auto reqs = srv.requests();
+  for (std::size_t i = refused_calls; i < reqs.size(); ++i) {
+    simdjson::dom::element body;
+    ASSERT_EQ(p.parse(reqs[i].body).get(body), simdjson::SUCCESS);
+    simdjson::dom::array list = body["Findings"].get_array().value();
+    EXPECT_LE(list.size(), 100u);
+    for (simdjson::dom::element f : list) ++ids[std::string(f["Id"].get_string().value())];
+  }
+  ASSERT_EQ(ids.size(), expected.size());
+  for (const auto& [key, n] : expected) EXPECT_EQ(ids["rootguard/" + key], 1) << key;
 }
 
 TEST(WatchCli, FileStillBeingWrittenWaitsUntilItSettles) {
