@@ -64,18 +64,42 @@ Delivery unreadable(const Error& e) { return {Outcome::Rejected, "stored alert i
 }  // namespace
 
 // One at a time: claim, deliver, mark. A kill between the delivery and its mark repeats
-// that one alert, which a receiver drops by its key.
+// that one alert, which a receiver drops by its key. The mark of one alert and the claim of
+// the next share a commit (one fdatasync an alert, not two); the next one's claim still begins
+// just before it is delivered.
 Status Outbox::deliver_each(Entry& e, const std::vector<OutboxItem>& due, std::int64_t now_ms, Diagnostics& diag,
                             DeliveryReport& rep) {
-  for (const OutboxItem& it : due) {
-    // Claim it first: another worker on a shared store may be looking at the same row.
-    auto claimed = store_.claim(it.id, now_ms, now_ms + policy_.claim_ms);
-    if (!claimed.ok()) return claimed.error();
-    if (!*claimed) continue;
+  // Claims the first item at or after `from` that no other worker holds: its index, or
+  // due.size() when there is none. Another worker on a shared store may be looking at them.
+  auto claim_from = [&](std::size_t from) -> Result<std::size_t> {
+    for (; from < due.size(); ++from) {
+      auto claimed = store_.claim(due[from].id, now_ms, now_ms + policy_.claim_ms);
+      if (!claimed.ok()) return claimed.error();
+      if (*claimed) return from;
+    }
+    return from;
+  };
+  auto at = claim_from(0);
+  if (!at.ok()) return at.error();
+  while (*at < due.size()) {
+    const OutboxItem& it = due[*at];
     auto alert = alert_from_json(it.payload);
-    auto go_on = settle(e, it, alert.ok() ? e.sink->deliver(*alert) : unreadable(alert.error()), now_ms, diag, rep);
-    if (!go_on.ok()) return go_on.error();
-    if (!*go_on) break;
+    const Delivery d = alert.ok() ? e.sink->deliver(*alert) : unreadable(alert.error());
+    bool go_on = false;
+    std::size_t next = due.size();
+    Status st = store_.transaction([&]() -> Status {
+      auto settled = settle(e, it, d, now_ms, diag, rep);
+      if (!settled.ok()) return settled.error();
+      go_on = *settled;
+      if (!go_on) return ok_status();
+      auto n = claim_from(*at + 1);
+      if (!n.ok()) return n.error();
+      next = *n;
+      return ok_status();
+    });
+    if (!st.ok()) return st;
+    if (!go_on) break;
+    *at = next;
   }
   return ok_status();
 }
