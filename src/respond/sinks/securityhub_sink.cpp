@@ -89,7 +89,9 @@ std::string asff(const Alert& a, const Target& t, std::int64_t now_ms) {
     j.kv("Api", e.event_name).kv_opt("ServiceName", e.event_source);
     if (is_ipv4(e.source_ip)) {
       j.kv("CallerType", "remoteip").key("RemoteIpDetails").obj().kv("IpAddressV4", e.source_ip).end();
-    } else if (!e.source_ip.empty()) {
+    } else if (e.source_ip.find(':') != std::string::npos) {
+      j.kv("CallerType", "remoteip");  // IPv6: ASFF has no field for it (it is in ProductFields)
+    } else if (!e.source_ip.empty()) {  // a service calling for the caller: "s3.amazonaws.com"
       j.kv("CallerType", "domain").key("DomainDetails").obj().kv("Domain", utf8_prefix(e.source_ip, 128)).end();
     }
     j.kv("FirstSeen", when).kv("LastSeen", when);

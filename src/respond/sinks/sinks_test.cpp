@@ -373,6 +373,19 @@ TEST(SecurityHubSink, LongTextIsCutOnCharacterBoundariesAndBadSpecsAreRefused) {
   EXPECT_EQ(f["Title"].get_string().value().size(), 256u);
   EXPECT_EQ(std::string_view(f["ProductArn"].get_string().value()),
             "arn:aws-us-gov:securityhub:us-gov-west-1:999988887777:product/999988887777/default");
+  // The caller: an IPv4 address, an IPv6 one (no ASFF field but ProductFields), or a service.
+  for (const auto& [ip, caller] : std::vector<std::pair<std::string, std::string>>{
+           {"2001:db8::7", "remoteip"}, {"cloudformation.amazonaws.com", "domain"}}) {
+    Alert b = sample(2);
+    b.finding.event.source_ip = ip;
+    EXPECT_EQ(sink->deliver(b).outcome, Outcome::Accepted);
+    simdjson::dom::element last;
+    ASSERT_EQ(p.parse(srv.requests().back().body).get(last), simdjson::SUCCESS);
+    simdjson::dom::element call = last["Findings"].at(0)["Action"]["AwsApiCallAction"];
+    EXPECT_EQ(std::string(call["CallerType"].get_string().value()), caller) << ip;
+    EXPECT_EQ(call["RemoteIpDetails"].error(), simdjson::NO_SUCH_FIELD) << ip;
+    EXPECT_EQ(std::string(last["Findings"].at(0)["ProductFields"]["rootguard/SourceIp"].get_string().value()), ip);
+  }
 
   SinkOptions with_aws;
   with_aws.aws_call = [](const aws::Request&) { return aws::CallResult{}; };
