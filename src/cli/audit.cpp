@@ -111,27 +111,8 @@ int run_audit(const AuditFlags& f) {
   posture::Config cfg;
   if (!f.config.empty()) cfg = posture::load_config(f.config, diag);
 
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (!f.output.empty()) {
-    file.open(f.output, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      std::cerr << "rootguard: error: " << f.output << ": cannot open for writing\n";
-      return kExitError;
-    }
-    out = &file;
-  }
-  posture::ReportOptions ro;
-  ro.color = f.format == "text" && f.output.empty() && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  ro.generated_ms = opt.now_ms ? opt.now_ms
-                               : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch()).count();
-  auto report = posture::make_report(f.format, *out, ro);
-  if (!report) {
-    std::cerr << "rootguard: error: --format: unknown format '" << f.format << "' (text, json, csv, ocsf, asff, sarif, html)\n";
-    return kExitError;
-  }
-  // The sinks are made before anything is collected: a bad spec costs one line, not an audit.
+  // The sinks are made before anything is collected: a bad spec costs one line, not an audit
+  // (nor an empty -o file).
   std::vector<std::unique_ptr<respond::Sink>> sinks;
   if (!f.sinks.empty()) {
     std::shared_ptr<aws::Client> client;
@@ -152,6 +133,26 @@ int run_audit(const AuditFlags& f) {
       }
       sinks.push_back(std::move(*s));
     }
+  }
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!f.output.empty()) {
+    file.open(f.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << "rootguard: error: " << f.output << ": cannot open for writing\n";
+      return kExitError;
+    }
+    out = &file;
+  }
+  posture::ReportOptions ro;
+  ro.color = f.format == "text" && f.output.empty() && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  ro.generated_ms = opt.now_ms ? opt.now_ms
+                               : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count();
+  auto report = posture::make_report(f.format, *out, ro);
+  if (!report) {
+    std::cerr << "rootguard: error: --format: unknown format '" << f.format << "' (text, json, csv, ocsf, asff, sarif, html)\n";
+    return kExitError;
   }
   KeepFindings kept(*report);
   std::vector<std::string> dirs = f.dirs;
