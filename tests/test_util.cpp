@@ -110,6 +110,18 @@ void write_file(const fs::path& p, const std::string& content) {
   f << content;
 }
 
+FakeAwsCredentials::FakeAwsCredentials(const std::filesystem::path& dir) {
+  write_file(dir / "fake-aws-credentials",
+             std::string("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = ") + kSecret + "\n");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir / "fake-aws-credentials").c_str(), 1);
+  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+}
+
+FakeAwsCredentials::~FakeAwsCredentials() {
+  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+  ::unsetenv("AWS_CONFIG_FILE");
+}
+
 std::string read_file(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::stringstream ss;

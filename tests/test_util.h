@@ -61,6 +61,18 @@ class TempDir {
 };
 
 void write_file(const std::filesystem::path& p, const std::string& content);
+
+// For the rootguard runs in its scope: AWS_SHARED_CREDENTIALS_FILE names a file in `dir` with
+// the key id AKIDEXAMPLE and the secret "canary-secret" (which no output may show), and
+// AWS_CONFIG_FILE is /dev/null. Both are unset again when it goes, whatever the test did.
+class FakeAwsCredentials {
+ public:
+  explicit FakeAwsCredentials(const std::filesystem::path& dir);
+  ~FakeAwsCredentials();
+  FakeAwsCredentials(const FakeAwsCredentials&) = delete;
+  FakeAwsCredentials& operator=(const FakeAwsCredentials&) = delete;
+  static constexpr const char* kSecret = "canary-secret";
+};
 std::string read_file(const std::filesystem::path& p);
 // gzip-compresses content (for tests of .gz inputs).
 std::string gzip(const std::string& content);

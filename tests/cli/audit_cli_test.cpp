@@ -263,9 +263,7 @@ TEST(AuditCli, SinksGetTheFailuresAndSecurityHubThePassesToo) {
 
   rg::test::SinkTestServer srv;
   srv.set_body(R"({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []})");
-  rg::test::write_file(t / "credentials", "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = canary-secret\n");
-  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (t / "credentials").c_str(), 1);
-  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+  rg::test::FakeAwsCredentials creds(t.path());
   const std::vector<std::string> to_hub = {"audit", example(), "--config", example_config(), "--sink",
                                            "securityhub:us-east-1:999988887777", "--endpoint-url",
                                            "http://127.0.0.1:" + std::to_string(srv.port())};
@@ -289,15 +287,13 @@ TEST(AuditCli, SinksGetTheFailuresAndSecurityHubThePassesToo) {
   srv.set_status(403);
   srv.set_body(R"({"__type": "InvalidAccessException", "message": "Account 999988887777 is not subscribed to AWS Security Hub"})");
   auto refused = run_rootguard(to_hub);
-  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
-  ::unsetenv("AWS_CONFIG_FILE");
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.err.find("rootguard: error: securityhub:us-east-1:999988887777: " + std::to_string(failed + passed) +
                              " findings not sent: Security Hub InvalidAccessException: Account 999988887777 is not "
                              "subscribed to AWS Security Hub\n"),
             std::string::npos)
       << refused.err;
-  EXPECT_EQ(refused.err.find("canary-secret"), std::string::npos);
+  EXPECT_EQ(refused.err.find(rg::test::FakeAwsCredentials::kSecret), std::string::npos);
 
   auto bad = run_rootguard({"audit", example(), "--sink", "securityhub:us-east-1"});
   EXPECT_EQ(bad.status, 2);

@@ -237,14 +237,19 @@ TEST(WatchCli, CaseImportFilesTheAlertsOfAFileSink) {
   EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
 }
 
+// Sixty log files of root activity in `logs`, and the alert keys a plain scan of them finds.
+std::map<std::string, int> sixty_files(const fs::path& logs) {
+  fs::create_directories(logs);
+  for (int n = 0; n < 60; ++n) drop_file(logs, n);
+  return scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+}
+
 // --once (run from cron, say) delivers every alert that is due before it exits, not the one
 // batch of 200 a pass offers each sink; a sink that is down keeps them for the next run.
 TEST(WatchCli, OnceDeliversEveryDueAlertNotOneBatch) {
   TempDir t;
-  fs::path logs = t / "logs";
-  fs::create_directories(logs);
-  for (int n = 0; n < 60; ++n) drop_file(logs, n);
-  const auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  const fs::path logs = t / "logs";
+  const auto expected = sixty_files(logs);
   ASSERT_GT(expected.size(), 250u);
   auto r = run_rootguard({"watch", logs.string(), "--state", (t / "state").string(), "--sink",
                           "file:" + (t / "a.jsonl").string(), "--settle", "0s", "--once"});
@@ -263,17 +268,13 @@ TEST(WatchCli, OnceDeliversEveryDueAlertNotOneBatch) {
 // delivers them.
 TEST(WatchCli, SecurityHubGetsEveryAlertOnceAHundredACall) {
   TempDir t;
-  fs::path logs = t / "logs";
-  fs::create_directories(logs);
-  for (int n = 0; n < 60; ++n) drop_file(logs, n);
-  const auto expected = scan_keys(run_rootguard({"scan", logs.string(), "--format", "jsonl"}).out);
+  const fs::path logs = t / "logs";
+  const auto expected = sixty_files(logs);
   ASSERT_GT(expected.size(), 250u);
   rg::test::SinkTestServer srv;
   srv.set_status(403);
   srv.set_body(R"({"__type": "InvalidAccessException", "message": "Account 999988887777 is not subscribed to AWS Security Hub"})");
-  write_file(t / "credentials", "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = canary-secret\n");
-  ::setenv("AWS_SHARED_CREDENTIALS_FILE", (t / "credentials").c_str(), 1);
-  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+  rg::test::FakeAwsCredentials creds(t.path());
   const std::vector<std::string> args = {"watch", logs.string(), "--state", (t / "state").string(), "--sink",
                                          "securityhub:us-east-1:999988887777", "--endpoint-url",
                                          "http://127.0.0.1:" + std::to_string(srv.port()), "--settle", "0s", "--once"};
@@ -282,7 +283,7 @@ TEST(WatchCli, SecurityHubGetsEveryAlertOnceAHundredACall) {
   EXPECT_NE(down.err.find("alerts 0 sent, " + std::to_string(expected.size()) + " pending"), std::string::npos)
       << down.err;
   EXPECT_NE(down.err.find("Security Hub InvalidAccessException"), std::string::npos) << down.err;
-  EXPECT_EQ(down.err.find("canary-secret"), std::string::npos);
+  EXPECT_EQ(down.err.find(rg::test::FakeAwsCredentials::kSecret), std::string::npos);
   const std::size_t refused_calls = srv.count();
   EXPECT_EQ(refused_calls, 1u) << "a refusal pauses the sink: one call, not one per batch";
 
@@ -292,8 +293,6 @@ TEST(WatchCli, SecurityHubGetsEveryAlertOnceAHundredACall) {
   // given back untried and are due at once.
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   auto up = run_rootguard(args);
-  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
-  ::unsetenv("AWS_CONFIG_FILE");
   EXPECT_EQ(up.status, 0) << up.err;
   EXPECT_NE(up.err.find("alerts " + std::to_string(expected.size()) + " sent, 0 pending"), std::string::npos) << up.err;
   std::map<std::string, int> ids;
