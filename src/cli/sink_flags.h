@@ -18,9 +18,7 @@ namespace rg::cli {
 
 // True when one of the sinks calls AWS, and so needs a client.
 inline bool sinks_call_aws(const std::vector<std::string>& specs) {
-  return std::any_of(specs.begin(), specs.end(), [](const std::string& s) {
-    return s.rfind("sns:", 0) == 0 || s.rfind("securityhub:", 0) == 0;
-  });
+  return std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return respond::sink_calls_aws(s); });
 }
 
 inline respond::SinkOptions sink_options(std::shared_ptr<aws::Client> client) {

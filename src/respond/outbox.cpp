@@ -132,9 +132,8 @@ Status Outbox::deliver_whole(Entry& e, const std::vector<OutboxItem>& due, std::
     offered.push_back(i);
   }
   if (!alerts.empty()) {
-    std::vector<Delivery> got = e.sink->deliver_batch(alerts);
-    for (std::size_t j = 0; j < offered.size(); ++j)
-      answers[offered[j]] = j < got.size() ? std::move(got[j]) : Delivery{Outcome::Retry, "the sink gave no answer"};
+    std::vector<Delivery> got = deliver_all(*e.sink, alerts);
+    for (std::size_t j = 0; j < offered.size(); ++j) answers[offered[j]] = std::move(got[j]);
   }
   DeliveryReport batch;
   st = store_.transaction([&]() -> Status {

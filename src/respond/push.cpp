@@ -25,9 +25,7 @@ PushReport push_findings(const std::vector<std::unique_ptr<Sink>>& sinks, const 
     for (std::size_t from = 0; from < alerts.size(); from += kBatch) {
       std::vector<Alert> batch(alerts.begin() + static_cast<std::ptrdiff_t>(from),
                                alerts.begin() + static_cast<std::ptrdiff_t>(std::min(alerts.size(), from + kBatch)));
-      std::vector<Delivery> got = sink->deliver_batch(batch);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const Delivery d = i < got.size() ? got[i] : Delivery{Outcome::Retry, "the sink gave no answer"};
+      for (const Delivery& d : deliver_all(*sink, batch)) {
         if (d.outcome == Outcome::Accepted) {
           ++sent;
           continue;

@@ -60,12 +60,9 @@ std::int64_t count_value(const std::string& file, const YAML::Node& n, const std
 // value_sum, value_avg: a threshold, with a fraction or an exponent if need be.
 double threshold(const std::string& file, const YAML::Node& n, const std::string& key) {
   const std::string s = text(file, n, "correlation.condition." + key);
-  char* end = nullptr;
-  errno = 0;
-  const double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v))
-    bad(file, n, "correlation.condition." + key + " must be a number, not '" + s + "'");
-  return v;
+  const std::optional<double> v = correlation_number(s);
+  if (!v) bad(file, n, "correlation.condition." + key + " must be a number, not '" + s + "'");
+  return *v;
 }
 
 void parse_condition(const std::string& file, const YAML::Node& cond, Correlation& r) {

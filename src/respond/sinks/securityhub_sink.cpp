@@ -16,6 +16,8 @@
 // whole (Security Hub not enabled, not authorised, throttled, unreachable) is retried with
 // backoff: enabling Security Hub or granting securityhub:BatchImportFindings lets the alerts
 // through, none lost. Only a request Security Hub calls invalid is rejected.
+#include <arpa/inet.h>
+
 #include <chrono>
 #include <regex>
 #include <unordered_map>
@@ -30,10 +32,13 @@ namespace {
 
 constexpr std::size_t kPerCall = 100;  // BatchImportFindings takes at most 100 findings
 
-bool is_ipv4(std::string_view s) {
-  static const std::regex v4(R"((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3})");
-  return std::regex_match(s.begin(), s.end(), v4);
+bool is_ipv4(const std::string& s) {
+  in_addr a{};
+  return inet_pton(AF_INET, s.c_str(), &a) == 1;
 }
+
+// The finding's Id: the same for the same alert, so that a re-import updates it.
+std::string finding_id(const Alert& a) { return std::string(utf8_prefix("rootguard/" + a.key, 512)); }
 
 struct Target {
   std::string product_arn, partition, region, account;
@@ -50,7 +55,7 @@ std::string asff(const Alert& a, const Target& t, std::int64_t now_ms) {
   const std::string type = detection ? "Unusual Behaviors/User" : "Software and Configuration Checks/AWS Security Best Practices";
   JsonOut j;
   j.obj().kv("SchemaVersion", "2018-10-08");
-  j.kv("Id", utf8_prefix("rootguard/" + a.key, 512)).kv("ProductArn", t.product_arn);
+  j.kv("Id", finding_id(a)).kv("ProductArn", t.product_arn);
   j.kv("GeneratorId", "rootguard-" + f.id).kv("AwsAccountId", t.account);
   j.key("Types").arr().str(type).end();
   if (e.time_ms > 0) j.kv("FirstObservedAt", when).kv("LastObservedAt", when);
@@ -170,7 +175,7 @@ class SecurityHubSink final : public Sink {
           failed[id->str()] = {code && code->is_string() ? code->str() : "", msg && msg->is_string() ? msg->str() : ""};
       }
     for (std::size_t i = from; i < to; ++i) {
-      auto it = failed.find(std::string(utf8_prefix("rootguard/" + alerts[i].key, 512)));
+      auto it = failed.find(finding_id(alerts[i]));
       if (it == failed.end()) {
         out.push_back({Outcome::Accepted, ""});
         continue;

@@ -47,6 +47,7 @@ class Sink {
   // A sink that holds findings and updates them by their key (Security Hub): `audit --sink`
   // sends it the checks that pass too, which mark the failures it holds from before as fixed.
   virtual bool keeps_findings() const { return false; }
+  // (Callers use deliver_all(), which holds a sink to one answer per alert.)
   virtual std::vector<Delivery> deliver_batch(const std::vector<Alert>& alerts) {
     std::vector<Delivery> out;
     out.reserve(alerts.size());
@@ -58,6 +59,10 @@ class Sink {
     return out;
   }
 };
+
+// deliver_batch() with one answer per alert whatever the sink does: an alert it gave no answer
+// for is to be tried again (Retry), never taken as sent.
+std::vector<Delivery> deliver_all(Sink& sink, const std::vector<Alert>& alerts);
 
 // What sinks need besides their spec; cli/ fills it (from flags, files and the environment).
 struct SinkOptions {
@@ -83,7 +88,10 @@ struct SinkKind {
   std::string_view prefix;   // "file:"
   std::string_view usage;    // "file:PATH"
   std::string_view summary;
+  bool calls_aws = false;    // needs SinkOptions::aws_call (sns:, securityhub:)
 };
 const std::vector<SinkKind>& sink_kinds();
+// True when the sink `spec` names calls AWS, so the caller must give it a client.
+bool sink_calls_aws(std::string_view spec);
 
 }  // namespace rg::respond

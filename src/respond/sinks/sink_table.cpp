@@ -28,10 +28,10 @@ const std::vector<Row>& table() {
        make_syslog_sink},
       {{"smtp", "smtp://[USER:PASS@]HOST[:PORT]/?from=ADDR&to=ADDR[,ADDR] (or smtps://)", "e-mail"},
        make_smtp_sink},
-      {{"sns:", "sns:TOPIC_ARN", "Amazon SNS Publish (text for e-mail/SMS, alert JSON for queues and functions)"},
+      {{"sns:", "sns:TOPIC_ARN", "Amazon SNS Publish (text for e-mail/SMS, alert JSON for queues and functions)", true},
        make_sns_sink},
       {{"securityhub:", "securityhub:REGION:ACCOUNT | securityhub:PRODUCT_ARN",
-        "AWS Security Hub BatchImportFindings (ASFF), in the security account that runs rootguard"},
+        "AWS Security Hub BatchImportFindings (ASFF), in the security account that runs rootguard", true},
        make_securityhub_sink},
   };
   return rows;
@@ -71,6 +71,18 @@ Result<std::unique_ptr<Sink>> make_sink(std::string_view spec_in, const SinkOpti
   std::string kinds;
   for (const Row& r : table()) kinds += (kinds.empty() ? "" : ", ") + std::string(r.kind.usage);
   return make_error(ErrorKind::Invalid, redact_url(spec), "unknown sink; one of: " + kinds);
+}
+
+bool sink_calls_aws(std::string_view spec) {
+  for (const Row& r : table())
+    if (spec.starts_with(r.kind.prefix)) return r.kind.calls_aws;
+  return false;
+}
+
+std::vector<Delivery> deliver_all(Sink& sink, const std::vector<Alert>& alerts) {
+  std::vector<Delivery> got = sink.deliver_batch(alerts);
+  got.resize(alerts.size(), Delivery{Outcome::Retry, "the sink gave no answer"});
+  return got;
 }
 
 std::string sink_id(std::string_view spec) {
